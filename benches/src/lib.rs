@@ -1,0 +1,1 @@
+//! Criterion benchmarks for Agora live under `benches/benches/`.
