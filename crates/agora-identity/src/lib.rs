@@ -1,1 +1,20 @@
-//! placeholder
+//! Agent identities for Agora: Ed25519 keys named by W3C `did:key` identifiers.
+//!
+//! * [`AgentId`] is an agent's public key; its text form is a `did:key` (multicodec `0xed01`,
+//!   base58btc multibase `z`), so any W3C DID tooling can resolve it.
+//! * [`AgentKey`] holds the secret. Production keys come from OS randomness ([`AgentKey::generate`]);
+//!   [`AgentKey::from_seed`] exists for test vectors and deterministic simulations.
+//! * Signatures are over domain-separated digests ([`signing_digest`]): a signature made for one
+//!   purpose (or one marketplace) can never be replayed as another.
+
+mod did;
+mod document;
+mod error;
+mod keys;
+mod signing;
+
+pub use did::{AgentId, DID_KEY_PREFIX, ED25519_MULTICODEC};
+pub use document::did_document;
+pub use error::{DidError, IdentityError};
+pub use keys::AgentKey;
+pub use signing::{Signature, signing_digest};

@@ -1,0 +1,195 @@
+//! Applying a block: stateless checks in parallel, proofs verified together, then sequential
+//! execution against a layer over the state. Pure: the result depends only on the inputs.
+
+use crate::block::{chain_digest, Block, ChainTip, Created, Receipt};
+use crate::config::ChainConfig;
+use crate::exec::{execute, Ctx, Fault, ProofOracle};
+use crate::ids::Digest;
+use crate::limits::MAX_TXS_PER_BLOCK;
+use crate::proof::{ProofClaim, ProofVerdict, ProofVerifier};
+use crate::state::{Diff, Layer, StateError, StateView};
+use crate::status::Status;
+use crate::tx::{Action, SignedTx, TX_ID_DOMAIN};
+use crate::encoding::Canonical;
+use crate::limits::MAX_TX_BYTES;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Why a whole block was refused. A refused block changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BlockError {
+    /// The height is not the tip's height + 1.
+    #[error("block height {got} does not follow the tip (expected {expected})")]
+    WrongHeight {
+        /// Expected height.
+        expected: u64,
+        /// Height found.
+        got: u64,
+    },
+    /// The block's time is before the previous block's.
+    #[error("block time {got} is before the previous block time {previous}")]
+    TimeWentBackwards {
+        /// Previous block time.
+        previous: u64,
+        /// Time found.
+        got: u64,
+    },
+    /// `prev_digest` is not the tip's digest.
+    #[error("block does not build on the current digest")]
+    WrongPrevDigest,
+    /// More than `MAX_TXS_PER_BLOCK` transactions.
+    #[error("block has {0} transactions (limit {MAX_TXS_PER_BLOCK})")]
+    TooManyTxs(usize),
+    /// The storage under the state failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// What applying a block produced.
+#[derive(Debug, Clone)]
+pub struct BlockOutcome {
+    /// One receipt per transaction, in order.
+    pub receipts: Vec<Receipt>,
+    /// The state changes of the whole block.
+    pub diff: Diff,
+    /// The chained digest after this block.
+    pub digest: Digest,
+    /// The new tip.
+    pub tip: ChainTip,
+}
+
+/// Applies `block` on top of `state` at `tip`. Rejected transactions get their status and
+/// change nothing (not even their nonce); the block as a whole is refused only for header
+/// faults or storage failure.
+pub fn apply_block(
+    config: &ChainConfig,
+    state: &dyn StateView,
+    tip: &ChainTip,
+    block: &Block,
+    verifier: &dyn ProofVerifier,
+) -> Result<BlockOutcome, BlockError> {
+    let header = &block.header;
+    let expected = tip.height.saturating_add(1);
+    if header.height != expected {
+        return Err(BlockError::WrongHeight { expected, got: header.height });
+    }
+    if header.time < tip.time {
+        return Err(BlockError::TimeWentBackwards { previous: tip.time, got: header.time });
+    }
+    if header.prev_digest != tip.digest {
+        return Err(BlockError::WrongPrevDigest);
+    }
+    if block.txs.len() > MAX_TXS_PER_BLOCK {
+        return Err(BlockError::TooManyTxs(block.txs.len()));
+    }
+
+    let checked: Vec<(Status, Digest)> =
+        block.txs.par_iter().map(|tx| check_stateless(tx, &config.genesis_hash)).collect();
+
+    let needs_proofs = block
+        .txs
+        .iter()
+        .zip(&checked)
+        .any(|(tx, (status, _))| *status == Status::Ok && matches!(tx.body.action, Action::SubmitCompletion { .. }));
+    let mut oracle = if needs_proofs {
+        // Dry run to learn every claim the block will make, then verify them all at once.
+        let mut recorder = Recorder::default();
+        execute_all(config, state, block, &checked, &mut recorder)?;
+        let claims: Vec<ProofClaim> = recorder.claims.values().cloned().collect();
+        let verdicts = verifier.verify_batch(&claims);
+        let known = recorder.claims.into_iter().zip(verdicts).map(|((i, c), v)| (i, (c, v))).collect();
+        Verdicts { known, verifier }
+    } else {
+        Verdicts { known: BTreeMap::new(), verifier }
+    };
+    let (results, diff) = execute_all(config, state, block, &checked, &mut oracle)?;
+
+    let receipts: Vec<Receipt> = results
+        .into_iter()
+        .zip(&checked)
+        .enumerate()
+        .map(|(index, ((status, created), (_, tx_id)))| Receipt {
+            height: header.height,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            tx_id: *tx_id,
+            status,
+            code: status.code(),
+            created,
+        })
+        .collect();
+    let digest = chain_digest(&header.prev_digest, &block.hash(), &receipts, &diff.to_canonical_bytes());
+    Ok(BlockOutcome { receipts, diff, digest, tip: ChainTip { height: header.height, time: header.time, digest } })
+}
+
+fn check_stateless(tx: &SignedTx, genesis_hash: &Digest) -> (Status, Digest) {
+    let bytes = tx.to_canonical_bytes();
+    let id = blake3::derive_key(TX_ID_DOMAIN, &bytes);
+    if bytes.len() > MAX_TX_BYTES {
+        return (Status::TxTooLarge, id);
+    }
+    (tx.check_stateless(genesis_hash), id)
+}
+
+fn execute_all(
+    config: &ChainConfig,
+    state: &dyn StateView,
+    block: &Block,
+    checked: &[(Status, Digest)],
+    proofs: &mut dyn ProofOracle,
+) -> Result<(Vec<(Status, Created)>, Diff), StateError> {
+    let mut block_layer = Layer::new(state);
+    let mut results = Vec::with_capacity(block.txs.len());
+    for (index, (tx, (stateless, _))) in block.txs.iter().zip(checked).enumerate() {
+        if *stateless != Status::Ok {
+            results.push((*stateless, Created::Nothing));
+            continue;
+        }
+        let mut tx_layer = Layer::new(&block_layer);
+        let outcome = {
+            let mut ctx = Ctx { layer: &mut tx_layer, config, time: block.header.time, index, proofs: &mut *proofs };
+            execute(&mut ctx, &tx.body)
+        };
+        match outcome {
+            Ok(created) => {
+                let diff = tx_layer.into_diff();
+                block_layer.absorb(diff);
+                results.push((Status::Ok, created));
+            }
+            Err(Fault::Reject(status)) => results.push((status, Created::Nothing)),
+            Err(Fault::State(error)) => return Err(error),
+        }
+    }
+    Ok((results, block_layer.into_diff()))
+}
+
+/// Records the claims of a dry run and answers "valid" so execution proceeds as if they were.
+#[derive(Default)]
+struct Recorder {
+    claims: BTreeMap<usize, ProofClaim>,
+}
+
+impl ProofOracle for Recorder {
+    fn check(&mut self, index: usize, claim: ProofClaim) -> ProofVerdict {
+        self.claims.insert(index, claim);
+        ProofVerdict::Valid
+    }
+}
+
+/// Answers from the batch's verdicts; a claim the dry run did not foresee (because an earlier
+/// proof in the block failed and changed what follows) is verified on its own.
+struct Verdicts<'v> {
+    known: BTreeMap<usize, (ProofClaim, ProofVerdict)>,
+    verifier: &'v dyn ProofVerifier,
+}
+
+impl ProofOracle for Verdicts<'_> {
+    fn check(&mut self, index: usize, claim: ProofClaim) -> ProofVerdict {
+        if let Some((known_claim, verdict)) = self.known.get(&index) {
+            if *known_claim == claim {
+                return *verdict;
+            }
+        }
+        self.verifier.verify_batch(std::slice::from_ref(&claim)).first().copied().unwrap_or(ProofVerdict::Invalid)
+    }
+}

@@ -1,0 +1,47 @@
+//! The statement a completion proof must establish, built by the state machine from its own
+//! records — never from the transaction beyond the claimed output commitment.
+
+use crate::field::FieldBytes;
+use crate::ids::{TaskId, TaskKind};
+use crate::records::TaskRecord;
+use agora_identity::AgentId;
+
+/// Domain for hashing a worker's public key to a field element.
+pub const WORKER_FIELD_DOMAIN: &str = "agora worker field v1";
+/// Domain of completion nullifiers.
+pub const NULLIFIER_DOMAIN: &str = "agora completion nullifier v1";
+/// Reputation earned by one verified completion (fixed-point: 1 000 = one point).
+pub const COMPLETION_REPUTATION: u64 = 1_000;
+
+/// A task id as a public input.
+pub fn task_field(task: TaskId) -> FieldBytes {
+    FieldBytes::from_u64(task.0)
+}
+
+/// A worker's id as a public input: its public key hashed to a field element.
+pub fn worker_field(worker: &AgentId) -> FieldBytes {
+    FieldBytes::hash_to_field(WORKER_FIELD_DOMAIN, worker.as_bytes())
+}
+
+/// The public inputs of a completion of `task` by `worker` claiming `output_commitment`, in
+/// circuit order: task id, worker id, input commitment, output commitment, kind parameters.
+pub fn completion_public_inputs(task: &TaskRecord, worker: &AgentId, output_commitment: &FieldBytes) -> Vec<FieldBytes> {
+    let mut inputs = Vec::with_capacity(4 + task.offer.params.len());
+    inputs.push(task_field(task.id));
+    inputs.push(worker_field(worker));
+    inputs.push(task.offer.input_commitment);
+    inputs.push(*output_commitment);
+    inputs.extend_from_slice(&task.offer.params);
+    inputs
+}
+
+/// The nullifier of a completion: the same worker proving the same kind of work on the same
+/// input commitment gets the same nullifier, so that work earns reputation once. Keyed on the
+/// statement, never on proof bytes (proofs are malleable).
+pub fn completion_nullifier(worker: &AgentId, kind: TaskKind, input_commitment: &FieldBytes) -> [u8; 32] {
+    let mut data = Vec::with_capacity(66);
+    data.extend_from_slice(worker.as_bytes());
+    data.extend_from_slice(&kind.to_le_bytes());
+    data.extend_from_slice(input_commitment.as_bytes());
+    blake3::derive_key(NULLIFIER_DOMAIN, &data)
+}

@@ -1,0 +1,48 @@
+//! Execution of one transaction against a layer of state.
+//!
+//! Each handler checks in status-code order and writes only to the transaction's own layer;
+//! the caller merges that layer into the block only when the handler returns `Ok`.
+
+mod agents;
+mod context;
+mod ledger;
+mod tasks;
+
+pub(crate) use context::{Ctx, Fault, ProofOracle};
+
+use crate::block::Created;
+use crate::tx::{Action, TxBody};
+
+/// Runs `body` (whose signature was already checked) in `ctx`.
+pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, Fault> {
+    let sender = body.sender;
+    let mut account = ctx.account(&sender)?;
+    if body.nonce != account.nonce {
+        return Err(crate::status::Status::BadNonce.into());
+    }
+    let created = match &body.action {
+        Action::DeclareAsset { symbol, decimals } => ledger::declare_asset(ctx, &sender, symbol, *decimals)?,
+        Action::Deposit { to, asset, amount } => ledger::deposit(ctx, &sender, to, *asset, *amount)?,
+        Action::Withdraw { asset, amount } => ledger::withdraw(ctx, &sender, *asset, *amount)?,
+        Action::Transfer { to, asset, amount } => ledger::transfer(ctx, &sender, to, *asset, *amount)?,
+        Action::Register => agents::register(ctx, &sender)?,
+        Action::Deregister => agents::deregister(ctx, &sender)?,
+        Action::ReclaimBond => agents::reclaim_bond(ctx, &sender)?,
+        Action::PostTask(offer) => tasks::post(ctx, &sender, offer)?,
+        Action::PlaceBid { task, price, eta_secs, plan_hash } => {
+            tasks::place_bid(ctx, &sender, *task, *price, *eta_secs, *plan_hash)?
+        }
+        Action::WithdrawBid { task, bidder } => tasks::withdraw_bid(ctx, &sender, *task, bidder)?,
+        Action::AwardBid { task, bidder } => tasks::award(ctx, &sender, *task, bidder)?,
+        Action::CancelTask { task } => tasks::cancel(ctx, &sender, *task)?,
+        Action::ExpireTask { task } => tasks::expire(ctx, *task)?,
+        Action::AcceptDelivery { task } => tasks::accept(ctx, &sender, *task)?,
+        Action::SubmitCompletion { task, output_commitment, proof } => {
+            tasks::submit_completion(ctx, &sender, *task, *output_commitment, proof)?
+        }
+    };
+    account = ctx.account(&sender)?;
+    account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;
+    ctx.put_account(&sender, &account);
+    Ok(created)
+}

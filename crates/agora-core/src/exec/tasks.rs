@@ -1,0 +1,277 @@
+//! The task lifecycle: post, bid, withdraw, award, cancel, expire, accept, prove.
+
+use super::context::{ensure, Ctx, Fault};
+use crate::block::Created;
+use crate::config::TASK_COUNTER;
+use crate::field::FieldBytes;
+use crate::ids::{Amount, Digest, TaskId, MANUAL_KIND};
+use crate::limits::*;
+use crate::proof::{ProofClaim, ProofVerdict};
+use crate::records::{BidRecord, BidStatus, TaskRecord, TaskStatus};
+use crate::completion::{completion_nullifier, completion_public_inputs, COMPLETION_REPUTATION};
+use crate::status::Status;
+use crate::tx::PostTask;
+use agora_identity::AgentId;
+use std::collections::BTreeSet;
+
+fn active_sender(ctx: &Ctx<'_, '_>, sender: &AgentId) -> Result<(), Fault> {
+    ensure(ctx.account(sender)?.is_active(), Status::NotRegistered)
+}
+
+fn existing_task(ctx: &Ctx<'_, '_>, task: TaskId) -> Result<TaskRecord, Fault> {
+    Ok(ctx.task(task)?.ok_or(Status::UnknownTask)?)
+}
+
+fn is_closed(task: &TaskRecord) -> bool {
+    !matches!(task.status, TaskStatus::Open | TaskStatus::Awarded)
+}
+
+fn splits_valid(offer: &PostTask) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut total: u32 = 0;
+    for split in &offer.splits {
+        if split.bps == 0 || !seen.insert(split.to) {
+            return false;
+        }
+        total += u32::from(split.bps);
+    }
+    total <= u32::from(BPS_DENOMINATOR)
+}
+
+pub(super) fn post(ctx: &mut Ctx<'_, '_>, sender: &AgentId, offer: &PostTask) -> Result<Created, Fault> {
+    active_sender(ctx, sender)?;
+    ctx.asset(offer.asset)?.ok_or(Status::UnknownAsset)?;
+    let param_count = if offer.kind == MANUAL_KIND {
+        0
+    } else {
+        usize::from(ctx.kind(offer.kind)?.ok_or(Status::UnknownKind)?.param_count)
+    };
+    ensure(
+        offer.bid_deadline >= ctx.time
+            && offer.delivery_deadline >= offer.bid_deadline
+            && offer.delivery_deadline <= ctx.time.saturating_add(MAX_TASK_DURATION_SECS),
+        Status::InvalidDeadlines,
+    )?;
+    ensure(splits_valid(offer), Status::InvalidSplits)?;
+    ensure(offer.params.len() == param_count, Status::InvalidParams)?;
+    ensure(offer.budget > 0, Status::ZeroAmount)?;
+    ctx.debit(sender, offer.asset, offer.budget)?;
+
+    let id = TaskId(ctx.counter(TASK_COUNTER)?.checked_add(1).ok_or(Status::AmountOverflow)?);
+    ctx.set_counter(TASK_COUNTER, id.0);
+    ctx.put_task(&TaskRecord {
+        id,
+        employer: *sender,
+        offer: offer.clone(),
+        escrow: offer.budget,
+        status: TaskStatus::Open,
+        worker: None,
+        price: 0,
+        open_bids: 0,
+        posted_at: ctx.time,
+        closed_at: 0,
+        output_commitment: None,
+    });
+    let mut employer = ctx.account(sender)?;
+    employer.open_tasks += 1;
+    ctx.put_account(sender, &employer);
+    Ok(Created::Task(id))
+}
+
+pub(super) fn place_bid(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    task_id: TaskId,
+    price: Amount,
+    eta_secs: u64,
+    plan_hash: Digest,
+) -> Result<Created, Fault> {
+    active_sender(ctx, sender)?;
+    let mut task = existing_task(ctx, task_id)?;
+    ensure(task.employer != *sender, Status::SelfDealing)?;
+    ensure(!is_closed(&task), Status::TaskClosed)?;
+    ensure(task.status == TaskStatus::Open, Status::TaskNotOpen)?;
+    ensure(ctx.bid(task_id, sender)?.is_none(), Status::BidExists)?;
+    ensure(ctx.time <= task.offer.bid_deadline, Status::BidDeadlinePassed)?;
+    let mut bidder = ctx.account(sender)?;
+    ensure(bidder.reputation >= task.offer.min_reputation, Status::ReputationTooLow)?;
+    ensure(task.open_bids < MAX_BIDS_PER_TASK, Status::TooManyBids)?;
+    ensure(bidder.open_bids < MAX_OPEN_BIDS_PER_AGENT, Status::TooManyOpenBids)?;
+    ensure(price > 0, Status::ZeroAmount)?;
+    ensure(price <= task.offer.budget, Status::PriceAboveBudget)?;
+
+    ctx.put_bid(&BidRecord { task: task_id, bidder: *sender, price, eta_secs, plan_hash, placed_at: ctx.time, status: BidStatus::Open });
+    task.open_bids += 1;
+    ctx.put_task(&task);
+    bidder.open_bids += 1;
+    ctx.put_account(sender, &bidder);
+    Ok(Created::Nothing)
+}
+
+pub(super) fn withdraw_bid(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId, bidder: &AgentId) -> Result<Created, Fault> {
+    let mut task = existing_task(ctx, task_id)?;
+    let bid = ctx.bid(task_id, bidder)?.ok_or(Status::UnknownBid)?;
+    ensure(bidder == sender, Status::NotBidder)?;
+    ensure(bid.status == BidStatus::Open, Status::BidNotOpen)?;
+    ctx.delete_bid(task_id, bidder);
+    task.open_bids = task.open_bids.saturating_sub(1);
+    ctx.put_task(&task);
+    let mut account = ctx.account(sender)?;
+    account.open_bids = account.open_bids.saturating_sub(1);
+    ctx.put_account(sender, &account);
+    Ok(Created::Nothing)
+}
+
+/// Marks every open bid of `task` won (for `winner`) or closed, releasing each bidder's slot.
+fn close_bids(ctx: &mut Ctx<'_, '_>, task: &mut TaskRecord, winner: Option<&AgentId>) -> Result<(), Fault> {
+    for mut bid in ctx.bids_of(task.id, MAX_BIDS_PER_TASK as usize)? {
+        if bid.status != BidStatus::Open {
+            continue;
+        }
+        bid.status = if Some(&bid.bidder) == winner { BidStatus::Won } else { BidStatus::Closed };
+        ctx.put_bid(&bid);
+        let mut account = ctx.account(&bid.bidder)?;
+        account.open_bids = account.open_bids.saturating_sub(1);
+        ctx.put_account(&bid.bidder, &account);
+    }
+    task.open_bids = 0;
+    Ok(())
+}
+
+pub(super) fn award(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId, bidder: &AgentId) -> Result<Created, Fault> {
+    let mut task = existing_task(ctx, task_id)?;
+    let bid = ctx.bid(task_id, bidder)?.ok_or(Status::UnknownBid)?;
+    ensure(task.employer == *sender, Status::NotEmployer)?;
+    ensure(!is_closed(&task), Status::TaskClosed)?;
+    ensure(task.status == TaskStatus::Open, Status::TaskNotOpen)?;
+    ensure(bid.status == BidStatus::Open, Status::BidNotOpen)?;
+    ensure(ctx.account(bidder)?.is_active(), Status::BidderInactive)?;
+    ensure(ctx.time <= task.offer.delivery_deadline, Status::DeliveryDeadlinePassed)?;
+
+    let refund = task.escrow.checked_sub(bid.price).ok_or(Status::PriceAboveBudget)?;
+    ctx.credit(sender, task.offer.asset, refund)?;
+    close_bids(ctx, &mut task, Some(bidder))?;
+    task.escrow = bid.price;
+    task.price = bid.price;
+    task.worker = Some(*bidder);
+    task.status = TaskStatus::Awarded;
+    ctx.put_task(&task);
+    let mut worker = ctx.account(bidder)?;
+    worker.active_jobs += 1;
+    ctx.put_account(bidder, &worker);
+    Ok(Created::Nothing)
+}
+
+/// Closes a live task: refunds or pays out its escrow elsewhere first; here only bookkeeping.
+fn close_task(ctx: &mut Ctx<'_, '_>, task: &mut TaskRecord, status: TaskStatus) -> Result<(), Fault> {
+    if task.status == TaskStatus::Open {
+        close_bids(ctx, task, None)?;
+    }
+    if let Some(worker) = task.worker {
+        let mut account = ctx.account(&worker)?;
+        account.active_jobs = account.active_jobs.saturating_sub(1);
+        ctx.put_account(&worker, &account);
+    }
+    let mut employer = ctx.account(&task.employer)?;
+    employer.open_tasks = employer.open_tasks.saturating_sub(1);
+    ctx.put_account(&task.employer, &employer);
+    task.escrow = 0;
+    task.status = status;
+    task.closed_at = ctx.time;
+    ctx.put_task(task);
+    Ok(())
+}
+
+pub(super) fn cancel(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId) -> Result<Created, Fault> {
+    let mut task = existing_task(ctx, task_id)?;
+    ensure(task.employer == *sender, Status::NotEmployer)?;
+    ensure(!is_closed(&task), Status::TaskClosed)?;
+    ensure(task.status == TaskStatus::Open, Status::TaskNotOpen)?;
+    ctx.credit(sender, task.offer.asset, task.escrow)?;
+    close_task(ctx, &mut task, TaskStatus::Cancelled)?;
+    Ok(Created::Nothing)
+}
+
+pub(super) fn expire(ctx: &mut Ctx<'_, '_>, task_id: TaskId) -> Result<Created, Fault> {
+    let mut task = existing_task(ctx, task_id)?;
+    ensure(!is_closed(&task), Status::TaskClosed)?;
+    ensure(ctx.time > task.offer.delivery_deadline, Status::DeadlineNotReached)?;
+    let employer = task.employer;
+    ctx.credit(&employer, task.offer.asset, task.escrow)?;
+    close_task(ctx, &mut task, TaskStatus::Expired)?;
+    Ok(Created::Nothing)
+}
+
+/// Pays the awarded price out of escrow: the fee to the fee account, each split its share of
+/// the net (rounded down), and the worker the rest — so the units always add up exactly.
+fn pay_out(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker: &AgentId) -> Result<(), Fault> {
+    let asset = task.offer.asset;
+    let fee = ctx.fee_on(task.escrow);
+    let net = task.escrow - fee;
+    let fee_account = ctx.config.fee_account;
+    ctx.credit(&fee_account, asset, fee)?;
+    let mut paid_to_splits: Amount = 0;
+    for split in &task.offer.splits {
+        let share = crate::config::bps_of(net, split.bps);
+        ctx.credit(&split.to, asset, share)?;
+        paid_to_splits += share;
+    }
+    ctx.credit(worker, asset, net - paid_to_splits)?;
+    Ok(())
+}
+
+fn awarded_worker(task: &TaskRecord) -> Result<AgentId, Fault> {
+    ensure(!is_closed(task), Status::TaskClosed)?;
+    ensure(task.status == TaskStatus::Awarded, Status::TaskNotAwarded)?;
+    Ok(task.worker.ok_or(Status::TaskNotAwarded)?)
+}
+
+pub(super) fn accept(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId) -> Result<Created, Fault> {
+    let mut task = existing_task(ctx, task_id)?;
+    ensure(task.employer == *sender, Status::NotEmployer)?;
+    let worker = awarded_worker(&task)?;
+    pay_out(ctx, &task, &worker)?;
+    close_task(ctx, &mut task, TaskStatus::Accepted)?;
+    Ok(Created::Nothing)
+}
+
+pub(super) fn submit_completion(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    task_id: TaskId,
+    output_commitment: FieldBytes,
+    proof: &[u8],
+) -> Result<Created, Fault> {
+    let mut task = existing_task(ctx, task_id)?;
+    ensure(task.worker == Some(*sender), Status::NotWorker)?;
+    awarded_worker(&task)?;
+    ensure(ctx.time <= task.offer.delivery_deadline, Status::DeliveryDeadlinePassed)?;
+    ensure(task.offer.kind != MANUAL_KIND, Status::NotProvable)?;
+    let nullifier = completion_nullifier(sender, task.offer.kind, &task.offer.input_commitment);
+    ensure(!ctx.has_nullifier(&nullifier)?, Status::NullifierUsed)?;
+    let spec = ctx.kind(task.offer.kind)?.ok_or(Status::UnknownProofKey)?;
+
+    let claim = ProofClaim {
+        key_id: spec.key_id,
+        public_inputs: completion_public_inputs(&task, sender, &output_commitment),
+        proof: proof.to_vec(),
+    };
+    let index = ctx.index;
+    match ctx.proofs.check(index, claim) {
+        ProofVerdict::Valid => {}
+        ProofVerdict::UnknownKey => return Err(Status::UnknownProofKey.into()),
+        ProofVerdict::WrongInputCount => return Err(Status::ProofInputCount.into()),
+        ProofVerdict::Malformed => return Err(Status::ProofMalformed.into()),
+        ProofVerdict::Invalid => return Err(Status::ProofInvalid.into()),
+    }
+
+    pay_out(ctx, &task, sender)?;
+    ctx.put_nullifier(&nullifier);
+    task.output_commitment = Some(output_commitment);
+    close_task(ctx, &mut task, TaskStatus::Completed)?;
+    let mut worker = ctx.account(sender)?;
+    worker.reputation = worker.reputation.saturating_add(COMPLETION_REPUTATION);
+    worker.proven_completions += 1;
+    ctx.put_account(sender, &worker);
+    Ok(Created::Nothing)
+}

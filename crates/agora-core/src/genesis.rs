@@ -1,0 +1,243 @@
+//! Genesis: the parameters a marketplace starts from, and the state they create.
+
+use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
+use crate::ids::{Amount, Digest, TaskKind, MANUAL_KIND};
+use crate::limits::*;
+use crate::proof::KeyId;
+use agora_identity::AgentId;
+use serde::{Deserialize, Serialize};
+
+/// Domain of the genesis hash.
+pub const GENESIS_DOMAIN: &str = "agora genesis v1";
+
+/// An asset declared at genesis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetDecl {
+    /// Ticker, unique (e.g. `USDC`).
+    pub symbol: String,
+    /// Decimal places of the smallest unit (display only).
+    pub decimals: u8,
+}
+
+/// The registration bond: what each identity costs to create.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BondConfig {
+    /// Symbol of the asset bonds are paid in (declared in `assets`).
+    pub asset: String,
+    /// Bond locked at registration.
+    pub amount: Amount,
+    /// Seconds between deregistration and the bond's return.
+    pub cooldown_secs: u64,
+}
+
+/// A proof-gated task kind and the verifying key registered for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindSpec {
+    /// Kind number (never 0: that is the manual kind).
+    pub kind: TaskKind,
+    /// Human name, e.g. `aggregate`.
+    pub name: String,
+    /// blake3 id of the verifying key proofs of this kind must verify under.
+    pub key_id: KeyId,
+    /// Number of kind-specific public parameters a task of this kind carries.
+    pub param_count: u8,
+}
+
+/// A balance credited at genesis (counts as a deposit).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitialBalance {
+    /// Owner.
+    pub agent: AgentId,
+    /// Asset symbol.
+    pub asset: String,
+    /// Amount.
+    pub amount: Amount,
+}
+
+/// Everything a marketplace is configured with at height 0.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Genesis {
+    /// Names this marketplace; part of every signature's domain via the genesis hash.
+    pub chain_id: String,
+    /// Time of genesis (seconds); block times may not precede it.
+    pub genesis_time: u64,
+    /// Keys allowed to declare assets and credit deposits.
+    pub operators: Vec<AgentId>,
+    /// Account that receives fees.
+    pub fee_account: AgentId,
+    /// Fee in basis points on transfers and settlements (30 = 0.3%).
+    pub fee_bps: u16,
+    /// Assets available from the start (more can be declared by operators).
+    pub assets: Vec<AssetDecl>,
+    /// Registration bond.
+    pub bond: BondConfig,
+    /// Proof-gated task kinds.
+    #[serde(default)]
+    pub kinds: Vec<KindSpec>,
+    /// Balances credited at genesis.
+    #[serde(default)]
+    pub balances: Vec<InitialBalance>,
+}
+
+/// Why a genesis is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenesisError {
+    /// A named limit was exceeded.
+    #[error("genesis {0} exceeds its limit")]
+    Limit(&'static str),
+    /// No operator.
+    #[error("genesis needs at least one operator")]
+    NoOperator,
+    /// Fee over 100%.
+    #[error("fee_bps must be at most 10000")]
+    FeeTooHigh,
+    /// Duplicate or empty asset symbol.
+    #[error("asset symbol {0:?} is empty or declared twice")]
+    BadAsset(String),
+    /// The bond asset or a balance asset is not declared.
+    #[error("asset {0:?} is not declared in genesis")]
+    UnknownAsset(String),
+    /// A kind number is 0 or repeated.
+    #[error("kind {0} is reserved or declared twice")]
+    BadKind(TaskKind),
+    /// Initial balances overflow an asset's supply.
+    #[error("initial balances overflow")]
+    Overflow,
+}
+
+impl Genesis {
+    /// A development genesis: one operator (who also collects fees), a `USD` asset with six
+    /// decimals, a bond of 100 USD with a one-day cool-down, fee 30 bps, no proof-gated kinds.
+    pub fn development(operator: AgentId, genesis_time: u64) -> Genesis {
+        Genesis {
+            chain_id: "agora-dev".to_string(),
+            genesis_time,
+            operators: vec![operator],
+            fee_account: operator,
+            fee_bps: 30,
+            assets: vec![AssetDecl { symbol: "USD".to_string(), decimals: 6 }],
+            bond: BondConfig { asset: "USD".to_string(), amount: 100_000_000, cooldown_secs: 86_400 },
+            kinds: Vec::new(),
+            balances: Vec::new(),
+        }
+    }
+
+    /// Checks the limits and consistency of the configuration.
+    pub fn validate(&self) -> Result<(), GenesisError> {
+        if self.chain_id.is_empty() || self.chain_id.len() > MAX_NAME_BYTES {
+            return Err(GenesisError::Limit("chain_id"));
+        }
+        for (what, n) in [
+            ("operators", self.operators.len()),
+            ("assets", self.assets.len()),
+            ("kinds", self.kinds.len()),
+            ("balances", self.balances.len()),
+        ] {
+            if n > MAX_GENESIS_ITEMS {
+                return Err(GenesisError::Limit(what));
+            }
+        }
+        if self.operators.is_empty() {
+            return Err(GenesisError::NoOperator);
+        }
+        if self.fee_bps > BPS_DENOMINATOR {
+            return Err(GenesisError::FeeTooHigh);
+        }
+        let mut symbols = std::collections::BTreeSet::new();
+        for asset in &self.assets {
+            if asset.symbol.is_empty() || asset.symbol.len() > MAX_SYMBOL_BYTES || !symbols.insert(&asset.symbol) {
+                return Err(GenesisError::BadAsset(asset.symbol.clone()));
+            }
+        }
+        if !symbols.contains(&self.bond.asset) {
+            return Err(GenesisError::UnknownAsset(self.bond.asset.clone()));
+        }
+        let mut kinds = std::collections::BTreeSet::new();
+        for spec in &self.kinds {
+            if spec.kind == MANUAL_KIND || !kinds.insert(spec.kind) {
+                return Err(GenesisError::BadKind(spec.kind));
+            }
+            if spec.name.len() > MAX_NAME_BYTES || spec.param_count as usize > MAX_KIND_PARAMS {
+                return Err(GenesisError::Limit("kind"));
+            }
+        }
+        let mut supply = std::collections::BTreeMap::<&str, Amount>::new();
+        for balance in &self.balances {
+            if !symbols.contains(&balance.asset) {
+                return Err(GenesisError::UnknownAsset(balance.asset.clone()));
+            }
+            let total = supply.entry(&balance.asset).or_default();
+            *total = total.checked_add(balance.amount).ok_or(GenesisError::Overflow)?;
+        }
+        Ok(())
+    }
+
+    /// The genesis hash: blake3 (derive-key, [`GENESIS_DOMAIN`]) of the canonical encoding.
+    /// Every signature commits to it, so transactions cannot be replayed across marketplaces.
+    pub fn hash(&self) -> Digest {
+        blake3::derive_key(GENESIS_DOMAIN, &self.to_canonical_bytes())
+    }
+}
+
+impl Canonical for AssetDecl {
+    fn encode(&self, w: &mut Writer) {
+        w.str(&self.symbol);
+        w.u8(self.decimals);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(AssetDecl { symbol: r.str(MAX_SYMBOL_BYTES)?, decimals: r.u8()? })
+    }
+}
+
+impl Canonical for KindSpec {
+    fn encode(&self, w: &mut Writer) {
+        w.u16(self.kind);
+        w.str(&self.name);
+        w.fixed(&self.key_id.0);
+        w.u8(self.param_count);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(KindSpec { kind: r.u16()?, name: r.str(MAX_NAME_BYTES)?, key_id: KeyId(r.fixed()?), param_count: r.u8()? })
+    }
+}
+
+impl Canonical for InitialBalance {
+    fn encode(&self, w: &mut Writer) {
+        self.agent.encode(w);
+        w.str(&self.asset);
+        w.u128(self.amount);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(InitialBalance { agent: AgentId::decode(r)?, asset: r.str(MAX_SYMBOL_BYTES)?, amount: r.u128()? })
+    }
+}
+
+impl Canonical for Genesis {
+    fn encode(&self, w: &mut Writer) {
+        w.str(&self.chain_id);
+        w.u64(self.genesis_time);
+        encode_seq(w, &self.operators);
+        self.fee_account.encode(w);
+        w.u16(self.fee_bps);
+        encode_seq(w, &self.assets);
+        w.str(&self.bond.asset);
+        w.u128(self.bond.amount);
+        w.u64(self.bond.cooldown_secs);
+        encode_seq(w, &self.kinds);
+        encode_seq(w, &self.balances);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(Genesis {
+            chain_id: r.str(MAX_NAME_BYTES)?,
+            genesis_time: r.u64()?,
+            operators: decode_seq(r, MAX_GENESIS_ITEMS)?,
+            fee_account: AgentId::decode(r)?,
+            fee_bps: r.u16()?,
+            assets: decode_seq(r, MAX_GENESIS_ITEMS)?,
+            bond: BondConfig { asset: r.str(MAX_SYMBOL_BYTES)?, amount: r.u128()?, cooldown_secs: r.u64()? },
+            kinds: decode_seq(r, MAX_GENESIS_ITEMS)?,
+            balances: decode_seq(r, MAX_GENESIS_ITEMS)?,
+        })
+    }
+}

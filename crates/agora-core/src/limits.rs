@@ -1,0 +1,28 @@
+//! Named limits on every collection and every loop the state machine runs.
+
+/// Maximum encoded size of one signed transaction.
+pub const MAX_TX_BYTES: usize = 16 * 1024;
+/// Maximum transactions in one block.
+pub const MAX_TXS_PER_BLOCK: usize = 20_000;
+/// Maximum bytes of a task title.
+pub const MAX_TITLE_BYTES: usize = 200;
+/// Maximum bytes of a task's requirements text.
+pub const MAX_REQUIREMENTS_BYTES: usize = 4_096;
+/// Maximum bytes of an asset symbol.
+pub const MAX_SYMBOL_BYTES: usize = 16;
+/// Maximum bytes of a chain id or a kind name.
+pub const MAX_NAME_BYTES: usize = 64;
+/// Maximum public parameters of a task kind.
+pub const MAX_KIND_PARAMS: usize = 16;
+/// Maximum payout splits on a task.
+pub const MAX_SPLITS: usize = 16;
+/// Basis points in a whole.
+pub const BPS_DENOMINATOR: u16 = 10_000;
+/// Maximum open bids on one task.
+pub const MAX_BIDS_PER_TASK: u32 = 64;
+/// Maximum open bids one agent may hold at once.
+pub const MAX_OPEN_BIDS_PER_AGENT: u32 = 32;
+/// Furthest ahead a delivery deadline may be set (one year).
+pub const MAX_TASK_DURATION_SECS: u64 = 365 * 24 * 3600;
+/// Maximum operators, assets, kinds and initial balances in a genesis.
+pub const MAX_GENESIS_ITEMS: usize = 10_000;

@@ -1,0 +1,327 @@
+//! The records stored in the state tables, with their canonical encodings and keys.
+
+use crate::encoding::{Canonical, DecodeError, Reader, Writer};
+use crate::field::FieldBytes;
+use crate::ids::{Amount, AssetId, Digest, TaskId};
+use crate::limits::MAX_SYMBOL_BYTES;
+use crate::tx::PostTask;
+use agora_identity::AgentId;
+use serde::Serialize;
+
+/// An agent's registration: the bond it locked and when it left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Registration {
+    /// Bond locked (in the genesis bond asset).
+    pub bond: Amount,
+    /// Block time of registration.
+    pub registered_at: u64,
+    /// Block time of deregistration, if the cool-down has started.
+    pub deregistered_at: Option<u64>,
+}
+
+/// Everything the state knows about one key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AccountRecord {
+    /// Next expected nonce.
+    pub nonce: u64,
+    /// Registration, if any.
+    pub registration: Option<Registration>,
+    /// Reputation points (fixed-point integer). Raised only by verified completion proofs.
+    pub reputation: u64,
+    /// Tasks completed with a verified proof.
+    pub proven_completions: u64,
+    /// Tasks this agent posted that are open or awarded.
+    pub open_tasks: u32,
+    /// Tasks awarded to this agent and not yet settled.
+    pub active_jobs: u32,
+    /// Bids this agent holds on open tasks.
+    pub open_bids: u32,
+}
+
+impl AccountRecord {
+    /// Registered and not deregistering.
+    pub fn is_active(&self) -> bool {
+        matches!(self.registration, Some(Registration { deregistered_at: None, .. }))
+    }
+}
+
+/// An asset's record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AssetRecord {
+    /// Id.
+    pub id: AssetId,
+    /// Unique ticker.
+    pub symbol: String,
+    /// Display decimals.
+    pub decimals: u8,
+    /// Deposits minus withdrawals: what every balance, escrow and bond of this asset sums to.
+    pub supply: Amount,
+}
+
+/// Where a task is in its lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Accepting bids.
+    Open = 0,
+    /// Awarded to a worker; escrow holds the price.
+    Awarded = 1,
+    /// Paid on the employer's acceptance.
+    Accepted = 2,
+    /// Paid on a verified completion proof.
+    Completed = 3,
+    /// Cancelled by the employer before award.
+    Cancelled = 4,
+    /// Expired after the delivery deadline; escrow refunded.
+    Expired = 5,
+}
+
+/// A task's record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskRecord {
+    /// Id.
+    pub id: TaskId,
+    /// Who posted it and pays.
+    pub employer: AgentId,
+    /// The offer as posted.
+    pub offer: PostTask,
+    /// Funds held for this task right now.
+    pub escrow: Amount,
+    /// Lifecycle state.
+    pub status: TaskStatus,
+    /// The awarded worker.
+    pub worker: Option<AgentId>,
+    /// The awarded price (0 before award).
+    pub price: Amount,
+    /// Open bids right now.
+    pub open_bids: u32,
+    /// Block time of posting.
+    pub posted_at: u64,
+    /// Block time the task was settled, cancelled or expired (0 while live).
+    pub closed_at: u64,
+    /// The output commitment proven at completion.
+    pub output_commitment: Option<FieldBytes>,
+}
+
+/// Where a bid stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BidStatus {
+    /// Live. (A withdrawn bid is deleted, so a task never holds more than
+    /// `MAX_BIDS_PER_TASK` bid records while it is open.)
+    Open = 0,
+    /// Won the award.
+    Won = 1,
+    /// The task was awarded to another bid, cancelled or expired.
+    Closed = 2,
+}
+
+/// A bid's record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BidRecord {
+    /// Task.
+    pub task: TaskId,
+    /// Bidder.
+    pub bidder: AgentId,
+    /// Price asked.
+    pub price: Amount,
+    /// Promised delivery time in seconds.
+    pub eta_secs: u64,
+    /// Hash of the signed execution plan.
+    #[serde(serialize_with = "hex32")]
+    pub plan_hash: Digest,
+    /// Block time placed.
+    pub placed_at: u64,
+    /// State.
+    pub status: BidStatus,
+}
+
+fn hex32<S: serde::Serializer>(bytes: &Digest, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
+}
+
+/// Keys of each table.
+pub mod keys {
+    use super::*;
+
+    /// Account key.
+    pub fn account(id: &AgentId) -> Vec<u8> {
+        id.as_bytes().to_vec()
+    }
+    /// Balance key.
+    pub fn balance(id: &AgentId, asset: AssetId) -> Vec<u8> {
+        let mut k = id.as_bytes().to_vec();
+        k.extend_from_slice(&asset.0.to_be_bytes());
+        k
+    }
+    /// Asset key.
+    pub fn asset(id: AssetId) -> Vec<u8> {
+        id.0.to_be_bytes().to_vec()
+    }
+    /// Task key.
+    pub fn task(id: TaskId) -> Vec<u8> {
+        id.0.to_be_bytes().to_vec()
+    }
+    /// Bid key.
+    pub fn bid(task: TaskId, bidder: &AgentId) -> Vec<u8> {
+        let mut k = task.0.to_be_bytes().to_vec();
+        k.extend_from_slice(bidder.as_bytes());
+        k
+    }
+    /// Kind key.
+    pub fn kind(kind: u16) -> Vec<u8> {
+        kind.to_be_bytes().to_vec()
+    }
+}
+
+fn encode_u64_opt(w: &mut Writer, v: Option<u64>) {
+    match v {
+        None => w.u8(0),
+        Some(x) => {
+            w.u8(1);
+            w.u64(x);
+        }
+    }
+}
+
+fn decode_u64_opt(r: &mut Reader<'_>) -> Result<Option<u64>, DecodeError> {
+    match r.u8()? {
+        0 => Ok(None),
+        1 => Ok(Some(r.u64()?)),
+        tag => Err(DecodeError::UnknownTag { what: "option", tag }),
+    }
+}
+
+impl Canonical for AccountRecord {
+    fn encode(&self, w: &mut Writer) {
+        w.u64(self.nonce);
+        match &self.registration {
+            None => w.u8(0),
+            Some(reg) => {
+                w.u8(1);
+                w.u128(reg.bond);
+                w.u64(reg.registered_at);
+                encode_u64_opt(w, reg.deregistered_at);
+            }
+        }
+        w.u64(self.reputation);
+        w.u64(self.proven_completions);
+        w.u32(self.open_tasks);
+        w.u32(self.active_jobs);
+        w.u32(self.open_bids);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let nonce = r.u64()?;
+        let registration = match r.u8()? {
+            0 => None,
+            1 => Some(Registration { bond: r.u128()?, registered_at: r.u64()?, deregistered_at: decode_u64_opt(r)? }),
+            tag => return Err(DecodeError::UnknownTag { what: "registration", tag }),
+        };
+        Ok(AccountRecord {
+            nonce,
+            registration,
+            reputation: r.u64()?,
+            proven_completions: r.u64()?,
+            open_tasks: r.u32()?,
+            active_jobs: r.u32()?,
+            open_bids: r.u32()?,
+        })
+    }
+}
+
+impl Canonical for AssetRecord {
+    fn encode(&self, w: &mut Writer) {
+        w.u32(self.id.0);
+        w.str(&self.symbol);
+        w.u8(self.decimals);
+        w.u128(self.supply);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(AssetRecord { id: AssetId(r.u32()?), symbol: r.str(MAX_SYMBOL_BYTES)?, decimals: r.u8()?, supply: r.u128()? })
+    }
+}
+
+impl Canonical for TaskStatus {
+    fn encode(&self, w: &mut Writer) {
+        w.u8(*self as u8);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(match r.u8()? {
+            0 => TaskStatus::Open,
+            1 => TaskStatus::Awarded,
+            2 => TaskStatus::Accepted,
+            3 => TaskStatus::Completed,
+            4 => TaskStatus::Cancelled,
+            5 => TaskStatus::Expired,
+            tag => return Err(DecodeError::UnknownTag { what: "task status", tag }),
+        })
+    }
+}
+
+impl Canonical for TaskRecord {
+    fn encode(&self, w: &mut Writer) {
+        w.u64(self.id.0);
+        self.employer.encode(w);
+        self.offer.encode(w);
+        w.u128(self.escrow);
+        self.status.encode(w);
+        self.worker.encode(w);
+        w.u128(self.price);
+        w.u32(self.open_bids);
+        w.u64(self.posted_at);
+        w.u64(self.closed_at);
+        self.output_commitment.encode(w);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(TaskRecord {
+            id: TaskId(r.u64()?),
+            employer: AgentId::decode(r)?,
+            offer: PostTask::decode(r)?,
+            escrow: r.u128()?,
+            status: TaskStatus::decode(r)?,
+            worker: Option::decode(r)?,
+            price: r.u128()?,
+            open_bids: r.u32()?,
+            posted_at: r.u64()?,
+            closed_at: r.u64()?,
+            output_commitment: Option::decode(r)?,
+        })
+    }
+}
+
+impl Canonical for BidStatus {
+    fn encode(&self, w: &mut Writer) {
+        w.u8(*self as u8);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(match r.u8()? {
+            0 => BidStatus::Open,
+            1 => BidStatus::Won,
+            2 => BidStatus::Closed,
+            tag => return Err(DecodeError::UnknownTag { what: "bid status", tag }),
+        })
+    }
+}
+
+impl Canonical for BidRecord {
+    fn encode(&self, w: &mut Writer) {
+        w.u64(self.task.0);
+        self.bidder.encode(w);
+        w.u128(self.price);
+        w.u64(self.eta_secs);
+        w.fixed(&self.plan_hash);
+        w.u64(self.placed_at);
+        self.status.encode(w);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(BidRecord {
+            task: TaskId(r.u64()?),
+            bidder: AgentId::decode(r)?,
+            price: r.u128()?,
+            eta_secs: r.u64()?,
+            plan_hash: r.fixed()?,
+            placed_at: r.u64()?,
+            status: BidStatus::decode(r)?,
+        })
+    }
+}

@@ -1,0 +1,161 @@
+//! Transaction status codes: stable numbers, in precedence order.
+//!
+//! A transaction gets exactly one status. Checks run in the order of the codes below: stateless
+//! checks first (in parallel, before the block executes), then the nonce, then authority, then
+//! existence, then the state of the objects involved, then deadlines, then amounts, then proofs.
+//! When several faults apply, the lowest code in that order is reported. Codes never change
+//! meaning; new codes are only ever added.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! statuses {
+    ($( $(#[$doc:meta])* $name:ident = $code:expr, )*) => {
+        /// The outcome of one transaction. `Ok` applied it; every other status changed nothing.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+        #[repr(u16)]
+        #[non_exhaustive]
+        pub enum Status { $( $(#[$doc])* $name = $code, )* }
+
+        impl Status {
+            /// Every status, in precedence order.
+            pub const ALL: &'static [Status] = &[ $( Status::$name, )* ];
+
+            /// The stable numeric code.
+            pub fn code(self) -> u16 { self as u16 }
+
+            /// The status with this code, if any.
+            pub fn from_code(code: u16) -> Option<Status> {
+                match code { $( $code => Some(Status::$name), )* _ => None }
+            }
+
+            /// The variant name, for logs and JSON.
+            pub fn name(self) -> &'static str {
+                match self { $( Status::$name => stringify!($name), )* }
+            }
+        }
+    };
+}
+
+statuses! {
+    /// Applied.
+    Ok = 0,
+    // ---- stateless: checked before execution ----
+    /// The encoded transaction exceeds `MAX_TX_BYTES`.
+    TxTooLarge = 1,
+    /// A field exceeds its named limit (text length, parameter count, splits, proof bytes).
+    LimitExceeded = 2,
+    /// The signature does not verify for the sender over the transaction's signing digest.
+    BadSignature = 3,
+    // ---- ordering and authority ----
+    /// The nonce is not the sender's next nonce (replay or gap).
+    BadNonce = 10,
+    /// Only an operator may send this transaction.
+    NotOperator = 11,
+    /// The sender is not a registered, active agent.
+    NotRegistered = 12,
+    /// The sender is already registered (or deregistering).
+    AlreadyRegistered = 13,
+    /// `ReclaimBond` without a prior `Deregister`.
+    NotDeregistering = 14,
+    /// The bond's cool-down after deregistration has not elapsed.
+    CooldownActive = 15,
+    /// Deregistration while the agent still has open tasks, jobs or bids.
+    OpenObligations = 16,
+    // ---- existence ----
+    /// No asset with this id.
+    UnknownAsset = 20,
+    /// An asset with this symbol already exists.
+    AssetExists = 21,
+    /// No task with this id.
+    UnknownTask = 22,
+    /// No bid by this bidder on this task.
+    UnknownBid = 23,
+    /// The task kind is neither manual nor registered.
+    UnknownKind = 24,
+    // ---- roles ----
+    /// Only the task's employer may do this.
+    NotEmployer = 25,
+    /// Only the bid's owner may do this.
+    NotBidder = 26,
+    /// Only the task's awarded worker may do this.
+    NotWorker = 27,
+    /// An agent may not bid on, or be awarded, its own task.
+    SelfDealing = 28,
+    // ---- object state ----
+    /// The task is already settled, cancelled or expired.
+    TaskClosed = 30,
+    /// The task is not open for bids (it has been awarded).
+    TaskNotOpen = 31,
+    /// The task has not been awarded.
+    TaskNotAwarded = 32,
+    /// The bid is not open.
+    BidNotOpen = 33,
+    /// The bidder already has an open bid on this task.
+    BidExists = 34,
+    /// The bidder is no longer an active registered agent.
+    BidderInactive = 35,
+    // ---- time and parameters ----
+    /// The bid deadline has passed.
+    BidDeadlinePassed = 40,
+    /// The delivery deadline has passed.
+    DeliveryDeadlinePassed = 41,
+    /// The deadline this action waits for has not been reached.
+    DeadlineNotReached = 42,
+    /// Deadlines are in the past, out of order, or too far ahead.
+    InvalidDeadlines = 43,
+    /// Payout splits are invalid (basis points over 10,000, duplicates, zero shares).
+    InvalidSplits = 44,
+    /// The parameter count does not match the task kind.
+    InvalidParams = 45,
+    /// The bidder's reputation is below the task's minimum.
+    ReputationTooLow = 46,
+    /// The task already holds the maximum number of open bids.
+    TooManyBids = 47,
+    /// The bidder already holds the maximum number of open bids.
+    TooManyOpenBids = 48,
+    // ---- amounts ----
+    /// Zero amounts are not allowed here.
+    ZeroAmount = 50,
+    /// The bid price exceeds the task budget.
+    PriceAboveBudget = 51,
+    /// The sender's balance is too small.
+    InsufficientFunds = 52,
+    /// The amount would overflow a balance or supply.
+    AmountOverflow = 53,
+    // ---- proofs ----
+    /// The task kind has no proof (manual tasks settle only by acceptance).
+    NotProvable = 60,
+    /// This worker already completed work of this kind on this input commitment.
+    NullifierUsed = 61,
+    /// The verifier holds no key registered for this kind.
+    UnknownProofKey = 62,
+    /// The public input count does not match the key.
+    ProofInputCount = 63,
+    /// The proof bytes are not valid, in-subgroup curve points of the right size.
+    ProofMalformed = 64,
+    /// The proof does not verify for the statement the state machine built.
+    ProofInvalid = 65,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name(), self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_ordered_and_round_trip() {
+        let mut last = None;
+        for status in Status::ALL {
+            assert_eq!(Status::from_code(status.code()), Some(*status));
+            if let Some(prev) = last {
+                assert!(status.code() > prev, "{status} out of precedence order");
+            }
+            last = Some(status.code());
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! Transactions: every state change is one, signed by its sender.
+
+use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
+use crate::field::FieldBytes;
+use crate::ids::{Amount, AssetId, Digest, TaskId, TaskKind};
+use crate::limits::*;
+use crate::proof::MAX_PROOF_BYTES;
+use crate::status::Status;
+use agora_identity::{AgentId, AgentKey, Signature, signing_digest};
+use serde::{Deserialize, Serialize};
+
+/// Signature domain of transactions.
+pub const TX_SIGNING_DOMAIN: &str = "agora tx v1";
+/// Domain of transaction ids.
+pub const TX_ID_DOMAIN: &str = "agora tx id v1";
+
+/// A share of a task's payout sent to someone other than the worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Split {
+    /// Recipient.
+    pub to: AgentId,
+    /// Share of the net payout in basis points.
+    pub bps: u16,
+}
+
+/// A job offer: the employer's task, with its budget escrowed at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostTask {
+    /// Short title.
+    pub title: String,
+    /// What must be done (free text; the proof statement is `kind` + `params`).
+    pub requirements: String,
+    /// Task kind; 0 = manual (no proof).
+    pub kind: TaskKind,
+    /// Kind-specific public parameters of the completion proof.
+    #[serde(default)]
+    pub params: Vec<FieldBytes>,
+    /// Commitment to the task's input data, published by the employer.
+    pub input_commitment: FieldBytes,
+    /// Asset of the budget.
+    pub asset: AssetId,
+    /// Budget escrowed from the employer's balance.
+    pub budget: Amount,
+    /// Last time (inclusive) a bid may be placed.
+    pub bid_deadline: u64,
+    /// Last time (inclusive) the work may be delivered; after it anyone may expire the task.
+    pub delivery_deadline: u64,
+    /// Optional shares of the payout for other recipients; the worker receives the rest.
+    #[serde(default)]
+    pub splits: Vec<Split>,
+    /// Minimum reputation a bidder needs.
+    #[serde(default)]
+    pub min_reputation: u64,
+}
+
+/// What a transaction does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// Operator: declares a new asset.
+    DeclareAsset {
+        /// Unique ticker.
+        symbol: String,
+        /// Display decimals.
+        decimals: u8,
+    },
+    /// Operator: credits funds that arrived from outside.
+    Deposit {
+        /// Beneficiary.
+        to: AgentId,
+        /// Asset.
+        asset: AssetId,
+        /// Amount.
+        amount: Amount,
+    },
+    /// Owner: takes funds out of the marketplace.
+    Withdraw {
+        /// Asset.
+        asset: AssetId,
+        /// Amount.
+        amount: Amount,
+    },
+    /// Moves funds to another account (fee deducted from what arrives).
+    Transfer {
+        /// Recipient.
+        to: AgentId,
+        /// Asset.
+        asset: AssetId,
+        /// Amount debited from the sender.
+        amount: Amount,
+    },
+    /// Registers the sender as an agent, locking the genesis bond.
+    Register,
+    /// Starts the bond's cool-down; the agent can no longer trade.
+    Deregister,
+    /// Returns the bond after the cool-down.
+    ReclaimBond,
+    /// Posts a task with its budget in escrow.
+    PostTask(PostTask),
+    /// Bids on an open task.
+    PlaceBid {
+        /// Task.
+        task: TaskId,
+        /// Price asked, at most the budget.
+        price: Amount,
+        /// Promised time to deliver, in seconds.
+        eta_secs: u64,
+        /// Hash of the bidder's signed execution plan.
+        #[serde(with = "crate::hexbytes::serde32")]
+        plan_hash: Digest,
+    },
+    /// Withdraws an open bid (by its owner).
+    WithdrawBid {
+        /// Task.
+        task: TaskId,
+        /// The bid's owner (must be the sender).
+        bidder: AgentId,
+    },
+    /// Employer awards the task to a bid; escrow is trimmed to the price.
+    AwardBid {
+        /// Task.
+        task: TaskId,
+        /// Winning bidder.
+        bidder: AgentId,
+    },
+    /// Employer cancels an unawarded task; the escrow is refunded.
+    CancelTask {
+        /// Task.
+        task: TaskId,
+    },
+    /// Anyone, after the delivery deadline: refunds an unsettled task's escrow to its employer.
+    ExpireTask {
+        /// Task.
+        task: TaskId,
+    },
+    /// Employer accepts the delivery and releases payment (never changes reputation).
+    AcceptDelivery {
+        /// Task.
+        task: TaskId,
+    },
+    /// Awarded worker proves completion; a valid proof settles the task and earns reputation.
+    SubmitCompletion {
+        /// Task.
+        task: TaskId,
+        /// Commitment to the output (and a salt shared with the employer).
+        output_commitment: FieldBytes,
+        /// Compressed Groth16 proof, hex in JSON.
+        #[serde(with = "hex_vec")]
+        proof: Vec<u8>,
+    },
+}
+
+/// The signed part of a transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxBody {
+    /// Who signs and pays.
+    pub sender: AgentId,
+    /// The sender's next nonce (starts at 0, +1 per applied transaction).
+    pub nonce: u64,
+    /// The action.
+    pub action: Action,
+}
+
+/// A transaction with its sender's signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedTx {
+    /// What is signed.
+    #[serde(flatten)]
+    pub body: TxBody,
+    /// Ed25519 signature over [`TxBody::signing_digest`].
+    pub signature: Signature,
+}
+
+impl TxBody {
+    /// The digest the sender signs: blake3 (derive-key, [`TX_SIGNING_DOMAIN`]) over the genesis
+    /// hash followed by the canonical body, so a signature is valid in one marketplace only.
+    pub fn signing_digest(&self, genesis_hash: &Digest) -> Digest {
+        let mut w = Writer::new();
+        w.fixed(genesis_hash);
+        self.encode(&mut w);
+        signing_digest(TX_SIGNING_DOMAIN, &w.into_bytes())
+    }
+
+    /// Signs the body with `key` (which should be the sender's).
+    pub fn sign(self, key: &AgentKey, genesis_hash: &Digest) -> SignedTx {
+        let signature = key.sign_digest(&self.signing_digest(genesis_hash));
+        SignedTx { body: self, signature }
+    }
+}
+
+impl SignedTx {
+    /// The transaction id: blake3 of the canonical signed encoding (for lookups and logs only;
+    /// nothing in the state is keyed on it).
+    pub fn id(&self) -> Digest {
+        blake3::derive_key(TX_ID_DOMAIN, &self.to_canonical_bytes())
+    }
+
+    /// Checks everything that needs no state: size, field limits, signature.
+    pub fn check_stateless(&self, genesis_hash: &Digest) -> Status {
+        let encoded_len = self.to_canonical_bytes().len();
+        if encoded_len > MAX_TX_BYTES {
+            return Status::TxTooLarge;
+        }
+        if !self.body.action.within_limits() {
+            return Status::LimitExceeded;
+        }
+        let digest = self.body.signing_digest(genesis_hash);
+        match self.signature.verify_digest(&self.body.sender, &digest) {
+            Ok(()) => Status::Ok,
+            Err(_) => Status::BadSignature,
+        }
+    }
+}
+
+impl Action {
+    /// True when every variable-length field is within its named limit.
+    pub fn within_limits(&self) -> bool {
+        match self {
+            Action::DeclareAsset { symbol, .. } => !symbol.is_empty() && symbol.len() <= MAX_SYMBOL_BYTES,
+            Action::PostTask(p) => {
+                p.title.len() <= MAX_TITLE_BYTES
+                    && p.requirements.len() <= MAX_REQUIREMENTS_BYTES
+                    && p.params.len() <= MAX_KIND_PARAMS
+                    && p.splits.len() <= MAX_SPLITS
+            }
+            Action::SubmitCompletion { proof, .. } => proof.len() <= MAX_PROOF_BYTES,
+            _ => true,
+        }
+    }
+
+    /// The action's name as it appears in JSON (`type`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::DeclareAsset { .. } => "declare_asset",
+            Action::Deposit { .. } => "deposit",
+            Action::Withdraw { .. } => "withdraw",
+            Action::Transfer { .. } => "transfer",
+            Action::Register => "register",
+            Action::Deregister => "deregister",
+            Action::ReclaimBond => "reclaim_bond",
+            Action::PostTask(_) => "post_task",
+            Action::PlaceBid { .. } => "place_bid",
+            Action::WithdrawBid { .. } => "withdraw_bid",
+            Action::AwardBid { .. } => "award_bid",
+            Action::CancelTask { .. } => "cancel_task",
+            Action::ExpireTask { .. } => "expire_task",
+            Action::AcceptDelivery { .. } => "accept_delivery",
+            Action::SubmitCompletion { .. } => "submit_completion",
+        }
+    }
+}
+
+impl Canonical for Split {
+    fn encode(&self, w: &mut Writer) {
+        self.to.encode(w);
+        w.u16(self.bps);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(Split { to: AgentId::decode(r)?, bps: r.u16()? })
+    }
+}
+
+impl Canonical for PostTask {
+    fn encode(&self, w: &mut Writer) {
+        w.str(&self.title);
+        w.str(&self.requirements);
+        w.u16(self.kind);
+        encode_seq(w, &self.params);
+        self.input_commitment.encode(w);
+        w.u32(self.asset.0);
+        w.u128(self.budget);
+        w.u64(self.bid_deadline);
+        w.u64(self.delivery_deadline);
+        encode_seq(w, &self.splits);
+        w.u64(self.min_reputation);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(PostTask {
+            title: r.str(MAX_TITLE_BYTES)?,
+            requirements: r.str(MAX_REQUIREMENTS_BYTES)?,
+            kind: r.u16()?,
+            params: decode_seq(r, MAX_KIND_PARAMS)?,
+            input_commitment: FieldBytes::decode(r)?,
+            asset: AssetId(r.u32()?),
+            budget: r.u128()?,
+            bid_deadline: r.u64()?,
+            delivery_deadline: r.u64()?,
+            splits: decode_seq(r, MAX_SPLITS)?,
+            min_reputation: r.u64()?,
+        })
+    }
+}
+
+impl Canonical for Action {
+    fn encode(&self, w: &mut Writer) {
+        match self {
+            Action::DeclareAsset { symbol, decimals } => {
+                w.u8(1);
+                w.str(symbol);
+                w.u8(*decimals);
+            }
+            Action::Deposit { to, asset, amount } => {
+                w.u8(2);
+                to.encode(w);
+                w.u32(asset.0);
+                w.u128(*amount);
+            }
+            Action::Withdraw { asset, amount } => {
+                w.u8(3);
+                w.u32(asset.0);
+                w.u128(*amount);
+            }
+            Action::Transfer { to, asset, amount } => {
+                w.u8(4);
+                to.encode(w);
+                w.u32(asset.0);
+                w.u128(*amount);
+            }
+            Action::Register => w.u8(5),
+            Action::Deregister => w.u8(6),
+            Action::ReclaimBond => w.u8(7),
+            Action::PostTask(p) => {
+                w.u8(8);
+                p.encode(w);
+            }
+            Action::PlaceBid { task, price, eta_secs, plan_hash } => {
+                w.u8(9);
+                w.u64(task.0);
+                w.u128(*price);
+                w.u64(*eta_secs);
+                w.fixed(plan_hash);
+            }
+            Action::WithdrawBid { task, bidder } => {
+                w.u8(10);
+                w.u64(task.0);
+                bidder.encode(w);
+            }
+            Action::AwardBid { task, bidder } => {
+                w.u8(11);
+                w.u64(task.0);
+                bidder.encode(w);
+            }
+            Action::CancelTask { task } => {
+                w.u8(12);
+                w.u64(task.0);
+            }
+            Action::ExpireTask { task } => {
+                w.u8(13);
+                w.u64(task.0);
+            }
+            Action::AcceptDelivery { task } => {
+                w.u8(14);
+                w.u64(task.0);
+            }
+            Action::SubmitCompletion { task, output_commitment, proof } => {
+                w.u8(15);
+                w.u64(task.0);
+                output_commitment.encode(w);
+                w.var_bytes(proof);
+            }
+        }
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(match r.u8()? {
+            1 => Action::DeclareAsset { symbol: r.str(MAX_SYMBOL_BYTES)?, decimals: r.u8()? },
+            2 => Action::Deposit { to: AgentId::decode(r)?, asset: AssetId(r.u32()?), amount: r.u128()? },
+            3 => Action::Withdraw { asset: AssetId(r.u32()?), amount: r.u128()? },
+            4 => Action::Transfer { to: AgentId::decode(r)?, asset: AssetId(r.u32()?), amount: r.u128()? },
+            5 => Action::Register,
+            6 => Action::Deregister,
+            7 => Action::ReclaimBond,
+            8 => Action::PostTask(PostTask::decode(r)?),
+            9 => Action::PlaceBid { task: TaskId(r.u64()?), price: r.u128()?, eta_secs: r.u64()?, plan_hash: r.fixed()? },
+            10 => Action::WithdrawBid { task: TaskId(r.u64()?), bidder: AgentId::decode(r)? },
+            11 => Action::AwardBid { task: TaskId(r.u64()?), bidder: AgentId::decode(r)? },
+            12 => Action::CancelTask { task: TaskId(r.u64()?) },
+            13 => Action::ExpireTask { task: TaskId(r.u64()?) },
+            14 => Action::AcceptDelivery { task: TaskId(r.u64()?) },
+            15 => Action::SubmitCompletion {
+                task: TaskId(r.u64()?),
+                output_commitment: FieldBytes::decode(r)?,
+                proof: r.var_bytes(MAX_PROOF_BYTES)?,
+            },
+            tag => return Err(DecodeError::UnknownTag { what: "action", tag }),
+        })
+    }
+}
+
+impl Canonical for TxBody {
+    fn encode(&self, w: &mut Writer) {
+        self.sender.encode(w);
+        w.u64(self.nonce);
+        self.action.encode(w);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(TxBody { sender: AgentId::decode(r)?, nonce: r.u64()?, action: Action::decode(r)? })
+    }
+}
+
+impl Canonical for SignedTx {
+    fn encode(&self, w: &mut Writer) {
+        self.body.encode(w);
+        w.fixed(&self.signature.to_bytes());
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(SignedTx { body: TxBody::decode(r)?, signature: Signature::from_bytes(r.fixed()?) })
+    }
+}
+
+mod hex_vec {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        hex::decode(text.strip_prefix("0x").unwrap_or(&text)).map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,133 @@
+//! `did:key` encoding of Ed25519 public keys.
+
+use crate::error::DidError;
+use ed25519_dalek::VerifyingKey;
+use std::fmt;
+use std::str::FromStr;
+
+/// The text every Agora agent identifier starts with.
+pub const DID_KEY_PREFIX: &str = "did:key:";
+
+/// The multicodec varint for an Ed25519 public key (`0xed` as an unsigned varint).
+pub const ED25519_MULTICODEC: [u8; 2] = [0xed, 0x01];
+
+/// An agent: its Ed25519 public key. Displays and parses as `did:key:z6Mk…`.
+///
+/// Construction always checks the bytes are a valid Ed25519 point, so an `AgentId` can always
+/// be used to verify signatures.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AgentId([u8; 32]);
+
+impl AgentId {
+    /// Wraps public key bytes, checking they decode to an Ed25519 point.
+    pub fn from_public_key_bytes(bytes: [u8; 32]) -> Result<Self, DidError> {
+        VerifyingKey::from_bytes(&bytes).map_err(|_| DidError::InvalidPublicKey)?;
+        Ok(AgentId(bytes))
+    }
+
+    /// Wraps a public key derived from a secret key, which is a valid point by construction.
+    pub(crate) fn from_derived_public_key(bytes: [u8; 32]) -> Self {
+        AgentId(bytes)
+    }
+
+    /// The raw 32-byte Ed25519 public key.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The multibase (`z` + base58btc) form of the multicodec-prefixed key, as used in
+    /// `did:key` and in `publicKeyMultibase`.
+    pub fn multibase(&self) -> String {
+        let mut raw = Vec::with_capacity(34);
+        raw.extend_from_slice(&ED25519_MULTICODEC);
+        raw.extend_from_slice(&self.0);
+        format!("z{}", bs58::encode(raw).into_string())
+    }
+
+    /// The `did:key` identifier.
+    pub fn did(&self) -> String {
+        format!("{DID_KEY_PREFIX}{}", self.multibase())
+    }
+
+    /// Parses a `did:key` identifier (a `#fragment` is ignored).
+    pub fn parse_did(text: &str) -> Result<Self, DidError> {
+        let rest = text.strip_prefix(DID_KEY_PREFIX).ok_or(DidError::MissingPrefix)?;
+        let rest = rest.split('#').next().unwrap_or(rest);
+        let encoded = rest.strip_prefix('z').ok_or(DidError::NotBase58btc)?;
+        let raw = bs58::decode(encoded).into_vec().map_err(|_| DidError::InvalidBase58)?;
+        let key = raw.strip_prefix(&ED25519_MULTICODEC[..]).ok_or(DidError::WrongMulticodec)?;
+        let bytes: [u8; 32] = key.try_into().map_err(|_| DidError::WrongLength(key.len()))?;
+        AgentId::from_public_key_bytes(bytes)
+    }
+
+    pub(crate) fn verifying_key(&self) -> Result<VerifyingKey, DidError> {
+        VerifyingKey::from_bytes(&self.0).map_err(|_| DidError::InvalidPublicKey)
+    }
+}
+
+impl fmt::Display for AgentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.did())
+    }
+}
+
+impl fmt::Debug for AgentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AgentId({})", self.did())
+    }
+}
+
+impl FromStr for AgentId {
+    type Err = DidError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AgentId::parse_did(s)
+    }
+}
+
+impl serde::Serialize for AgentId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.did())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AgentId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        AgentId::parse_did(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AgentKey;
+
+    #[test]
+    fn w3c_vector_all_zero_seed() {
+        let key = AgentKey::from_seed([0u8; 32]);
+        assert_eq!(key.id().did(), "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp");
+    }
+
+    #[test]
+    fn did_round_trips() {
+        let key = AgentKey::from_seed([7u8; 32]);
+        let did = key.id().did();
+        assert!(did.starts_with("did:key:z6Mk"));
+        assert_eq!(AgentId::parse_did(&did), Ok(key.id()));
+        assert_eq!(AgentId::parse_did(&format!("{did}#{}", key.id().multibase())), Ok(key.id()));
+    }
+
+    #[test]
+    fn malformed_dids_are_rejected_with_reasons() {
+        let good = AgentKey::from_seed([1u8; 32]).id().did();
+        let body = good.trim_start_matches("did:key:z");
+        assert_eq!(AgentId::parse_did("did:web:example.com"), Err(DidError::MissingPrefix));
+        assert_eq!(AgentId::parse_did(&format!("did:key:f{body}")), Err(DidError::NotBase58btc));
+        assert_eq!(AgentId::parse_did("did:key:z0OIl"), Err(DidError::InvalidBase58));
+        let secp = bs58::encode([0xe7, 0x01, 1, 2, 3]).into_string();
+        assert_eq!(AgentId::parse_did(&format!("did:key:z{secp}")), Err(DidError::WrongMulticodec));
+        let short = bs58::encode([0xed, 0x01, 1, 2, 3]).into_string();
+        assert_eq!(AgentId::parse_did(&format!("did:key:z{short}")), Err(DidError::WrongLength(3)));
+        assert_eq!(AgentId::parse_did(""), Err(DidError::MissingPrefix));
+    }
+}
