@@ -1,1 +1,135 @@
-//! placeholder
+//! Shared harness for Agora's test suites: an in-memory world driven through the real state
+//! machine (`apply_block` over `MemoryState`), with helpers to sign, apply and inspect.
+
+use agora_core::{
+    apply_block, asset_totals, keys, AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, Block, BlockHeader,
+    Canonical, ChainConfig, ChainTip, Genesis, MemoryState, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
+    Status, Table, TaskId, TaskRecord, TxBody,
+};
+
+/// The asset every test world declares first (`USD`).
+pub const USD: AssetId = AssetId(1);
+/// The development genesis bond.
+pub const BOND: Amount = 100_000_000;
+
+/// A deterministic test key.
+pub fn key(seed: u8) -> AgentKey {
+    AgentKey::from_seed([seed; 32])
+}
+
+/// An in-memory marketplace.
+pub struct World {
+    /// Chain configuration.
+    pub config: ChainConfig,
+    /// Committed state.
+    pub state: MemoryState,
+    /// Tip.
+    pub tip: ChainTip,
+    /// Time of the next block.
+    pub time: u64,
+    /// The operator.
+    pub operator: AgentKey,
+    verifier: Box<dyn ProofVerifier>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World::new()
+    }
+}
+
+impl World {
+    /// A development world: operator `key(200)`, genesis time 1 000.
+    pub fn new() -> World {
+        let operator = key(200);
+        World::with_genesis(Genesis::development(operator.id(), 1_000), operator)
+    }
+
+    /// A world from a custom genesis.
+    pub fn with_genesis(genesis: Genesis, operator: AgentKey) -> World {
+        let config = ChainConfig::new(genesis).expect("valid genesis");
+        let mut state = MemoryState::new();
+        state.apply(&config.genesis_diff());
+        let tip = ChainTip { height: 0, time: config.genesis.genesis_time, digest: config.genesis_hash };
+        let time = tip.time + 1;
+        World { config, state, tip, time, operator, verifier: Box::new(NoProofKeys) }
+    }
+
+    /// Uses `verifier` for completion proofs.
+    pub fn set_verifier(&mut self, verifier: Box<dyn ProofVerifier>) {
+        self.verifier = verifier;
+    }
+
+    /// Signs `action` from `key` with its current nonce.
+    pub fn sign(&self, key: &AgentKey, action: Action) -> SignedTx {
+        let nonce = self.account(&key.id()).nonce;
+        TxBody { sender: key.id(), nonce, action }.sign(key, &self.config.genesis_hash)
+    }
+
+    /// Applies `txs` as one block at the current time, then advances the clock by one second.
+    pub fn apply(&mut self, txs: Vec<SignedTx>) -> Vec<Receipt> {
+        let block = Block { header: BlockHeader { height: self.tip.height + 1, time: self.time, prev_digest: self.tip.digest }, txs };
+        let outcome = apply_block(&self.config, &self.state, &self.tip, &block, self.verifier.as_ref()).expect("block applies");
+        self.state.apply(&outcome.diff);
+        self.tip = outcome.tip;
+        self.time += 1;
+        outcome.receipts
+    }
+
+    /// Signs and applies one action, returning its status.
+    pub fn run(&mut self, key: &AgentKey, action: Action) -> Status {
+        let tx = self.sign(key, action);
+        self.apply(vec![tx])[0].status
+    }
+
+    /// Signs and applies one action, returning its receipt.
+    pub fn run_receipt(&mut self, key: &AgentKey, action: Action) -> Receipt {
+        let tx = self.sign(key, action);
+        self.apply(vec![tx]).remove(0)
+    }
+
+    /// Credits `amount` USD to `id` from the operator.
+    pub fn fund(&mut self, id: AgentId, amount: Amount) {
+        let op = self.operator.clone();
+        assert_eq!(self.run(&op, Action::Deposit { to: id, asset: USD, amount }), Status::Ok);
+    }
+
+    /// Funds `key` with the bond plus `extra` and registers it.
+    pub fn register(&mut self, key: &AgentKey, extra: Amount) {
+        self.fund(key.id(), BOND + extra);
+        assert_eq!(self.run(key, Action::Register), Status::Ok);
+    }
+
+    /// An account record.
+    pub fn account(&self, id: &AgentId) -> AccountRecord {
+        self.state
+            .get(Table::Accounts, &keys::account(id))
+            .expect("memory read")
+            .map(|b| AccountRecord::from_canonical_bytes(&b).expect("account decodes"))
+            .unwrap_or_default()
+    }
+
+    /// A balance.
+    pub fn balance(&self, id: &AgentId, asset: AssetId) -> Amount {
+        self.state
+            .get(Table::Balances, &keys::balance(id, asset))
+            .expect("memory read")
+            .map(|b| u128::from_le_bytes(b.as_slice().try_into().expect("16 bytes")))
+            .unwrap_or(0)
+    }
+
+    /// A task.
+    pub fn task(&self, id: TaskId) -> Option<TaskRecord> {
+        self.state
+            .get(Table::Tasks, &keys::task(id))
+            .expect("memory read")
+            .map(|b| TaskRecord::from_canonical_bytes(&b).expect("task decodes"))
+    }
+
+    /// Panics unless every asset's balances + escrow + bonds equal its supply.
+    pub fn assert_conserved(&self) {
+        for totals in asset_totals(&self.state, self.config.bond_asset).expect("totals") {
+            assert!(totals.conserved(), "funds not conserved: {totals:?}");
+        }
+    }
+}

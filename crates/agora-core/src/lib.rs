@@ -18,6 +18,7 @@ mod field;
 mod genesis;
 mod hexbytes;
 mod ids;
+mod invariants;
 mod jsonld;
 pub mod limits;
 mod proof;
@@ -35,6 +36,7 @@ pub use encoding::{decode_seq, encode_seq, Canonical, DecodeError, Reader, Write
 pub use field::{is_canonical, FieldBytes, NonCanonicalField, BN254_FR_MODULUS_LE};
 pub use genesis::{AssetDecl, BondConfig, Genesis, GenesisError, InitialBalance, KindSpec};
 pub use ids::{Amount, AssetId, Digest, TaskId, TaskKind, MANUAL_KIND};
+pub use invariants::{asset_totals, AssetTotals};
 pub use jsonld::job_offer_jsonld;
 pub use proof::{KeyId, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier, MAX_PROOF_BYTES};
 pub use records::{keys, AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus};

@@ -1,1 +1,18 @@
-//! placeholder
+//! redb storage for Agora: the only crate that touches the database file.
+//!
+//! One redb write transaction per block holds the block's state changes, the block itself, its
+//! receipts and the digest chained over blocks — so after a crash the database holds either the
+//! whole block or none of it. [`replay`] rebuilds the state from the stored blocks into a fresh
+//! database and checks that every digest matches.
+
+mod error;
+mod replay;
+mod schema;
+mod snapshot;
+mod store;
+
+pub use error::StoreError;
+pub use replay::{replay, ReplayReport};
+pub use schema::SCHEMA_VERSION;
+pub use snapshot::Snapshot;
+pub use store::{Store, StoreOptions};

@@ -1,1 +1,38 @@
-//! placeholder
+//! Agora: an open, verifiable backend for marketplaces where autonomous agents hire, pay and
+//! manage each other.
+//!
+//! [`Marketplace`] is the one type most integrators need: open a database, submit signed
+//! transactions as blocks, query agents, balances, tasks, bids and receipts, and replay the
+//! history to prove the state is what the blocks say.
+//!
+//! ```no_run
+//! use agora::{Marketplace, Genesis, AgentKey, Action};
+//! # fn main() -> Result<(), agora::Error> {
+//! let operator = AgentKey::generate()?;
+//! let mut market = Marketplace::create("market.redb", Genesis::development(operator.id(), 0))?;
+//! let deposit = market.sign(&operator, Action::Deposit {
+//!     to: operator.id(), asset: agora::AssetId(1), amount: 1_000,
+//! })?;
+//! let outcome = market.submit(vec![deposit], 1)?;
+//! assert!(outcome.receipts[0].status.code() == 0);
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod marketplace;
+
+pub use agora_core::{
+    Action, AccountRecord, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
+    BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys, PostTask,
+    ProofVerifier, Receipt, SignedTx, Split, Status, TaskId, TaskRecord, TaskStatus, TxBody,
+};
+pub use agora_store::{ReplayReport, StoreOptions};
+pub use error::Error;
+pub use marketplace::Marketplace;
+
+/// The state machine, for integrators who drive it directly.
+pub use agora_core as core;
+/// Identities (`did:key`).
+pub use agora_identity as identity;
+/// The redb storage layer.
+pub use agora_store as store;

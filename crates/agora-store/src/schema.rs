@@ -1,0 +1,38 @@
+//! The redb tables and the schema version.
+
+use agora_core::Table;
+use redb::TableDefinition;
+
+/// Version of the table layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Raw bytes keyed by raw bytes: the state tables.
+pub(crate) type RawTable = TableDefinition<'static, &'static [u8], &'static [u8]>;
+
+/// Store metadata: schema version, genesis, tip.
+pub(crate) const META: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("meta");
+/// Canonical blocks by height.
+pub(crate) const BLOCKS: TableDefinition<'static, u64, &'static [u8]> = TableDefinition::new("blocks");
+/// Canonical receipts of each block by height.
+pub(crate) const RECEIPTS: TableDefinition<'static, u64, &'static [u8]> = TableDefinition::new("receipts");
+/// Digest after each block by height (height 0 = genesis hash).
+pub(crate) const DIGESTS: TableDefinition<'static, u64, &'static [u8]> = TableDefinition::new("digests");
+
+pub(crate) const META_SCHEMA: &str = "schema_version";
+pub(crate) const META_GENESIS: &str = "genesis";
+pub(crate) const META_TIP: &str = "tip";
+
+/// The redb table holding one state table.
+pub(crate) fn state_table(table: Table) -> RawTable {
+    TableDefinition::new(match table {
+        Table::Accounts => "state.accounts",
+        Table::Balances => "state.balances",
+        Table::Assets => "state.assets",
+        Table::AssetSymbols => "state.asset_symbols",
+        Table::Tasks => "state.tasks",
+        Table::Bids => "state.bids",
+        Table::Nullifiers => "state.nullifiers",
+        Table::Kinds => "state.kinds",
+        Table::Counters => "state.counters",
+    })
+}

@@ -1,0 +1,197 @@
+//! The database handle: create, open, commit blocks, read history.
+
+use crate::error::StoreError;
+use crate::schema::*;
+use crate::snapshot::Snapshot;
+use agora_core::{
+    apply_block, decode_seq, encode_seq, Block, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier,
+    Reader, Receipt, Table, Writer,
+};
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
+use std::path::{Path, PathBuf};
+
+/// How a store commits.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreOptions {
+    /// `true` (the default): every block is fsynced before `commit_block` returns. `false` is
+    /// for benchmarks and simulations that accept losing recent blocks on power loss.
+    pub durable: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { durable: true }
+    }
+}
+
+/// An open Agora database. Holds the file lock: a second `open` of the same file, in this
+/// process or another, fails with [`StoreError::AlreadyOpen`] until this one is dropped.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+    config: ChainConfig,
+    tip: ChainTip,
+    options: StoreOptions,
+}
+
+impl Store {
+    /// Creates a new database at `path` with this genesis. Fails if the file already holds a
+    /// genesis.
+    pub fn create(path: impl AsRef<Path>, genesis: Genesis, options: StoreOptions) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let config = ChainConfig::new(genesis)?;
+        let db = Database::create(&path).map_err(|e| StoreError::from_redb(&path, e))?;
+        let txn = db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;
+        {
+            let meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
+            if meta.get(META_GENESIS).map_err(|e| StoreError::from_redb(&path, e))?.is_some() {
+                return Err(StoreError::AlreadyInitialised(path));
+            }
+        }
+        let tip = ChainTip { height: 0, time: config.genesis.genesis_time, digest: config.genesis_hash };
+        let genesis_diff = config.genesis_diff();
+        write_diff(&path, &txn, &genesis_diff)?;
+        {
+            let mut meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
+            let schema = SCHEMA_VERSION.to_le_bytes();
+            let genesis_bytes = config.genesis.to_canonical_bytes();
+            let tip_bytes = tip.to_canonical_bytes();
+            for (key, value) in [(META_SCHEMA, &schema[..]), (META_GENESIS, &genesis_bytes), (META_TIP, &tip_bytes)] {
+                meta.insert(key, value).map_err(|e| StoreError::from_redb(&path, e))?;
+            }
+            let mut digests = txn.open_table(DIGESTS).map_err(|e| StoreError::from_redb(&path, e))?;
+            digests.insert(0, &tip.digest[..]).map_err(|e| StoreError::from_redb(&path, e))?;
+            txn.open_table(BLOCKS).map_err(|e| StoreError::from_redb(&path, e))?;
+            txn.open_table(RECEIPTS).map_err(|e| StoreError::from_redb(&path, e))?;
+        }
+        txn.commit().map_err(|e| StoreError::from_redb(&path, e))?;
+        Ok(Store { db, path, config, tip, options })
+    }
+
+    /// Opens an existing database, checking its schema version. An unclean shutdown is repaired
+    /// by redb on open; committed blocks are never lost.
+    pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        if !path.exists() {
+            return Err(StoreError::NotFound(path));
+        }
+        let db = Database::open(&path).map_err(|e| StoreError::from_redb(&path, e))?;
+        let read = db.begin_read().map_err(|e| StoreError::from_redb(&path, e))?;
+        let meta = match read.open_table(META) {
+            Ok(meta) => meta,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Err(StoreError::NotInitialised(path)),
+            Err(e) => return Err(StoreError::from_redb(&path, e)),
+        };
+        let get = |key: &str| -> Result<Option<Vec<u8>>, StoreError> {
+            Ok(meta.get(key).map_err(|e| StoreError::from_redb(&path, e))?.map(|g| g.value().to_vec()))
+        };
+        let schema = get(META_SCHEMA)?.ok_or_else(|| StoreError::NotInitialised(path.clone()))?;
+        let found = u32::from_le_bytes(schema.as_slice().try_into().map_err(|_| StoreError::Corrupt("schema version".into()))?);
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::SchemaMismatch { found, expected: SCHEMA_VERSION });
+        }
+        let genesis = Genesis::from_canonical_bytes(&get(META_GENESIS)?.ok_or_else(|| StoreError::NotInitialised(path.clone()))?)?;
+        let tip = ChainTip::from_canonical_bytes(&get(META_TIP)?.ok_or_else(|| StoreError::Corrupt("missing tip".into()))?)?;
+        let config = ChainConfig::new(genesis)?;
+        drop(meta);
+        drop(read);
+        Ok(Store { db, path, config, tip, options })
+    }
+
+    /// The chain configuration (genesis and what is derived from it).
+    pub fn config(&self) -> &ChainConfig {
+        &self.config
+    }
+
+    /// The last committed block's height, time and digest.
+    pub fn tip(&self) -> ChainTip {
+        self.tip
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A read-only view of the committed state.
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let read = self.db.begin_read().map_err(|e| StoreError::from_redb(&self.path, e))?;
+        Snapshot::new(&self.path, &read)
+    }
+
+    /// Applies `block` through the state machine and commits the block, its receipts, its state
+    /// changes and the new digest in one write transaction. If the block is refused or the
+    /// commit fails, nothing is written and the tip is unchanged.
+    pub fn commit_block(&mut self, block: &Block, verifier: &dyn ProofVerifier) -> Result<BlockOutcome, StoreError> {
+        let snapshot = self.snapshot()?;
+        let outcome = apply_block(&self.config, &snapshot, &self.tip, block, verifier)?;
+        drop(snapshot);
+        let path = self.path.clone();
+        let mut txn = self.db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;
+        let durability = if self.options.durable { Durability::Immediate } else { Durability::None };
+        txn.set_durability(durability).map_err(|e| StoreError::Storage(e.to_string()))?;
+        write_diff(&path, &txn, &outcome.diff)?;
+        {
+            let height = block.header.height;
+            let mut blocks = txn.open_table(BLOCKS).map_err(|e| StoreError::from_redb(&path, e))?;
+            blocks.insert(height, block.to_canonical_bytes().as_slice()).map_err(|e| StoreError::from_redb(&path, e))?;
+            let mut receipts = txn.open_table(RECEIPTS).map_err(|e| StoreError::from_redb(&path, e))?;
+            let mut w = Writer::new();
+            encode_seq(&mut w, &outcome.receipts);
+            receipts.insert(height, w.into_bytes().as_slice()).map_err(|e| StoreError::from_redb(&path, e))?;
+            let mut digests = txn.open_table(DIGESTS).map_err(|e| StoreError::from_redb(&path, e))?;
+            digests.insert(height, &outcome.digest[..]).map_err(|e| StoreError::from_redb(&path, e))?;
+            let mut meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
+            meta.insert(META_TIP, outcome.tip.to_canonical_bytes().as_slice()).map_err(|e| StoreError::from_redb(&path, e))?;
+        }
+        txn.commit().map_err(|e| StoreError::from_redb(&path, e))?;
+        self.tip = outcome.tip;
+        Ok(outcome)
+    }
+
+    /// The stored block at `height` (1-based), if any.
+    pub fn block(&self, height: u64) -> Result<Option<Block>, StoreError> {
+        self.read_at(BLOCKS, height)?.map(|bytes| Block::from_canonical_bytes(&bytes).map_err(StoreError::from)).transpose()
+    }
+
+    /// The receipts of the block at `height`, if any.
+    pub fn receipts(&self, height: u64) -> Result<Option<Vec<Receipt>>, StoreError> {
+        match self.read_at(RECEIPTS, height)? {
+            None => Ok(None),
+            Some(bytes) => {
+                let mut r = Reader::new(&bytes);
+                let receipts = decode_seq(&mut r, agora_core::limits::MAX_TXS_PER_BLOCK)?;
+                r.finish()?;
+                Ok(Some(receipts))
+            }
+        }
+    }
+
+    /// The digest recorded after the block at `height` (height 0: the genesis hash).
+    pub fn digest_at(&self, height: u64) -> Result<Option<[u8; 32]>, StoreError> {
+        match self.read_at(DIGESTS, height)? {
+            None => Ok(None),
+            Some(bytes) => Ok(Some(bytes.as_slice().try_into().map_err(|_| StoreError::Corrupt(format!("digest at {height}")))?)),
+        }
+    }
+
+    fn read_at(&self, table: redb::TableDefinition<'static, u64, &'static [u8]>, height: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let read = self.db.begin_read().map_err(|e| StoreError::from_redb(&self.path, e))?;
+        let handle = read.open_table(table).map_err(|e| StoreError::from_redb(&self.path, e))?;
+        Ok(handle.get(height).map_err(|e| StoreError::from_redb(&self.path, e))?.map(|g| g.value().to_vec()))
+    }
+}
+
+fn write_diff(path: &Path, txn: &WriteTransaction, diff: &agora_core::Diff) -> Result<(), StoreError> {
+    for table in Table::ALL {
+        let mut handle = txn.open_table(state_table(table)).map_err(|e| StoreError::from_redb(path, e))?;
+        for ((_, key), value) in diff.writes.range((table, Vec::new())..).take_while(|((t, _), _)| *t == table) {
+            match value {
+                Some(v) => handle.insert(key.as_slice(), v.as_slice()).map(|_| ()),
+                None => handle.remove(key.as_slice()).map(|_| ()),
+            }
+            .map_err(|e| StoreError::from_redb(path, e))?;
+        }
+    }
+    Ok(())
+}

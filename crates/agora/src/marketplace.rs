@@ -1,0 +1,185 @@
+//! The marketplace handle.
+
+use crate::error::Error;
+use agora_core::{
+    asset_totals, keys, AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord,
+    Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt,
+    SignedTx, StateView, Table, TaskId, TaskRecord, TxBody,
+};
+use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
+use std::path::Path;
+use std::sync::Arc;
+
+/// An Agora marketplace backed by a redb file.
+///
+/// Writes go through [`Marketplace::submit`] (one block, one atomic durable commit); reads see
+/// the last committed block. The handle holds the database's lock for its lifetime.
+pub struct Marketplace {
+    store: Store,
+    verifier: Arc<dyn ProofVerifier>,
+}
+
+impl Marketplace {
+    /// Creates a new marketplace database at `path` from `genesis`.
+    pub fn create(path: impl AsRef<Path>, genesis: Genesis) -> Result<Self, Error> {
+        Self::create_with(path, genesis, StoreOptions::default())
+    }
+
+    /// [`Marketplace::create`] with explicit store options.
+    pub fn create_with(path: impl AsRef<Path>, genesis: Genesis, options: StoreOptions) -> Result<Self, Error> {
+        Ok(Marketplace { store: Store::create(path, genesis, options)?, verifier: Arc::new(NoProofKeys) })
+    }
+
+    /// Opens an existing marketplace database.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Ok(Marketplace { store: Store::open(path, StoreOptions::default())?, verifier: Arc::new(NoProofKeys) })
+    }
+
+    /// Uses `verifier` for completion proofs (by default no proof keys are loaded and every
+    /// completion is rejected with `UnknownProofKey`).
+    pub fn with_verifier(mut self, verifier: Arc<dyn ProofVerifier>) -> Self {
+        self.verifier = verifier;
+        self
+    }
+
+    /// The chain configuration.
+    pub fn config(&self) -> &ChainConfig {
+        self.store.config()
+    }
+
+    /// The genesis hash every signature commits to.
+    pub fn genesis_hash(&self) -> [u8; 32] {
+        self.store.config().genesis_hash
+    }
+
+    /// The last committed block.
+    pub fn tip(&self) -> ChainTip {
+        self.store.tip()
+    }
+
+    /// Signs `action` from `key` with its next nonce as of the committed state. For several
+    /// transactions from one sender in one block, use [`Marketplace::sign_with_nonce`].
+    pub fn sign(&self, key: &AgentKey, action: Action) -> Result<SignedTx, Error> {
+        let nonce = self.account(&key.id())?.nonce;
+        Ok(self.sign_with_nonce(key, nonce, action))
+    }
+
+    /// Signs `action` from `key` with an explicit nonce.
+    pub fn sign_with_nonce(&self, key: &AgentKey, nonce: u64, action: Action) -> SignedTx {
+        TxBody { sender: key.id(), nonce, action }.sign(key, &self.genesis_hash())
+    }
+
+    /// Applies `txs` as the next block at block time `time` and commits it atomically.
+    pub fn submit(&mut self, txs: Vec<SignedTx>, time: u64) -> Result<BlockOutcome, Error> {
+        let tip = self.store.tip();
+        let block = Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs };
+        self.submit_block(&block)
+    }
+
+    /// Applies and commits a fully formed block (its header must follow the tip).
+    pub fn submit_block(&mut self, block: &Block) -> Result<BlockOutcome, Error> {
+        Ok(self.store.commit_block(block, self.verifier.as_ref())?)
+    }
+
+    fn snapshot(&self) -> Result<Snapshot, Error> {
+        Ok(self.store.snapshot()?)
+    }
+
+    fn read<T: Canonical>(&self, table: Table, key: &[u8]) -> Result<Option<T>, Error> {
+        match self.snapshot()?.get(table, key)? {
+            None => Ok(None),
+            Some(bytes) => Ok(Some(T::from_canonical_bytes(&bytes)?)),
+        }
+    }
+
+    /// An agent's account (a default, empty record for keys never seen).
+    pub fn account(&self, id: &AgentId) -> Result<AccountRecord, Error> {
+        Ok(self.read(Table::Accounts, &keys::account(id))?.unwrap_or_default())
+    }
+
+    /// One balance.
+    pub fn balance(&self, id: &AgentId, asset: AssetId) -> Result<Amount, Error> {
+        let bytes = self.snapshot()?.get(Table::Balances, &keys::balance(id, asset))?;
+        Ok(bytes.and_then(|b| <[u8; 16]>::try_from(b.as_slice()).ok()).map(u128::from_le_bytes).unwrap_or(0))
+    }
+
+    /// Every non-zero balance of an agent.
+    pub fn balances(&self, id: &AgentId) -> Result<Vec<(AssetId, Amount)>, Error> {
+        let entries = self.snapshot()?.scan_prefix(Table::Balances, id.as_bytes(), usize::MAX)?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let asset = u32::from_be_bytes(key.get(32..36)?.try_into().ok()?);
+                Some((AssetId(asset), u128::from_le_bytes(value.as_slice().try_into().ok()?)))
+            })
+            .collect())
+    }
+
+    /// An asset.
+    pub fn asset(&self, id: AssetId) -> Result<Option<AssetRecord>, Error> {
+        self.read(Table::Assets, &keys::asset(id))
+    }
+
+    /// Every asset.
+    pub fn assets(&self) -> Result<Vec<AssetRecord>, Error> {
+        let entries = self.snapshot()?.scan_prefix(Table::Assets, &[], usize::MAX)?;
+        entries.iter().map(|(_, v)| Ok(AssetRecord::from_canonical_bytes(v)?)).collect()
+    }
+
+    /// The asset with this symbol.
+    pub fn asset_by_symbol(&self, symbol: &str) -> Result<Option<AssetRecord>, Error> {
+        Ok(self.assets()?.into_iter().find(|a| a.symbol == symbol))
+    }
+
+    /// A task.
+    pub fn task(&self, id: TaskId) -> Result<Option<TaskRecord>, Error> {
+        self.read(Table::Tasks, &keys::task(id))
+    }
+
+    /// Tasks with ids from `from`, at most `limit`.
+    pub fn tasks(&self, from: TaskId, limit: usize) -> Result<Vec<TaskRecord>, Error> {
+        let snapshot = self.snapshot()?;
+        let mut out = Vec::new();
+        let mut id = from.0.max(1);
+        while out.len() < limit {
+            match snapshot.get(Table::Tasks, &keys::task(TaskId(id)))? {
+                Some(bytes) => out.push(TaskRecord::from_canonical_bytes(&bytes)?),
+                None => break,
+            }
+            id += 1;
+        }
+        Ok(out)
+    }
+
+    /// The bids on a task (open, won or closed; withdrawn bids are deleted).
+    pub fn bids(&self, task: TaskId) -> Result<Vec<BidRecord>, Error> {
+        let entries = self.snapshot()?.scan_prefix(Table::Bids, &keys::task(task), usize::MAX)?;
+        entries.iter().map(|(_, v)| Ok(BidRecord::from_canonical_bytes(v)?)).collect()
+    }
+
+    /// The receipts of the block at `height`.
+    pub fn receipts(&self, height: u64) -> Result<Option<Vec<Receipt>>, Error> {
+        Ok(self.store.receipts(height)?)
+    }
+
+    /// The stored block at `height`.
+    pub fn block(&self, height: u64) -> Result<Option<Block>, Error> {
+        Ok(self.store.block(height)?)
+    }
+
+    /// Per asset: supply beside balances, escrow and bonds — they must add up exactly.
+    pub fn asset_totals(&self) -> Result<Vec<AssetTotals>, Error> {
+        Ok(asset_totals(&self.snapshot()?, self.store.config().bond_asset)?)
+    }
+
+    /// Rebuilds the state from the stored blocks into a fresh database at `target` and compares
+    /// every digest with the recorded one.
+    pub fn replay(&self, target: impl AsRef<Path>) -> Result<ReplayReport, Error> {
+        Ok(agora_store::replay(&self.store, target, self.verifier.as_ref())?)
+    }
+
+    /// A task's job offer as JSON-LD.
+    pub fn job_offer(&self, id: TaskId) -> Result<Option<serde_json::Value>, Error> {
+        Ok(self.task(id)?.map(|task| agora_core::job_offer_jsonld(&task)))
+    }
+}
