@@ -1,1 +1,30 @@
-fn main() {}
+//! `agora`: the command-line front end of the Agora marketplace.
+
+mod args;
+mod demo;
+mod init;
+mod key;
+mod output;
+mod query;
+mod submit;
+mod tx;
+
+use args::{Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init(a) => init::run(&cli.db, a),
+        Command::Key(a) => key::run(a),
+        Command::Tx(a) => tx::run(&cli.db, a),
+        Command::Submit(a) => submit::run(&cli.db, a),
+        Command::Query(a) => query::run(&cli.db, a),
+        Command::Replay(a) => query::replay(&cli.db, a),
+        Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
+    };
+    if let Err(error) = result {
+        let chain: Vec<String> = error.chain().map(|e| e.to_string()).collect();
+        eprintln!("error: {}", chain.join(": "));
+        std::process::exit(1);
+    }
+}

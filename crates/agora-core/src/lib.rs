@@ -37,7 +37,13 @@ pub use field::{is_canonical, FieldBytes, NonCanonicalField, BN254_FR_MODULUS_LE
 pub use genesis::{AssetDecl, BondConfig, Genesis, GenesisError, InitialBalance, KindSpec};
 pub use ids::{Amount, AssetId, Digest, TaskId, TaskKind, MANUAL_KIND};
 pub use invariants::{asset_totals, AssetTotals};
+pub use hexbytes::decode_fixed as hexbytes_decode_fixed;
 pub use jsonld::job_offer_jsonld;
+
+/// Decodes 32 bytes of hex (optional `0x`).
+pub fn hexbytes_decode32(text: &str) -> Result<[u8; 32], String> {
+    hexbytes::decode_fixed::<32>(text)
+}
 pub use proof::{KeyId, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier, MAX_PROOF_BYTES};
 pub use records::{keys, AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus};
 pub use state::{Diff, Layer, MemoryState, StateError, StateView, Table};

@@ -1,0 +1,358 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Agora: an open, verifiable marketplace for autonomous agents, on an embedded redb file.
+#[derive(Parser)]
+#[command(name = "agora", version, about)]
+pub struct Cli {
+    /// The marketplace database file.
+    #[arg(long, global = true, default_value = "agora.redb", env = "AGORA_DB")]
+    pub db: PathBuf,
+    /// Set when --db was given explicitly.
+    #[arg(skip)]
+    pub db_given: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Parses arguments, remembering whether `--db` was given.
+    pub fn parse() -> Cli {
+        let given = std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("AGORA_DB").is_some();
+        let mut cli = <Cli as Parser>::parse();
+        cli.db_given = given;
+        cli
+    }
+}
+
+/// Commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a marketplace database from a genesis JSON file or development defaults.
+    Init(InitArgs),
+    /// Key management.
+    Key(KeyArgs),
+    /// Build and sign a transaction; prints it as JSON.
+    Tx(TxArgs),
+    /// Apply signed transactions (JSON lines) as blocks; prints receipts as JSON lines.
+    Submit(SubmitArgs),
+    /// Read state as JSON.
+    Query(QueryArgs),
+    /// Rebuild the state from the stored blocks and compare digests.
+    Replay(ReplayArgs),
+    /// Run a whole marketplace scenario on a fresh database and print a summary.
+    Demo(DemoArgs),
+}
+
+/// `agora init`.
+#[derive(Args)]
+pub struct InitArgs {
+    /// Genesis JSON file; without it a development genesis is created.
+    #[arg(long)]
+    pub genesis: Option<PathBuf>,
+    /// Operator secret key (hex) for the development genesis; a new one is generated if absent.
+    #[arg(long)]
+    pub operator_secret: Option<String>,
+    /// Genesis time for the development genesis (seconds; default: now).
+    #[arg(long)]
+    pub time: Option<u64>,
+}
+
+/// `agora key`.
+#[derive(Args)]
+pub struct KeyArgs {
+    /// Key command.
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+/// Key commands.
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Generate a key from OS randomness; prints `{did, secret}`.
+    New,
+    /// Print the W3C DID document of a did:key.
+    Document {
+        /// The did:key.
+        did: String,
+    },
+}
+
+/// `agora tx`: common signing options and the action.
+#[derive(Args)]
+pub struct TxArgs {
+    /// Sender's secret key (hex), or set AGORA_SECRET.
+    #[arg(long, env = "AGORA_SECRET", hide_env_values = true)]
+    pub secret: String,
+    /// Nonce (default: the sender's next nonce from --db).
+    #[arg(long)]
+    pub nonce: Option<u64>,
+    /// Genesis hash (hex) to sign for, when signing offline without --db.
+    #[arg(long)]
+    pub genesis_hash: Option<String>,
+    /// The action.
+    #[command(subcommand)]
+    pub action: TxAction,
+}
+
+/// Transaction kinds.
+#[derive(Subcommand)]
+pub enum TxAction {
+    /// Operator: declare an asset.
+    DeclareAsset {
+        /// Ticker.
+        #[arg(long)]
+        symbol: String,
+        /// Display decimals.
+        #[arg(long, default_value_t = 0)]
+        decimals: u8,
+    },
+    /// Operator: credit a deposit.
+    Deposit {
+        /// Beneficiary did:key.
+        #[arg(long)]
+        to: String,
+        /// Asset id.
+        #[arg(long)]
+        asset: u32,
+        /// Amount in smallest units.
+        #[arg(long)]
+        amount: u128,
+    },
+    /// Withdraw own funds.
+    Withdraw {
+        /// Asset id.
+        #[arg(long)]
+        asset: u32,
+        /// Amount.
+        #[arg(long)]
+        amount: u128,
+    },
+    /// Transfer funds.
+    Transfer {
+        /// Recipient did:key.
+        #[arg(long)]
+        to: String,
+        /// Asset id.
+        #[arg(long)]
+        asset: u32,
+        /// Amount.
+        #[arg(long)]
+        amount: u128,
+    },
+    /// Register (locks the bond).
+    Register,
+    /// Deregister (starts the bond cool-down).
+    Deregister,
+    /// Reclaim the bond after the cool-down.
+    ReclaimBond,
+    /// Post a task with its budget escrowed.
+    PostTask(PostTaskArgs),
+    /// Bid on a task.
+    PlaceBid {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+        /// Price.
+        #[arg(long)]
+        price: u128,
+        /// Promised delivery time in seconds.
+        #[arg(long, default_value_t = 3600)]
+        eta: u64,
+        /// Hash (hex, 32 bytes) of the signed execution plan.
+        #[arg(long)]
+        plan_hash: String,
+    },
+    /// Withdraw your bid.
+    WithdrawBid {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+    },
+    /// Award a task to a bidder (employer).
+    Award {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+        /// Bidder did:key.
+        #[arg(long)]
+        bidder: String,
+    },
+    /// Cancel an unawarded task (employer).
+    Cancel {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+    },
+    /// Expire a task after its delivery deadline (anyone).
+    Expire {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+    },
+    /// Accept the delivery and pay (employer).
+    Accept {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+    },
+    /// Submit a completion proof (worker).
+    SubmitCompletion {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+        /// Output commitment (hex, canonical field element).
+        #[arg(long)]
+        output_commitment: String,
+        /// Proof (hex).
+        #[arg(long)]
+        proof: String,
+    },
+}
+
+/// `agora tx post-task`.
+#[derive(Args)]
+pub struct PostTaskArgs {
+    /// Title.
+    #[arg(long)]
+    pub title: String,
+    /// Requirements text.
+    #[arg(long, default_value = "")]
+    pub requirements: String,
+    /// Task kind (0 = manual).
+    #[arg(long, default_value_t = 0)]
+    pub kind: u16,
+    /// Kind parameter (hex field element); repeat for several.
+    #[arg(long = "param")]
+    pub params: Vec<String>,
+    /// Input commitment (hex field element).
+    #[arg(long, default_value = "00")]
+    pub input_commitment: String,
+    /// Asset id of the budget.
+    #[arg(long)]
+    pub asset: u32,
+    /// Budget.
+    #[arg(long)]
+    pub budget: u128,
+    /// Bid deadline (block time, seconds).
+    #[arg(long)]
+    pub bid_deadline: u64,
+    /// Delivery deadline (block time, seconds).
+    #[arg(long)]
+    pub delivery_deadline: u64,
+    /// Payout split `DID=BPS`; repeat for several.
+    #[arg(long = "split")]
+    pub splits: Vec<String>,
+    /// Minimum bidder reputation.
+    #[arg(long, default_value_t = 0)]
+    pub min_reputation: u64,
+}
+
+/// `agora submit`.
+#[derive(Args)]
+pub struct SubmitArgs {
+    /// File of signed transactions, one JSON object per line (default: stdin).
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Block time (default: the later of now and the tip's time).
+    #[arg(long)]
+    pub time: Option<u64>,
+    /// Transactions per block.
+    #[arg(long, default_value_t = 1000)]
+    pub block_size: usize,
+}
+
+/// `agora query`.
+#[derive(Args)]
+pub struct QueryArgs {
+    /// What to read.
+    #[command(subcommand)]
+    pub what: QueryWhat,
+}
+
+/// Queries.
+#[derive(Subcommand)]
+pub enum QueryWhat {
+    /// Chain tip, genesis hash and configuration.
+    Tip,
+    /// An agent's account and balances.
+    Agent {
+        /// did:key.
+        did: String,
+    },
+    /// One balance.
+    Balance {
+        /// did:key.
+        did: String,
+        /// Asset id.
+        #[arg(long, default_value_t = 1)]
+        asset: u32,
+    },
+    /// Every asset.
+    Assets,
+    /// A task.
+    Task {
+        /// Task id.
+        id: u64,
+    },
+    /// Tasks in id order.
+    Tasks {
+        /// First id.
+        #[arg(long, default_value_t = 1)]
+        from: u64,
+        /// Maximum number.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// A task's job offer as JSON-LD.
+    Offer {
+        /// Task id.
+        id: u64,
+    },
+    /// A task's bids.
+    Bids {
+        /// Task id.
+        task: u64,
+    },
+    /// Receipts of a block.
+    Receipts {
+        /// Block height.
+        height: u64,
+    },
+    /// A stored block.
+    Block {
+        /// Block height.
+        height: u64,
+    },
+    /// Per asset: supply vs balances + escrow + bonds (conservation check).
+    Totals,
+}
+
+/// `agora replay`.
+#[derive(Args)]
+pub struct ReplayArgs {
+    /// Where to build the fresh copy (default: a temporary file, removed afterwards).
+    #[arg(long)]
+    pub into: Option<PathBuf>,
+}
+
+/// `agora demo`.
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Agents taking part (half employers, half workers).
+    #[arg(long, default_value_t = 40)]
+    pub agents: usize,
+    /// Tasks posted.
+    #[arg(long, default_value_t = 200)]
+    pub tasks: usize,
+    /// Overwrite the database given with --db if it exists (the default demo file,
+    /// agora-demo.redb, is always recreated).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}

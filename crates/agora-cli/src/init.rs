@@ -1,0 +1,43 @@
+//! `agora init`.
+
+use crate::args::InitArgs;
+use crate::output::print_pretty;
+use agora::{AgentKey, Genesis, Marketplace};
+use anyhow::Context;
+use serde_json::json;
+use std::path::Path;
+
+/// Seconds since the Unix epoch (the CLI may read the clock; the core never does).
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+pub fn run(db: &Path, args: InitArgs) -> anyhow::Result<()> {
+    if db.exists() {
+        anyhow::bail!("{} already exists; choose another --db or remove it", db.display());
+    }
+    let (genesis, operator) = match &args.genesis {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+            let genesis: Genesis = serde_json::from_str(&text).with_context(|| format!("parsing genesis {}", file.display()))?;
+            (genesis, None)
+        }
+        None => {
+            let operator = match &args.operator_secret {
+                Some(secret) => AgentKey::from_secret_hex(secret).context("--operator-secret")?,
+                None => AgentKey::generate()?,
+            };
+            (Genesis::development(operator.id(), args.time.unwrap_or_else(now_secs)), Some(operator))
+        }
+    };
+    let market = Marketplace::create(db, genesis.clone()).with_context(|| format!("creating {}", db.display()))?;
+    let mut out = json!({
+        "db": db.display().to_string(),
+        "genesis_hash": hex::encode(market.genesis_hash()),
+        "genesis": genesis,
+    });
+    if let (Some(operator), None) = (operator, &args.operator_secret) {
+        out["operator"] = json!({ "did": operator.id().did(), "secret": operator.secret_hex() });
+    }
+    print_pretty(&out)
+}

@@ -1,0 +1,16 @@
+//! `agora key`.
+
+use crate::args::{KeyArgs, KeyCommand};
+use crate::output::print_pretty;
+use agora::identity::{did_document, AgentId, AgentKey};
+use serde_json::json;
+
+pub fn run(args: KeyArgs) -> anyhow::Result<()> {
+    match args.command {
+        KeyCommand::New => {
+            let key = AgentKey::generate()?;
+            print_pretty(&json!({ "did": key.id().did(), "secret": key.secret_hex() }))
+        }
+        KeyCommand::Document { did } => print_pretty(&did_document(&AgentId::parse_did(&did)?)),
+    }
+}

@@ -1,0 +1,94 @@
+//! `agora tx …`: build and sign one transaction.
+
+use crate::args::{PostTaskArgs, TxAction, TxArgs};
+use crate::output::print_json;
+use agora::core::hexbytes_decode32;
+use agora::{Action, AgentId, AgentKey, AssetId, FieldBytes, Marketplace, PostTask, Split, TaskId, TxBody};
+use anyhow::{anyhow, Context};
+use std::path::Path;
+
+fn did(text: &str) -> anyhow::Result<AgentId> {
+    AgentId::parse_did(text).with_context(|| format!("invalid did {text:?}"))
+}
+
+fn field(text: &str, what: &str) -> anyhow::Result<FieldBytes> {
+    let trimmed = text.strip_prefix("0x").unwrap_or(text);
+    let mut raw = hex::decode(trimmed).with_context(|| format!("{what}: invalid hex"))?;
+    if raw.len() > 32 {
+        return Err(anyhow!("{what}: more than 32 bytes"));
+    }
+    raw.resize(32, 0);
+    let bytes: [u8; 32] = raw.try_into().map_err(|_| anyhow!("{what}: bad length"))?;
+    FieldBytes::new(bytes).map_err(|e| anyhow!("{what}: {e}"))
+}
+
+fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
+    let params = a.params.iter().map(|p| field(p, "--param")).collect::<anyhow::Result<Vec<_>>>()?;
+    let splits = a
+        .splits
+        .iter()
+        .map(|s| {
+            let (to, bps) = s.rsplit_once('=').ok_or_else(|| anyhow!("--split must be DID=BPS, got {s:?}"))?;
+            Ok(Split { to: did(to)?, bps: bps.parse().with_context(|| format!("--split basis points {bps:?}"))? })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Action::PostTask(PostTask {
+        title: a.title,
+        requirements: a.requirements,
+        kind: a.kind,
+        params,
+        input_commitment: field(&a.input_commitment, "--input-commitment")?,
+        asset: AssetId(a.asset),
+        budget: a.budget,
+        bid_deadline: a.bid_deadline,
+        delivery_deadline: a.delivery_deadline,
+        splits,
+        min_reputation: a.min_reputation,
+    }))
+}
+
+fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
+    Ok(match a {
+        TxAction::DeclareAsset { symbol, decimals } => Action::DeclareAsset { symbol, decimals },
+        TxAction::Deposit { to, asset, amount } => Action::Deposit { to: did(&to)?, asset: AssetId(asset), amount },
+        TxAction::Withdraw { asset, amount } => Action::Withdraw { asset: AssetId(asset), amount },
+        TxAction::Transfer { to, asset, amount } => Action::Transfer { to: did(&to)?, asset: AssetId(asset), amount },
+        TxAction::Register => Action::Register,
+        TxAction::Deregister => Action::Deregister,
+        TxAction::ReclaimBond => Action::ReclaimBond,
+        TxAction::PostTask(p) => post_task(p)?,
+        TxAction::PlaceBid { task, price, eta, plan_hash } => Action::PlaceBid {
+            task: TaskId(task),
+            price,
+            eta_secs: eta,
+            plan_hash: hexbytes_decode32(&plan_hash).map_err(|e| anyhow!("--plan-hash: {e}"))?,
+        },
+        TxAction::WithdrawBid { task } => Action::WithdrawBid { task: TaskId(task), bidder: sender },
+        TxAction::Award { task, bidder } => Action::AwardBid { task: TaskId(task), bidder: did(&bidder)? },
+        TxAction::Cancel { task } => Action::CancelTask { task: TaskId(task) },
+        TxAction::Expire { task } => Action::ExpireTask { task: TaskId(task) },
+        TxAction::Accept { task } => Action::AcceptDelivery { task: TaskId(task) },
+        TxAction::SubmitCompletion { task, output_commitment, proof } => Action::SubmitCompletion {
+            task: TaskId(task),
+            output_commitment: field(&output_commitment, "--output-commitment")?,
+            proof: hex::decode(proof.strip_prefix("0x").unwrap_or(&proof)).context("--proof: invalid hex")?,
+        },
+    })
+}
+
+pub fn run(db: &Path, args: TxArgs) -> anyhow::Result<()> {
+    let key = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
+    let action = action(key.id(), args.action)?;
+    let (genesis_hash, nonce) = match (&args.genesis_hash, args.nonce) {
+        (Some(hash), Some(nonce)) => (hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}"))?, nonce),
+        _ => {
+            let market = Marketplace::open(db).with_context(|| format!("opening {} (or pass --genesis-hash and --nonce)", db.display()))?;
+            let nonce = match args.nonce {
+                Some(n) => n,
+                None => market.account(&key.id())?.nonce,
+            };
+            (market.genesis_hash(), nonce)
+        }
+    };
+    print_json(&TxBody { sender: key.id(), nonce, action }.sign(&key, &genesis_hash))
+}
