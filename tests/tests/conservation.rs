@@ -1,0 +1,112 @@
+//! Funds are conserved per asset after every transaction, over long random sequences of
+//! transactions of every kind (valid and invalid alike).
+
+use agora_core::{Action, AgentKey, Amount, FieldBytes, PostTask, Split, Status, TaskId};
+use agora_tests::{key, World, USD};
+use proptest::prelude::*;
+
+const AGENTS: u8 = 6;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Deposit(u8, Amount),
+    Withdraw(u8, Amount),
+    Transfer(u8, u8, Amount),
+    Register(u8),
+    Deregister(u8),
+    Reclaim(u8),
+    Post(u8, Amount, bool),
+    Bid(u8, u64, Amount),
+    WithdrawBid(u8, u64),
+    Award(u8, u64, u8),
+    Cancel(u8, u64),
+    Expire(u8, u64),
+    Accept(u8, u64),
+    Wait(u64),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let a = 0..AGENTS;
+    let amount = prop_oneof![0..10u128, 0..200_000_000u128];
+    let task = 1..12u64;
+    prop_oneof![
+        1 => (a.clone(), amount.clone()).prop_map(|(x, m)| Op::Deposit(x, m)),
+        1 => (a.clone(), amount.clone()).prop_map(|(x, m)| Op::Withdraw(x, m)),
+        1 => (a.clone(), a.clone(), amount.clone()).prop_map(|(x, y, m)| Op::Transfer(x, y, m)),
+        3 => a.clone().prop_map(Op::Register),
+        1 => a.clone().prop_map(Op::Deregister),
+        1 => a.clone().prop_map(Op::Reclaim),
+        3 => (a.clone(), amount.clone(), any::<bool>()).prop_map(|(x, m, s)| Op::Post(x, m, s)),
+        3 => (a.clone(), task.clone(), amount.clone()).prop_map(|(x, t, m)| Op::Bid(x, t, m)),
+        1 => (a.clone(), task.clone()).prop_map(|(x, t)| Op::WithdrawBid(x, t)),
+        3 => (a.clone(), task.clone(), a.clone()).prop_map(|(x, t, y)| Op::Award(x, t, y)),
+        1 => (a.clone(), task.clone()).prop_map(|(x, t)| Op::Cancel(x, t)),
+        1 => (a.clone(), task.clone()).prop_map(|(x, t)| Op::Expire(x, t)),
+        2 => (a.clone(), task.clone()).prop_map(|(x, t)| Op::Accept(x, t)),
+        1 => (0..200_000u64).prop_map(Op::Wait),
+    ]
+}
+
+fn agent(i: u8) -> AgentKey {
+    key(i + 1)
+}
+
+fn action(w: &World, op: &Op) -> Option<(AgentKey, Action)> {
+    Some(match op.clone() {
+        Op::Deposit(x, m) => (w.operator.clone(), Action::Deposit { to: agent(x).id(), asset: USD, amount: m }),
+        Op::Withdraw(x, m) => (agent(x), Action::Withdraw { asset: USD, amount: m }),
+        Op::Transfer(x, y, m) => (agent(x), Action::Transfer { to: agent(y).id(), asset: USD, amount: m }),
+        Op::Register(x) => (agent(x), Action::Register),
+        Op::Deregister(x) => (agent(x), Action::Deregister),
+        Op::Reclaim(x) => (agent(x), Action::ReclaimBond),
+        Op::Post(x, m, split) => (
+            agent(x),
+            Action::PostTask(PostTask {
+                title: "p".into(),
+                requirements: String::new(),
+                kind: 0,
+                params: vec![],
+                input_commitment: FieldBytes::from_u64(m as u64),
+                asset: USD,
+                budget: m,
+                bid_deadline: w.time + 1_000,
+                delivery_deadline: w.time + 10_000,
+                splits: if split { vec![Split { to: agent((x + 1) % AGENTS).id(), bps: 2_500 }] } else { vec![] },
+                min_reputation: 0,
+            }),
+        ),
+        Op::Bid(x, t, m) => (agent(x), Action::PlaceBid { task: TaskId(t), price: m, eta_secs: 1, plan_hash: [0; 32] }),
+        Op::WithdrawBid(x, t) => (agent(x), Action::WithdrawBid { task: TaskId(t), bidder: agent(x).id() }),
+        Op::Award(x, t, y) => (agent(x), Action::AwardBid { task: TaskId(t), bidder: agent(y).id() }),
+        Op::Cancel(x, t) => (agent(x), Action::CancelTask { task: TaskId(t) }),
+        Op::Expire(x, t) => (agent(x), Action::ExpireTask { task: TaskId(t) }),
+        Op::Accept(x, t) => (agent(x), Action::AcceptDelivery { task: TaskId(t) }),
+        Op::Wait(_) => return None,
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn funds_are_conserved_after_every_transaction(ops in prop::collection::vec(op(), 1..120)) {
+        let mut w = World::new();
+        let mut applied = 0usize;
+        for op in &ops {
+            if let Op::Wait(secs) = op {
+                w.time += secs;
+                continue;
+            }
+            let Some((signer, action)) = action(&w, op) else { continue };
+            let before = w.state.clone();
+            let status = w.run(&signer, action);
+            if status == Status::Ok {
+                applied += 1;
+            } else {
+                prop_assert_eq!(&w.state, &before, "rejected {:?} changed state", status);
+            }
+            w.assert_conserved();
+        }
+        prop_assert!(applied <= ops.len());
+    }
+}
