@@ -18,9 +18,7 @@ use ark_r1cs_std::fields::{FieldVar, fp::FpVar};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 
 use crate::error::EvalError;
-use crate::gadgets::{
-    alloc_binding, alloc_input, alloc_uint, alloc_witness, enforce_hash_eq, enforce_range, pow2,
-};
+use crate::gadgets::{alloc_binding, alloc_input, alloc_uint, alloc_witness, enforce_hash_eq, enforce_range, pow2};
 use crate::poseidon::hash;
 
 /// Kind number of `aggregate`.
@@ -53,13 +51,7 @@ impl Public {
     /// Groth16 public inputs: `[task_id, worker_id, input_commitment, output_commitment,
     /// threshold]`.
     pub fn to_field_elements(&self) -> Vec<Fr> {
-        vec![
-            self.task_id,
-            self.worker_id,
-            self.input_commitment,
-            self.output_commitment,
-            Fr::from(self.threshold),
-        ]
+        vec![self.task_id, self.worker_id, self.input_commitment, self.output_commitment, Fr::from(self.threshold)]
     }
 
     /// The honest statement for `private`: commits to its records and to the true output.
@@ -142,10 +134,7 @@ impl Circuit {
 
     /// A circuit carrying a full assignment, for proving.
     pub fn new(public: Public, private: Private) -> Self {
-        Circuit {
-            public: Some(public),
-            private: Some(private),
-        }
+        Circuit { public: Some(public), private: Some(private) }
     }
 }
 
@@ -157,14 +146,7 @@ impl ConstraintSynthesizer<Fr> for Circuit {
         // Public inputs, in `Public::to_field_elements` order.
         let binding = alloc_binding(
             cs.clone(),
-            public.map(|p| {
-                [
-                    p.task_id,
-                    p.worker_id,
-                    p.input_commitment,
-                    p.output_commitment,
-                ]
-            }),
+            public.map(|p| [p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
         )?;
         let threshold = alloc_input(cs.clone(), public.map(|p| Fr::from(p.threshold)))?;
 
@@ -215,11 +197,7 @@ mod tests {
     }
 
     fn honest(records: [u64; N], threshold: u64, seed: u64) -> (Public, Private) {
-        let private = Private {
-            records,
-            input_salt: fr(seed),
-            output_salt: fr(seed + 1),
-        };
+        let private = Private { records, input_salt: fr(seed), output_salt: fr(seed + 1) };
         let public = Public::from_private(fr(seed + 2), fr(seed + 3), threshold, &private);
         (public, private)
     }
@@ -232,18 +210,14 @@ mod tests {
 
     fn records_strategy() -> impl Strategy<Value = [u64; N]> {
         // Mix small values (so the threshold splits them) and full-range ones.
-        prop::collection::vec(prop_oneof![0u64..100, any::<u64>()], N)
-            .prop_map(|v| <[u64; N]>::try_from(v).unwrap())
+        prop::collection::vec(prop_oneof![0u64..100, any::<u64>()], N).prop_map(|v| <[u64; N]>::try_from(v).unwrap())
     }
 
     #[test]
     fn constraint_count_is_pinned() {
         assert_eq!(constraint_count(Circuit::blank()).unwrap(), CONSTRAINTS);
         // 64·64 record bits + 64·65 comparison bits + 33 + 2 permutations + 2 equalities.
-        assert_eq!(
-            CONSTRAINTS,
-            64 * 64 + 64 * 65 + 240 + 32 * 243 + 240 + 243 + 2
-        );
+        assert_eq!(CONSTRAINTS, 64 * 64 + 64 * 65 + 240 + 32 * 243 + 240 + 243 + 2);
     }
 
     #[test]
@@ -257,23 +231,15 @@ mod tests {
         let (public, private) = honest(records, 31_500, 10);
         let out = compute_output(&private.records, 31_500);
         assert_eq!(out.count, 32 + 2);
-        assert_eq!(
-            out.sum,
-            2 * u128::from(u64::MAX) + (2..64u128).map(|i| i * 1000).sum::<u128>()
-        );
+        assert_eq!(out.sum, 2 * u128::from(u64::MAX) + (2..64u128).map(|i| i * 1000).sum::<u128>());
         assert_eq!(both(&public, &private), (true, true));
         let cs = ark_relations::gr1cs::ConstraintSystem::<Fr>::new_ref();
         cs.set_optimization_goal(ark_relations::gr1cs::OptimizationGoal::Constraints);
-        Circuit::new(public, private)
-            .generate_constraints(cs.clone())
-            .unwrap();
+        Circuit::new(public, private).generate_constraints(cs.clone()).unwrap();
         cs.finalize();
         assert_eq!(cs.num_constraints(), CONSTRAINTS);
         assert_eq!(cs.num_instance_variables(), 1 + NUM_PUBLIC_INPUTS);
-        assert_eq!(
-            cs.instance_assignment().unwrap()[1..],
-            public.to_field_elements()[..]
-        );
+        assert_eq!(cs.instance_assignment().unwrap()[1..], public.to_field_elements()[..]);
     }
 
     #[test]
@@ -285,10 +251,7 @@ mod tests {
             assert_eq!(both(&public, &private), (true, true));
         }
         let (public, private) = honest([u64::MAX; N], u64::MAX - 1, 30);
-        assert_eq!(
-            compute_output(&private.records, public.threshold).count,
-            N as u64
-        );
+        assert_eq!(compute_output(&private.records, public.threshold).count, N as u64);
         assert_eq!(both(&public, &private), (true, true));
     }
 

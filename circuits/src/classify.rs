@@ -25,9 +25,7 @@ use ark_r1cs_std::{
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 
 use crate::error::EvalError;
-use crate::gadgets::{
-    alloc_binding, alloc_input, alloc_uint, alloc_witness, enforce_hash_eq, enforce_range, pow2,
-};
+use crate::gadgets::{alloc_binding, alloc_input, alloc_uint, alloc_witness, enforce_hash_eq, enforce_range, pow2};
 use crate::poseidon::hash;
 
 /// Kind number of `classify`.
@@ -66,21 +64,11 @@ impl Public {
     /// Groth16 public inputs: `[task_id, worker_id, input_commitment, output_commitment,
     /// model_commitment]`.
     pub fn to_field_elements(&self) -> Vec<Fr> {
-        vec![
-            self.task_id,
-            self.worker_id,
-            self.input_commitment,
-            self.output_commitment,
-            self.model_commitment,
-        ]
+        vec![self.task_id, self.worker_id, self.input_commitment, self.output_commitment, self.model_commitment]
     }
 
     /// The honest statement for `private`; fails if a value is out of range.
-    pub fn from_private(
-        task_id: Fr,
-        worker_id: Fr,
-        private: &Private,
-    ) -> Result<Public, EvalError> {
+    pub fn from_private(task_id: Fr, worker_id: Fr, private: &Private) -> Result<Public, EvalError> {
         let label = classify(&private.model, &private.features)?;
         Ok(Public {
             task_id,
@@ -118,20 +106,12 @@ pub struct Private {
 
 /// Field encoding of a signed integer: `v` for `v ≥ 0`, `p − |v|` for `v < 0`.
 pub fn encode_signed(v: i64) -> Fr {
-    if v >= 0 {
-        Fr::from(v.unsigned_abs())
-    } else {
-        -Fr::from(v.unsigned_abs())
-    }
+    if v >= 0 { Fr::from(v.unsigned_abs()) } else { -Fr::from(v.unsigned_abs()) }
 }
 
 /// `poseidon(weights…, bias, salt)` over the signed encoding.
 pub fn model_commitment(model: &Model, salt: Fr) -> Fr {
-    let mut elems: Vec<Fr> = model
-        .weights
-        .iter()
-        .map(|&w| encode_signed(w.into()))
-        .collect();
+    let mut elems: Vec<Fr> = model.weights.iter().map(|&w| encode_signed(w.into())).collect();
     elems.push(encode_signed(model.bias.into()));
     elems.push(salt);
     hash(&elems)
@@ -178,12 +158,7 @@ pub fn check_ranges(model: &Model, features: &[i32; D]) -> Result<(), EvalError>
 /// `Σ weights[i]·features[i] + bias`, after checking ranges.
 pub fn score(model: &Model, features: &[i32; D]) -> Result<i64, EvalError> {
     check_ranges(model, features)?;
-    let dot: i64 = model
-        .weights
-        .iter()
-        .zip(features)
-        .map(|(&w, &x)| i64::from(w) * i64::from(x))
-        .sum();
+    let dot: i64 = model.weights.iter().zip(features).map(|(&w, &x)| i64::from(w) * i64::from(x)).sum();
     Ok(dot + i64::from(model.bias))
 }
 
@@ -222,20 +197,14 @@ impl Circuit {
 
     /// A circuit carrying a full assignment, for proving.
     pub fn new(public: Public, private: Private) -> Self {
-        Circuit {
-            public: Some(public),
-            private: Some(private),
-        }
+        Circuit { public: Some(public), private: Some(private) }
     }
 }
 
 /// Allocates a signed value as `u − 2^15` with `u` built from `VALUE_BITS` boolean witnesses
 /// (`VALUE_BITS` constraints). An out-of-range value is truncated to its low bits, so it no
 /// longer matches its commitment.
-fn alloc_signed(
-    cs: ConstraintSystemRef<Fr>,
-    value: Option<i32>,
-) -> Result<FpVar<Fr>, SynthesisError> {
+fn alloc_signed(cs: ConstraintSystemRef<Fr>, value: Option<i32>) -> Result<FpVar<Fr>, SynthesisError> {
     let offset = 1i64 << (VALUE_BITS - 1);
     let mask = (1u128 << VALUE_BITS) - 1;
     // Two's-complement truncation of the offset value to VALUE_BITS bits.
@@ -251,14 +220,7 @@ impl ConstraintSynthesizer<Fr> for Circuit {
         // Public inputs, in `Public::to_field_elements` order.
         let binding = alloc_binding(
             cs.clone(),
-            public.map(|p| {
-                [
-                    p.task_id,
-                    p.worker_id,
-                    p.input_commitment,
-                    p.output_commitment,
-                ]
-            }),
+            public.map(|p| [p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
         )?;
         let model_commitment = alloc_input(cs.clone(), public.map(|p| p.model_commitment))?;
 
@@ -267,9 +229,8 @@ impl ConstraintSynthesizer<Fr> for Circuit {
             .map(|i| alloc_signed(cs.clone(), private.map(|p| p.model.weights[i])))
             .collect::<Result<Vec<_>, _>>()?;
         let bias = alloc_signed(cs.clone(), private.map(|p| p.model.bias))?;
-        let features = (0..D)
-            .map(|i| alloc_signed(cs.clone(), private.map(|p| p.features[i])))
-            .collect::<Result<Vec<_>, _>>()?;
+        let features =
+            (0..D).map(|i| alloc_signed(cs.clone(), private.map(|p| p.features[i]))).collect::<Result<Vec<_>, _>>()?;
         let model_salt = alloc_witness(cs.clone(), private.map(|p| p.model_salt))?;
         let input_salt = alloc_witness(cs.clone(), private.map(|p| p.input_salt))?;
         let output_salt = alloc_witness(cs.clone(), private.map(|p| p.output_salt))?;
@@ -289,8 +250,7 @@ impl ConstraintSynthesizer<Fr> for Circuit {
             terms.push(w * x);
         }
         terms.push(bias);
-        let shifted: FpVar<Fr> =
-            terms.iter().sum::<FpVar<Fr>>() + FpVar::constant(pow2(SCORE_OFFSET_BITS));
+        let shifted: FpVar<Fr> = terms.iter().sum::<FpVar<Fr>>() + FpVar::constant(pow2(SCORE_OFFSET_BITS));
         let bits = enforce_range(cs.clone(), &shifted, SCORE_OFFSET_BITS + 1)?;
         let label = bits.last().cloned().ok_or(SynthesisError::Unsatisfiable)?;
 
@@ -332,12 +292,7 @@ mod tests {
     }
 
     fn value() -> impl Strategy<Value = i32> {
-        prop_oneof![
-            VALUE_MIN..=VALUE_MAX,
-            Just(VALUE_MIN),
-            Just(VALUE_MAX),
-            -3i32..3
-        ]
+        prop_oneof![VALUE_MIN..=VALUE_MAX, Just(VALUE_MIN), Just(VALUE_MAX), -3i32..3]
     }
 
     fn vector() -> impl Strategy<Value = [i32; D]> {
@@ -392,15 +347,10 @@ mod tests {
         assert_eq!(both(&public, &p), (true, true));
         let cs = ark_relations::gr1cs::ConstraintSystem::<Fr>::new_ref();
         cs.set_optimization_goal(ark_relations::gr1cs::OptimizationGoal::Constraints);
-        Circuit::new(public, p)
-            .generate_constraints(cs.clone())
-            .unwrap();
+        Circuit::new(public, p).generate_constraints(cs.clone()).unwrap();
         cs.finalize();
         assert_eq!(cs.num_constraints(), CONSTRAINTS);
-        assert_eq!(
-            cs.instance_assignment().unwrap()[1..],
-            public.to_field_elements()[..]
-        );
+        assert_eq!(cs.instance_assignment().unwrap()[1..], public.to_field_elements()[..]);
     }
 
     proptest! {

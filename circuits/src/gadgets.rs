@@ -6,9 +6,7 @@
 
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField};
-use ark_r1cs_std::{
-    GR1CSVar, alloc::AllocVar, boolean::Boolean, eq::EqGadget, fields::FieldVar, fields::fp::FpVar,
-};
+use ark_r1cs_std::{GR1CSVar, alloc::AllocVar, boolean::Boolean, eq::EqGadget, fields::FieldVar, fields::fp::FpVar};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 
 /// Largest bit width accepted by [`enforce_range`]; keeps `2^bits` far below the modulus so a
@@ -36,8 +34,7 @@ pub fn alloc_bits_le(
     (0..bits)
         .map(|i| {
             let bit = value.map(|v| (v >> i) & 1 == 1);
-            Boolean::new_witness(cs.clone(), || bit.ok_or(SynthesisError::AssignmentMissing))
-                .map(FpVar::from)
+            Boolean::new_witness(cs.clone(), || bit.ok_or(SynthesisError::AssignmentMissing)).map(FpVar::from)
         })
         .collect()
 }
@@ -55,11 +52,7 @@ pub fn from_bits_le(bits: &[FpVar<Fr>]) -> FpVar<Fr> {
 
 /// Allocates an unsigned integer in `[0, 2^bits)` as a linear combination of `bits` fresh
 /// boolean witnesses. Costs `bits` constraints; the result is range-checked by construction.
-pub fn alloc_uint(
-    cs: ConstraintSystemRef<Fr>,
-    value: Option<u128>,
-    bits: usize,
-) -> Result<FpVar<Fr>, SynthesisError> {
+pub fn alloc_uint(cs: ConstraintSystemRef<Fr>, value: Option<u128>, bits: usize) -> Result<FpVar<Fr>, SynthesisError> {
     Ok(from_bits_le(&alloc_bits_le(cs, value, bits)?))
 }
 
@@ -83,9 +76,7 @@ pub fn enforce_range(
     for i in 1..bits {
         power.double_in_place();
         let bit = value.map(|v| v.get_bit(i));
-        let b = FpVar::from(Boolean::new_witness(cs.clone(), || {
-            bit.ok_or(SynthesisError::AssignmentMissing)
-        })?);
+        let b = FpVar::from(Boolean::new_witness(cs.clone(), || bit.ok_or(SynthesisError::AssignmentMissing))?);
         high.push(&b * power);
         out.push(b);
     }
@@ -116,17 +107,9 @@ pub struct BindingVars {
 /// No constraint mentions `task_id` / `worker_id`; Groth16 (libsnark reduction, as used by
 /// ark-groth16) still binds every public input through its own IC term, so a proof is tied to
 /// exactly these values.
-pub fn alloc_binding(
-    cs: ConstraintSystemRef<Fr>,
-    values: Option<[Fr; 4]>,
-) -> Result<BindingVars, SynthesisError> {
-    let input = |i: usize| {
-        FpVar::new_input(cs.clone(), || {
-            values
-                .map(|v| v[i])
-                .ok_or(SynthesisError::AssignmentMissing)
-        })
-    };
+pub fn alloc_binding(cs: ConstraintSystemRef<Fr>, values: Option<[Fr; 4]>) -> Result<BindingVars, SynthesisError> {
+    let input =
+        |i: usize| FpVar::new_input(cs.clone(), || values.map(|v| v[i]).ok_or(SynthesisError::AssignmentMissing));
     Ok(BindingVars {
         task_id: input(0)?,
         worker_id: input(1)?,
@@ -136,18 +119,12 @@ pub fn alloc_binding(
 }
 
 /// Allocates a private field element (`None` during setup).
-pub fn alloc_witness(
-    cs: ConstraintSystemRef<Fr>,
-    value: Option<Fr>,
-) -> Result<FpVar<Fr>, SynthesisError> {
+pub fn alloc_witness(cs: ConstraintSystemRef<Fr>, value: Option<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     FpVar::new_witness(cs, || value.ok_or(SynthesisError::AssignmentMissing))
 }
 
 /// Allocates a public input (`None` during setup).
-pub fn alloc_input(
-    cs: ConstraintSystemRef<Fr>,
-    value: Option<Fr>,
-) -> Result<FpVar<Fr>, SynthesisError> {
+pub fn alloc_input(cs: ConstraintSystemRef<Fr>, value: Option<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     FpVar::new_input(cs, || value.ok_or(SynthesisError::AssignmentMissing))
 }
 

@@ -49,11 +49,7 @@ pub const fn depth_for_constraints(target: usize) -> u32 {
         return 0;
     }
     let depth = (target - overhead) / CONSTRAINTS_PER_STEP;
-    if depth > MAX_DEPTH as usize {
-        MAX_DEPTH
-    } else {
-        depth as u32
-    }
+    if depth > MAX_DEPTH as usize { MAX_DEPTH } else { depth as u32 }
 }
 
 /// The public statement.
@@ -75,22 +71,11 @@ impl Public {
     /// Groth16 public inputs: `[task_id, worker_id, input_commitment, output_commitment,
     /// depth]`.
     pub fn to_field_elements(&self) -> Vec<Fr> {
-        vec![
-            self.task_id,
-            self.worker_id,
-            self.input_commitment,
-            self.output_commitment,
-            Fr::from(self.depth),
-        ]
+        vec![self.task_id, self.worker_id, self.input_commitment, self.output_commitment, Fr::from(self.depth)]
     }
 
     /// The honest statement for `private` at `depth`.
-    pub fn from_private(
-        task_id: Fr,
-        worker_id: Fr,
-        depth: u32,
-        private: &Private,
-    ) -> Result<Public, EvalError> {
+    pub fn from_private(task_id: Fr, worker_id: Fr, depth: u32, private: &Private) -> Result<Public, EvalError> {
         let head = chain(private.seed, depth)?;
         Ok(Public {
             task_id,
@@ -114,14 +99,7 @@ pub struct Private {
 }
 
 fn check_depth(depth: u32) -> Result<(), EvalError> {
-    if depth > MAX_DEPTH {
-        Err(EvalError::DepthTooLarge {
-            depth,
-            max: MAX_DEPTH,
-        })
-    } else {
-        Ok(())
-    }
+    if depth > MAX_DEPTH { Err(EvalError::DepthTooLarge { depth, max: MAX_DEPTH }) } else { Ok(()) }
 }
 
 /// `poseidon(seed, salt)`.
@@ -165,32 +143,20 @@ impl Circuit {
     /// A circuit of the given depth with no assignment, for key generation and counting.
     pub fn blank(depth: u32) -> Result<Self, EvalError> {
         check_depth(depth)?;
-        Ok(Circuit {
-            depth,
-            public: None,
-            private: None,
-        })
+        Ok(Circuit { depth, public: None, private: None })
     }
 
     /// A circuit carrying a full assignment; its depth is `public.depth`.
     pub fn new(public: Public, private: Private) -> Result<Self, EvalError> {
         check_depth(public.depth)?;
-        Ok(Circuit {
-            depth: public.depth,
-            public: Some(public),
-            private: Some(private),
-        })
+        Ok(Circuit { depth: public.depth, public: Some(public), private: Some(private) })
     }
 
     /// A circuit of depth `depth` carrying an assignment whose `public.depth` may differ (it
     /// is then unsatisfiable: the key's depth is part of the statement).
     pub fn with_depth(depth: u32, public: Public, private: Private) -> Result<Self, EvalError> {
         check_depth(depth)?;
-        Ok(Circuit {
-            depth,
-            public: Some(public),
-            private: Some(private),
-        })
+        Ok(Circuit { depth, public: Some(public), private: Some(private) })
     }
 
     /// The depth this circuit (and any key made from it) is built for.
@@ -210,14 +176,7 @@ impl ConstraintSynthesizer<Fr> for Circuit {
         // Public inputs, in `Public::to_field_elements` order.
         let binding = alloc_binding(
             cs.clone(),
-            public.map(|p| {
-                [
-                    p.task_id,
-                    p.worker_id,
-                    p.input_commitment,
-                    p.output_commitment,
-                ]
-            }),
+            public.map(|p| [p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
         )?;
         let depth = alloc_input(cs.clone(), public.map(|p| Fr::from(p.depth)))?;
         depth.enforce_equal(&FpVar::constant(Fr::from(self.depth)))?;
@@ -226,11 +185,7 @@ impl ConstraintSynthesizer<Fr> for Circuit {
         let input_salt = alloc_witness(cs.clone(), private.map(|p| p.input_salt))?;
         let output_salt = alloc_witness(cs.clone(), private.map(|p| p.output_salt))?;
 
-        enforce_hash_eq(
-            cs.clone(),
-            &[seed.clone(), input_salt],
-            &binding.input_commitment,
-        )?;
+        enforce_hash_eq(cs.clone(), &[seed.clone(), input_salt], &binding.input_commitment)?;
         let mut head = seed;
         for _ in 0..self.depth {
             head = hash_var(cs.clone(), &[head])?;
@@ -255,11 +210,7 @@ mod tests {
     }
 
     fn private(seed: u64) -> Private {
-        Private {
-            seed: fr(seed),
-            input_salt: fr(seed + 1),
-            output_salt: fr(seed + 2),
-        }
+        Private { seed: fr(seed), input_salt: fr(seed + 1), output_salt: fr(seed + 2) }
     }
 
     fn both(public: &Public, private: &Private) -> (bool, bool) {

@@ -30,9 +30,7 @@ pub mod poseidon;
 pub use ark_bn254::Fr;
 pub use error::EvalError;
 
-use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
-};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode};
 
 /// Number of shared binding public inputs at the front of every kind's public-input vector:
 /// `task_id`, `worker_id`, `input_commitment`, `output_commitment`.

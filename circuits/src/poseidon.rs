@@ -14,9 +14,7 @@ use std::sync::OnceLock;
 use ark_bn254::Fr;
 use ark_crypto_primitives::sponge::constraints::CryptographicSpongeVar;
 use ark_crypto_primitives::sponge::poseidon::constraints::PoseidonSpongeVar;
-use ark_crypto_primitives::sponge::poseidon::{
-    PoseidonConfig, PoseidonSponge, find_poseidon_ark_and_mds,
-};
+use ark_crypto_primitives::sponge::poseidon::{PoseidonConfig, PoseidonSponge, find_poseidon_ark_and_mds};
 use ark_crypto_primitives::sponge::{CryptographicSponge, FieldBasedCryptographicSponge};
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
@@ -38,21 +36,15 @@ pub const SKIP_MATRICES: u64 = 0;
 
 /// R1CS constraints of one permutation on a fully variable state:
 /// 3 per S-box (`x^5`), `8·3 + 57·1` S-boxes.
-pub const CONSTRAINTS_PER_PERMUTATION: usize =
-    3 * (FULL_ROUNDS * (RATE + CAPACITY) + PARTIAL_ROUNDS);
+pub const CONSTRAINTS_PER_PERMUTATION: usize = 3 * (FULL_ROUNDS * (RATE + CAPACITY) + PARTIAL_ROUNDS);
 
 static PARAMS: OnceLock<PoseidonConfig<Fr>> = OnceLock::new();
 
 /// The Poseidon parameters used everywhere in Agora, built once.
 pub fn poseidon_params() -> &'static PoseidonConfig<Fr> {
     PARAMS.get_or_init(|| {
-        let (ark, mds) = find_poseidon_ark_and_mds::<Fr>(
-            PRIME_BITS,
-            RATE,
-            FULL_ROUNDS as u64,
-            PARTIAL_ROUNDS as u64,
-            SKIP_MATRICES,
-        );
+        let (ark, mds) =
+            find_poseidon_ark_and_mds::<Fr>(PRIME_BITS, RATE, FULL_ROUNDS as u64, PARTIAL_ROUNDS as u64, SKIP_MATRICES);
         PoseidonConfig::new(FULL_ROUNDS, PARTIAL_ROUNDS, ALPHA, mds, ark, RATE, CAPACITY)
     })
 }
@@ -75,17 +67,10 @@ pub fn hash(inputs: &[Fr]) -> Fr {
 ///
 /// Costs about [`CONSTRAINTS_PER_PERMUTATION`] constraints per permutation (a little less for
 /// the first one, whose capacity element is still the constant zero).
-pub fn hash_var(
-    cs: ConstraintSystemRef<Fr>,
-    inputs: &[FpVar<Fr>],
-) -> Result<FpVar<Fr>, SynthesisError> {
+pub fn hash_var(cs: ConstraintSystemRef<Fr>, inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     let mut sponge = PoseidonSpongeVar::<Fr>::new(cs, poseidon_params());
     sponge.absorb(&inputs)?;
-    sponge
-        .squeeze_field_elements(1)?
-        .into_iter()
-        .next()
-        .ok_or(SynthesisError::Unsatisfiable)
+    sponge.squeeze_field_elements(1)?.into_iter().next().ok_or(SynthesisError::Unsatisfiable)
 }
 
 #[cfg(test)]
@@ -125,19 +110,14 @@ mod tests {
     }
 
     /// `hash([1, 2])`, big-endian hex. Changing any parameter changes this value.
-    const TEST_VECTOR_1_2_HEX: &str =
-        "0fca49b798923ab0239de1c9e7a4a9a2210312b6a2f616d18b5a87f9b628ae29";
+    const TEST_VECTOR_1_2_HEX: &str = "0fca49b798923ab0239de1c9e7a4a9a2210312b6a2f616d18b5a87f9b628ae29";
     /// `hash([1, 2])`, decimal.
-    const TEST_VECTOR_1_2_DEC: &str =
-        "7142104613055408817911962100316808866448378443474503659992478482890339429929";
+    const TEST_VECTOR_1_2_DEC: &str = "7142104613055408817911962100316808866448378443474503659992478482890339429929";
 
     fn circuit_hash(values: &[Fr]) -> (Fr, usize, bool) {
         let cs = ConstraintSystem::<Fr>::new_ref();
         cs.set_optimization_goal(OptimizationGoal::Constraints);
-        let vars: Vec<_> = values
-            .iter()
-            .map(|v| FpVar::new_witness(cs.clone(), || Ok(*v)).unwrap())
-            .collect();
+        let vars: Vec<_> = values.iter().map(|v| FpVar::new_witness(cs.clone(), || Ok(*v)).unwrap()).collect();
         let out = hash_var(cs.clone(), &vars).unwrap();
         let value = out.value().unwrap();
         // Bind the output so the last permutation is really constrained.

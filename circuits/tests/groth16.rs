@@ -36,13 +36,8 @@ fn aggregate_round_trip() {
     for (i, r) in records.iter_mut().enumerate() {
         *r = u64::rand(&mut rng) >> (i % 40);
     }
-    let private = aggregate::Private {
-        records,
-        input_salt: Fr::rand(&mut rng),
-        output_salt: Fr::rand(&mut rng),
-    };
-    let public =
-        aggregate::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), 1 << 50, &private);
+    let private = aggregate::Private { records, input_salt: Fr::rand(&mut rng), output_salt: Fr::rand(&mut rng) };
+    let public = aggregate::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), 1 << 50, &private);
     aggregate::evaluate(&public, &private).unwrap();
     round_trip(
         aggregate::Circuit::blank(),
@@ -68,8 +63,7 @@ fn classify_round_trip() {
         input_salt: Fr::rand(&mut rng),
         output_salt: Fr::rand(&mut rng),
     };
-    let public =
-        classify::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), &private).unwrap();
+    let public = classify::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), &private).unwrap();
     classify::evaluate(&public, &private).unwrap();
     round_trip(
         classify::Circuit::blank(),
@@ -88,9 +82,7 @@ fn hashchain_round_trip() {
         input_salt: Fr::rand(&mut rng),
         output_salt: Fr::rand(&mut rng),
     };
-    let public =
-        hashchain::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), depth, &private)
-            .unwrap();
+    let public = hashchain::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), depth, &private).unwrap();
     hashchain::evaluate(&public, &private).unwrap();
     round_trip(
         hashchain::Circuit::blank(depth).unwrap(),

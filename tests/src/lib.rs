@@ -2,9 +2,9 @@
 //! machine (`apply_block` over `MemoryState`), with helpers to sign, apply and inspect.
 
 use agora_core::{
-    apply_block, asset_totals, keys, AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, Block, BlockHeader,
-    Canonical, ChainConfig, ChainTip, Genesis, MemoryState, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
-    Status, Table, TaskId, TaskRecord, TxBody,
+    AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, Block, BlockHeader, Canonical, ChainConfig, ChainTip,
+    Genesis, MemoryState, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView, Status, Table, TaskId, TaskRecord,
+    TxBody, apply_block, asset_totals, keys,
 };
 
 /// The asset every test world declares first (`USD`).
@@ -68,8 +68,12 @@ impl World {
 
     /// Applies `txs` as one block at the current time, then advances the clock by one second.
     pub fn apply(&mut self, txs: Vec<SignedTx>) -> Vec<Receipt> {
-        let block = Block { header: BlockHeader { height: self.tip.height + 1, time: self.time, prev_digest: self.tip.digest }, txs };
-        let outcome = apply_block(&self.config, &self.state, &self.tip, &block, self.verifier.as_ref()).expect("block applies");
+        let block = Block {
+            header: BlockHeader { height: self.tip.height + 1, time: self.time, prev_digest: self.tip.digest },
+            txs,
+        };
+        let outcome =
+            apply_block(&self.config, &self.state, &self.tip, &block, self.verifier.as_ref()).expect("block applies");
         self.state.apply(&outcome.diff);
         self.tip = outcome.tip;
         self.time += 1;

@@ -2,7 +2,7 @@
 //! transactions of every kind (valid and invalid alike).
 
 use agora_core::{Action, AgentKey, Amount, FieldBytes, PostTask, Split, Status, TaskId};
-use agora_tests::{key, World, USD};
+use agora_tests::{USD, World, key};
 use proptest::prelude::*;
 
 const AGENTS: u8 = 6;

@@ -1,7 +1,7 @@
 //! The task lifecycle end to end through the real state machine.
 
 use agora_core::{Action, BidStatus, Created, FieldBytes, PostTask, Split, Status, TaskId, TaskStatus};
-use agora_tests::{key, World, BOND, USD};
+use agora_tests::{BOND, USD, World, key};
 
 fn offer(now: u64, budget: u128) -> PostTask {
     PostTask {
@@ -35,7 +35,10 @@ fn post_bid_award_accept_pays_worker_minus_fee_and_refunds_the_rest() {
     w.register(&employer, 10_000);
     w.register(&worker, 0);
     w.register(&loser, 0);
-    let task = { let o = offer(w.time, 10_000); post(&mut w, &employer, o) };
+    let task = {
+        let o = offer(w.time, 10_000);
+        post(&mut w, &employer, o)
+    };
     assert_eq!(w.balance(&employer.id(), USD), 0);
     assert_eq!(w.run(&worker, Action::PlaceBid { task, price: 8_000, eta_secs: 60, plan_hash: [1; 32] }), Status::Ok);
     assert_eq!(w.run(&loser, Action::PlaceBid { task, price: 9_000, eta_secs: 60, plan_hash: [2; 32] }), Status::Ok);
@@ -81,7 +84,10 @@ fn cancel_before_award_refunds_in_full_and_closes_bids() {
     let (employer, worker) = (key(1), key(2));
     w.register(&employer, 500);
     w.register(&worker, 0);
-    let task = { let o = offer(w.time, 500); post(&mut w, &employer, o) };
+    let task = {
+        let o = offer(w.time, 500);
+        post(&mut w, &employer, o)
+    };
     assert_eq!(w.run(&worker, Action::PlaceBid { task, price: 400, eta_secs: 1, plan_hash: [0; 32] }), Status::Ok);
     assert_eq!(w.run(&employer, Action::CancelTask { task }), Status::Ok);
     assert_eq!(w.balance(&employer.id(), USD), 500);
@@ -133,7 +139,10 @@ fn withdrawn_bid_frees_the_slot_and_can_be_placed_again() {
     let (employer, worker) = (key(1), key(2));
     w.register(&employer, 100);
     w.register(&worker, 0);
-    let task = { let o = offer(w.time, 100); post(&mut w, &employer, o) };
+    let task = {
+        let o = offer(w.time, 100);
+        post(&mut w, &employer, o)
+    };
     let bid = Action::PlaceBid { task, price: 90, eta_secs: 1, plan_hash: [0; 32] };
     assert_eq!(w.run(&worker, bid.clone()), Status::Ok);
     assert_eq!(w.run(&worker, bid.clone()), Status::BidExists);
@@ -165,7 +174,10 @@ fn deregistration_waits_for_open_obligations() {
     let mut w = World::new();
     let employer = key(1);
     w.register(&employer, 10);
-    let task = { let o = offer(w.time, 10); post(&mut w, &employer, o) };
+    let task = {
+        let o = offer(w.time, 10);
+        post(&mut w, &employer, o)
+    };
     assert_eq!(w.run(&employer, Action::Deregister), Status::OpenObligations);
     assert_eq!(w.run(&employer, Action::CancelTask { task }), Status::Ok);
     assert_eq!(w.run(&employer, Action::Deregister), Status::Ok);
@@ -207,7 +219,10 @@ fn award_marks_the_winning_bid_won_and_the_others_closed() {
     for b in &bidders {
         w.register(b, 0);
     }
-    let task = { let o = offer(w.time, 100); post(&mut w, &employer, o) };
+    let task = {
+        let o = offer(w.time, 100);
+        post(&mut w, &employer, o)
+    };
     for b in &bidders {
         assert_eq!(w.run(b, Action::PlaceBid { task, price: 50, eta_secs: 1, plan_hash: [0; 32] }), Status::Ok);
     }

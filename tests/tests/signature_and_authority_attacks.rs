@@ -2,7 +2,7 @@
 //! own status code, and the state left exactly as it was.
 
 use agora_core::{Action, FieldBytes, PostTask, Signature, SignedTx, Status, TaskId, TxBody};
-use agora_tests::{key, World, USD};
+use agora_tests::{USD, World, key};
 
 /// Applies `tx` and asserts it got `status` and changed nothing at all.
 fn assert_rejected_without_effect(w: &mut World, tx: SignedTx, status: Status) {
@@ -31,7 +31,10 @@ fn world_with_task() -> (World, TaskId) {
         min_reputation: 0,
     };
     assert_eq!(w.run(&employer, Action::PostTask(offer)), Status::Ok);
-    assert_eq!(w.run(&worker, Action::PlaceBid { task: TaskId(1), price: 900, eta_secs: 5, plan_hash: [3; 32] }), Status::Ok);
+    assert_eq!(
+        w.run(&worker, Action::PlaceBid { task: TaskId(1), price: 900, eta_secs: 5, plan_hash: [3; 32] }),
+        Status::Ok
+    );
     (w, TaskId(1))
 }
 
@@ -41,13 +44,22 @@ fn forged_signature_is_rejected() {
     let victim = key(1);
     let thief = key(66);
     // The thief signs a transfer out of the victim's account with its own key.
-    let body = TxBody { sender: victim.id(), nonce: w.account(&victim.id()).nonce, action: Action::Transfer { to: thief.id(), asset: USD, amount: 1 } };
-    let forged = SignedTx { signature: thief.sign_digest(&body.signing_digest(&w.config.genesis_hash)), body: body.clone() };
+    let body = TxBody {
+        sender: victim.id(),
+        nonce: w.account(&victim.id()).nonce,
+        action: Action::Transfer { to: thief.id(), asset: USD, amount: 1 },
+    };
+    let forged =
+        SignedTx { signature: thief.sign_digest(&body.signing_digest(&w.config.genesis_hash)), body: body.clone() };
     assert_rejected_without_effect(&mut w, forged, Status::BadSignature);
     // A valid signature with one bit flipped.
     let mut sig = body.clone().sign(&victim, &w.config.genesis_hash).signature.to_bytes();
     sig[0] ^= 1;
-    assert_rejected_without_effect(&mut w, SignedTx { body: body.clone(), signature: Signature::from_bytes(sig) }, Status::BadSignature);
+    assert_rejected_without_effect(
+        &mut w,
+        SignedTx { body: body.clone(), signature: Signature::from_bytes(sig) },
+        Status::BadSignature,
+    );
     // A valid signature over a different body (amount changed after signing).
     let mut tampered = body.clone().sign(&victim, &w.config.genesis_hash);
     tampered.body.action = Action::Transfer { to: thief.id(), asset: USD, amount: 1_000_000 };
@@ -58,7 +70,11 @@ fn forged_signature_is_rejected() {
 fn signature_from_another_marketplace_is_rejected() {
     let (mut w, _) = world_with_task();
     let employer = key(1);
-    let body = TxBody { sender: employer.id(), nonce: w.account(&employer.id()).nonce, action: Action::CancelTask { task: TaskId(1) } };
+    let body = TxBody {
+        sender: employer.id(),
+        nonce: w.account(&employer.id()).nonce,
+        action: Action::CancelTask { task: TaskId(1) },
+    };
     let other_genesis = [9u8; 32];
     assert_rejected_without_effect(&mut w, body.sign(&employer, &other_genesis), Status::BadSignature);
 }
@@ -79,7 +95,11 @@ fn replayed_nonce_is_rejected() {
     let receipts = w.apply(vec![tx2.clone(), tx2]);
     assert_eq!((receipts[0].status, receipts[1].status), (Status::Ok, Status::BadNonce));
     // A nonce from the future is rejected too.
-    let body = TxBody { sender: fund.id(), nonce: w.account(&fund.id()).nonce + 5, action: Action::Deposit { to: employer.id(), asset: USD, amount: 5 } };
+    let body = TxBody {
+        sender: fund.id(),
+        nonce: w.account(&fund.id()).nonce + 5,
+        action: Action::Deposit { to: employer.id(), asset: USD, amount: 5 },
+    };
     let tx = body.sign(&fund, &w.config.genesis_hash);
     assert_rejected_without_effect(&mut w, tx, Status::BadNonce);
 }
@@ -88,11 +108,9 @@ fn replayed_nonce_is_rejected() {
 fn non_employer_cannot_award_cancel_or_accept() {
     let (mut w, task) = world_with_task();
     let intruder = key(2);
-    for action in [
-        Action::AwardBid { task, bidder: key(2).id() },
-        Action::CancelTask { task },
-        Action::AcceptDelivery { task },
-    ] {
+    for action in
+        [Action::AwardBid { task, bidder: key(2).id() }, Action::CancelTask { task }, Action::AcceptDelivery { task }]
+    {
         let tx = w.sign(&intruder, action);
         assert_rejected_without_effect(&mut w, tx, Status::NotEmployer);
     }
@@ -127,7 +145,8 @@ fn non_worker_cannot_submit_completion() {
     assert_eq!(w.run(&employer, Action::AwardBid { task, bidder: key(2).id() }), Status::Ok);
     let thief = key(3);
     w.register(&thief, 0);
-    let tx = w.sign(&thief, Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![0; 128] });
+    let tx =
+        w.sign(&thief, Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![0; 128] });
     assert_rejected_without_effect(&mut w, tx, Status::NotWorker);
 }
 

@@ -2,7 +2,7 @@
 //! elsewhere or a damaged file, and nothing lost.
 
 use agora::{Action, Genesis, Marketplace, Status};
-use agora_tests::{key, USD};
+use agora_tests::{USD, key};
 use std::process::Command;
 
 fn market_with_history(path: &std::path::Path) -> Marketplace {
@@ -10,7 +10,13 @@ fn market_with_history(path: &std::path::Path) -> Marketplace {
     let mut m = Marketplace::create(path, Genesis::development(operator.id(), 1_000)).unwrap();
     for round in 0..5u64 {
         let txs = (1..=4u8)
-            .map(|i| m.sign_with_nonce(&operator, round * 4 + u64::from(i) - 1, Action::Deposit { to: key(i).id(), asset: USD, amount: 1_000 + u128::from(i) }))
+            .map(|i| {
+                m.sign_with_nonce(
+                    &operator,
+                    round * 4 + u64::from(i) - 1,
+                    Action::Deposit { to: key(i).id(), asset: USD, amount: 1_000 + u128::from(i) },
+                )
+            })
             .collect();
         let outcome = m.submit(txs, 1_000 + round).unwrap();
         assert!(outcome.receipts.iter().all(|r| r.status == Status::Ok));
@@ -90,7 +96,10 @@ fn a_corrupted_file_gives_a_clear_error_and_the_original_is_untouched() {
     std::fs::write(&copy, &bytes).unwrap();
     let err = Marketplace::open(&copy).err().expect("damaged file must not open");
     let message = err.to_string();
-    assert!(message.contains("corrupt") || message.contains("not an Agora database") || message.contains("IO"), "{message}");
+    assert!(
+        message.contains("corrupt") || message.contains("not an Agora database") || message.contains("IO"),
+        "{message}"
+    );
     let original = Marketplace::open(&path).unwrap();
     assert_eq!(original.tip().height, 6);
 

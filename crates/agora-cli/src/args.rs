@@ -21,7 +21,8 @@ pub struct Cli {
 impl Cli {
     /// Parses arguments, remembering whether `--db` was given.
     pub fn parse() -> Cli {
-        let given = std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("AGORA_DB").is_some();
+        let given =
+            std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("AGORA_DB").is_some();
         let mut cli = <Cli as Parser>::parse();
         cli.db_given = given;
         cli

@@ -4,9 +4,12 @@
 use crate::args::DemoArgs;
 use crate::init::now_secs;
 use crate::query::scratch_path;
-use agora::{Action, AgentKey, AssetId, BlockOutcome, Created, FieldBytes, Genesis, Marketplace, PostTask, SignedTx, Status, TaskId};
 use agora::core::limits::MAX_OPEN_BIDS_PER_AGENT;
-use anyhow::{bail, Context};
+use agora::{
+    Action, AgentKey, AssetId, BlockOutcome, Created, FieldBytes, Genesis, Marketplace, PostTask, SignedTx, Status,
+    TaskId,
+};
+use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,12 +78,25 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
     let genesis_time = now_secs();
     let market = Marketplace::create(&path, Genesis::development(operator.id(), genesis_time))?;
     let employers: Vec<AgentKey> = (0..args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
-    let workers: Vec<AgentKey> = (0..args.agents - args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
+    let workers: Vec<AgentKey> =
+        (0..args.agents - args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
     let bids_per_task = BIDS_PER_TASK.min(workers.len());
     let expected = (2 * args.agents + args.tasks * (3 + bids_per_task)) as u64;
     let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(expected) };
-    bar.set_style(ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} txs  {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
-    let mut run = Run { market, nonces: BTreeMap::new(), time: genesis_time + 1, blocks: 0, txs: 0, rejected: BTreeMap::new(), commit_secs: 0.0, bar };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} txs  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut run = Run {
+        market,
+        nonces: BTreeMap::new(),
+        time: genesis_time + 1,
+        blocks: 0,
+        txs: 0,
+        rejected: BTreeMap::new(),
+        commit_secs: 0.0,
+        bar,
+    };
 
     let bond = run.market.config().bond_amount;
     let budget: u128 = 1_000_000; // 1 USD
@@ -96,7 +112,8 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         .collect();
     run.block("deposits", funding)?;
 
-    let registrations: Vec<SignedTx> = employers.iter().chain(&workers).map(|k| run.sign(k, Action::Register)).collect();
+    let registrations: Vec<SignedTx> =
+        employers.iter().chain(&workers).map(|k| run.sign(k, Action::Register)).collect();
     run.block("registrations (bonds locked)", registrations)?;
 
     // Tasks run in waves so no worker ever holds more open bids than the protocol allows.
@@ -165,7 +182,9 @@ fn run_wave(
 
     let awards: Vec<SignedTx> = tasks
         .iter()
-        .map(|(i, task)| run.sign(employer_of(*i), Action::AwardBid { task: *task, bidder: workers[best[task].1].id() }))
+        .map(|(i, task)| {
+            run.sign(employer_of(*i), Action::AwardBid { task: *task, bidder: workers[best[task].1].id() })
+        })
         .collect();
     run.block("awarded to the lowest bid", awards)?;
 
@@ -190,7 +209,8 @@ fn summary(run: &Run, path: &Path, operator: &AgentKey, started: Instant) -> any
     let report = report?;
     let totals = market.asset_totals()?;
     let conserved = totals.iter().all(|t| t.conserved());
-    let settled = market.tasks(TaskId(1), usize::MAX)?.iter().filter(|t| t.status == agora::TaskStatus::Accepted).count();
+    let settled =
+        market.tasks(TaskId(1), usize::MAX)?.iter().filter(|t| t.status == agora::TaskStatus::Accepted).count();
     let fees = market.balance(&operator.id(), USD)?;
     let rows = [
         ("database", path.display().to_string()),

@@ -19,7 +19,8 @@ pub fn run(db: &Path, args: InitArgs) -> anyhow::Result<()> {
     let (genesis, operator) = match &args.genesis {
         Some(file) => {
             let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-            let genesis: Genesis = serde_json::from_str(&text).with_context(|| format!("parsing genesis {}", file.display()))?;
+            let genesis: Genesis =
+                serde_json::from_str(&text).with_context(|| format!("parsing genesis {}", file.display()))?;
             (genesis, None)
         }
         None => {

@@ -2,7 +2,7 @@
 
 use crate::args::{KeyArgs, KeyCommand};
 use crate::output::print_pretty;
-use agora::identity::{did_document, AgentId, AgentKey};
+use agora::identity::{AgentId, AgentKey, did_document};
 use serde_json::json;
 
 pub fn run(args: KeyArgs) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use crate::args::{QueryArgs, QueryWhat, ReplayArgs};
 use crate::output::print_pretty;
 use agora::{AgentId, AssetId, Marketplace, TaskId};
-use anyhow::{anyhow, Context};
+use anyhow::{Context, anyhow};
 use serde_json::json;
 use std::path::Path;
 
@@ -25,7 +25,8 @@ pub fn run(db: &Path, args: QueryArgs) -> anyhow::Result<()> {
         }),
         QueryWhat::Agent { did: text } => {
             let id = did(&text)?;
-            let balances: Vec<_> = market.balances(&id)?.into_iter().map(|(a, v)| json!({"asset": a, "amount": v})).collect();
+            let balances: Vec<_> =
+                market.balances(&id)?.into_iter().map(|(a, v)| json!({"asset": a, "amount": v})).collect();
             json!({ "did": id, "account": market.account(&id)?, "balances": balances })
         }
         QueryWhat::Balance { did: text, asset } => {

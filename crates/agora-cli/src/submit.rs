@@ -14,7 +14,9 @@ pub fn parse_lines(text: &str) -> anyhow::Result<Vec<SignedTx>> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| serde_json::from_str(line).with_context(|| format!("line {}: not a signed transaction", i + 1)))
+        .map(|(i, line)| {
+            serde_json::from_str(line).with_context(|| format!("line {}: not a signed transaction", i + 1))
+        })
         .collect()
 }
 

@@ -4,7 +4,7 @@ use crate::args::{PostTaskArgs, TxAction, TxArgs};
 use crate::output::print_json;
 use agora::core::hexbytes_decode32;
 use agora::{Action, AgentId, AgentKey, AssetId, FieldBytes, Marketplace, PostTask, Split, TaskId, TxBody};
-use anyhow::{anyhow, Context};
+use anyhow::{Context, anyhow};
 use std::path::Path;
 
 fn did(text: &str) -> anyhow::Result<AgentId> {
@@ -82,7 +82,8 @@ pub fn run(db: &Path, args: TxArgs) -> anyhow::Result<()> {
     let (genesis_hash, nonce) = match (&args.genesis_hash, args.nonce) {
         (Some(hash), Some(nonce)) => (hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}"))?, nonce),
         _ => {
-            let market = Marketplace::open(db).with_context(|| format!("opening {} (or pass --genesis-hash and --nonce)", db.display()))?;
+            let market = Marketplace::open(db)
+                .with_context(|| format!("opening {} (or pass --genesis-hash and --nonce)", db.display()))?;
             let nonce = match args.nonce {
                 Some(n) => n,
                 None => market.account(&key.id())?.nonce,

@@ -1,17 +1,17 @@
 //! Applying a block: stateless checks in parallel, proofs verified together, then sequential
 //! execution against a layer over the state. Pure: the result depends only on the inputs.
 
-use crate::block::{chain_digest, Block, ChainTip, Created, Receipt};
+use crate::block::{Block, ChainTip, Created, Receipt, chain_digest};
 use crate::config::ChainConfig;
-use crate::exec::{execute, Ctx, Fault, ProofOracle};
+use crate::encoding::Canonical;
+use crate::exec::{Ctx, Fault, ProofOracle, execute};
 use crate::ids::Digest;
+use crate::limits::MAX_TX_BYTES;
 use crate::limits::MAX_TXS_PER_BLOCK;
 use crate::proof::{ProofClaim, ProofVerdict, ProofVerifier};
 use crate::state::{Diff, Layer, StateError, StateView};
 use crate::status::Status;
 use crate::tx::{Action, SignedTx, TX_ID_DOMAIN};
-use crate::encoding::Canonical;
-use crate::limits::MAX_TX_BYTES;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -87,11 +87,10 @@ pub fn apply_block(
     let checked: Vec<(Status, Digest)> =
         block.txs.par_iter().map(|tx| check_stateless(tx, &config.genesis_hash)).collect();
 
-    let needs_proofs = block
-        .txs
-        .iter()
-        .zip(&checked)
-        .any(|(tx, (status, _))| *status == Status::Ok && matches!(tx.body.action, Action::SubmitCompletion { .. }));
+    let needs_proofs =
+        block.txs.iter().zip(&checked).any(|(tx, (status, _))| {
+            *status == Status::Ok && matches!(tx.body.action, Action::SubmitCompletion { .. })
+        });
     let mut oracle = if needs_proofs {
         // Dry run to learn every claim the block will make, then verify them all at once.
         let mut recorder = Recorder::default();

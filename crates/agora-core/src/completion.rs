@@ -25,7 +25,11 @@ pub fn worker_field(worker: &AgentId) -> FieldBytes {
 
 /// The public inputs of a completion of `task` by `worker` claiming `output_commitment`, in
 /// circuit order: task id, worker id, input commitment, output commitment, kind parameters.
-pub fn completion_public_inputs(task: &TaskRecord, worker: &AgentId, output_commitment: &FieldBytes) -> Vec<FieldBytes> {
+pub fn completion_public_inputs(
+    task: &TaskRecord,
+    worker: &AgentId,
+    output_commitment: &FieldBytes,
+) -> Vec<FieldBytes> {
     let mut inputs = Vec::with_capacity(4 + task.offer.params.len());
     inputs.push(task_field(task.id));
     inputs.push(worker_field(worker));

@@ -5,7 +5,7 @@ use crate::encoding::Canonical;
 use crate::genesis::{Genesis, GenesisError};
 use crate::ids::{Amount, AssetId, Digest};
 use crate::limits::BPS_DENOMINATOR;
-use crate::records::{keys, AccountRecord, AssetRecord};
+use crate::records::{AccountRecord, AssetRecord, keys};
 use crate::state::{Diff, Layer, MemoryState, StateView, Table};
 use agora_identity::AgentId;
 use std::collections::BTreeSet;

@@ -197,8 +197,7 @@ impl Canonical for agora_identity::AgentId {
         w.fixed(self.as_bytes());
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        agora_identity::AgentId::from_public_key_bytes(r.fixed()?)
-            .map_err(|_| DecodeError::Invalid("agent public key"))
+        agora_identity::AgentId::from_public_key_bytes(r.fixed()?).map_err(|_| DecodeError::Invalid("agent public key"))
     }
 }
 
@@ -269,6 +268,9 @@ mod tests {
         let bytes = w.into_bytes();
         assert!(Reader::new(&bytes).str(4).is_err());
         assert_eq!(Reader::new(&bytes).str(5).unwrap(), "hello");
-        assert_eq!(<Option<crate::field::FieldBytes>>::from_canonical_bytes(&[0, 9]), Err(DecodeError::TrailingBytes(1)));
+        assert_eq!(
+            <Option<crate::field::FieldBytes>>::from_canonical_bytes(&[0, 9]),
+            Err(DecodeError::TrailingBytes(1))
+        );
     }
 }

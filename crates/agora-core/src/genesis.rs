@@ -1,7 +1,7 @@
 //! Genesis: the parameters a marketplace starts from, and the state they create.
 
 use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
-use crate::ids::{Amount, Digest, TaskKind, MANUAL_KIND};
+use crate::ids::{Amount, Digest, MANUAL_KIND, TaskKind};
 use crate::limits::*;
 use crate::proof::KeyId;
 use agora_identity::AgentId;

@@ -4,8 +4,7 @@
 pub fn decode_fixed<const N: usize>(text: &str) -> Result<[u8; N], String> {
     let trimmed = text.strip_prefix("0x").unwrap_or(text);
     let raw = hex::decode(trimmed).map_err(|e| format!("invalid hex: {e}"))?;
-    <[u8; N]>::try_from(raw.as_slice())
-        .map_err(|_| format!("expected {N} bytes of hex, got {}", raw.len()))
+    <[u8; N]>::try_from(raw.as_slice()).map_err(|_| format!("expected {N} bytes of hex, got {}", raw.len()))
 }
 
 /// Serde adapter: `[u8; 32]` as a hex string.

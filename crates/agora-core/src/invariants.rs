@@ -45,7 +45,8 @@ pub fn asset_totals(state: &dyn StateView, bond_asset: AssetId) -> Result<Vec<As
         *slot = slot.saturating_add(amount);
     };
     for (key, bytes) in state.scan_prefix(Table::Balances, &[], usize::MAX)? {
-        let asset: [u8; 4] = key.get(32..36).and_then(|s| s.try_into().ok()).ok_or_else(|| corrupt(Table::Balances, "key"))?;
+        let asset: [u8; 4] =
+            key.get(32..36).and_then(|s| s.try_into().ok()).ok_or_else(|| corrupt(Table::Balances, "key"))?;
         let amount: [u8; 16] = bytes.as_slice().try_into().map_err(|_| corrupt(Table::Balances, "value"))?;
         add(u32::from_be_bytes(asset), &|t| &mut t.balances, u128::from_le_bytes(amount));
     }

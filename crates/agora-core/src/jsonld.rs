@@ -1,7 +1,7 @@
 //! Job offers as JSON-LD, so any agent framework can read them without Agora's code.
 
 use crate::records::TaskRecord;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The JSON-LD form of a task's job offer (schema.org `Demand` with Agora's terms).
 pub fn job_offer_jsonld(task: &TaskRecord) -> Value {

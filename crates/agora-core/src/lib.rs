@@ -28,24 +28,24 @@ mod status;
 mod tx;
 
 pub use agora_identity::{AgentId, AgentKey, Signature};
-pub use apply::{apply_block, BlockError, BlockOutcome};
-pub use block::{chain_digest, Block, BlockHeader, ChainTip, Created, Receipt};
-pub use completion::{completion_nullifier, completion_public_inputs, task_field, worker_field, COMPLETION_REPUTATION};
-pub use config::{bps_of, ChainConfig, ASSET_COUNTER, TASK_COUNTER};
-pub use encoding::{decode_seq, encode_seq, Canonical, DecodeError, Reader, Writer};
-pub use field::{is_canonical, FieldBytes, NonCanonicalField, BN254_FR_MODULUS_LE};
+pub use apply::{BlockError, BlockOutcome, apply_block};
+pub use block::{Block, BlockHeader, ChainTip, Created, Receipt, chain_digest};
+pub use completion::{COMPLETION_REPUTATION, completion_nullifier, completion_public_inputs, task_field, worker_field};
+pub use config::{ASSET_COUNTER, ChainConfig, TASK_COUNTER, bps_of};
+pub use encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
+pub use field::{BN254_FR_MODULUS_LE, FieldBytes, NonCanonicalField, is_canonical};
 pub use genesis::{AssetDecl, BondConfig, Genesis, GenesisError, InitialBalance, KindSpec};
-pub use ids::{Amount, AssetId, Digest, TaskId, TaskKind, MANUAL_KIND};
-pub use invariants::{asset_totals, AssetTotals};
 pub use hexbytes::decode_fixed as hexbytes_decode_fixed;
+pub use ids::{Amount, AssetId, Digest, MANUAL_KIND, TaskId, TaskKind};
+pub use invariants::{AssetTotals, asset_totals};
 pub use jsonld::job_offer_jsonld;
 
 /// Decodes 32 bytes of hex (optional `0x`).
 pub fn hexbytes_decode32(text: &str) -> Result<[u8; 32], String> {
     hexbytes::decode_fixed::<32>(text)
 }
-pub use proof::{KeyId, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier, MAX_PROOF_BYTES};
-pub use records::{keys, AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus};
+pub use proof::{KeyId, MAX_PROOF_BYTES, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier};
+pub use records::{AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus, keys};
 pub use state::{Diff, Layer, MemoryState, StateError, StateView, Table};
 pub use status::Status;
-pub use tx::{Action, PostTask, SignedTx, Split, TxBody, TX_SIGNING_DOMAIN};
+pub use tx::{Action, PostTask, SignedTx, Split, TX_SIGNING_DOMAIN, TxBody};

@@ -237,7 +237,12 @@ impl Canonical for AssetRecord {
         w.u128(self.supply);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(AssetRecord { id: AssetId(r.u32()?), symbol: r.str(MAX_SYMBOL_BYTES)?, decimals: r.u8()?, supply: r.u128()? })
+        Ok(AssetRecord {
+            id: AssetId(r.u32()?),
+            symbol: r.str(MAX_SYMBOL_BYTES)?,
+            decimals: r.u8()?,
+            supply: r.u128()?,
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! The state the machine reads and writes: byte-keyed tables behind a trait, so the core never
 //! knows whether they live in redb or in memory.
 
-use crate::encoding::{Writer};
+use crate::encoding::Writer;
 use std::collections::BTreeMap;
 
 /// The tables of the state. The numeric tags are part of the digest: never renumber.

@@ -371,7 +371,9 @@ impl Canonical for Action {
             6 => Action::Deregister,
             7 => Action::ReclaimBond,
             8 => Action::PostTask(PostTask::decode(r)?),
-            9 => Action::PlaceBid { task: TaskId(r.u64()?), price: r.u128()?, eta_secs: r.u64()?, plan_hash: r.fixed()? },
+            9 => {
+                Action::PlaceBid { task: TaskId(r.u64()?), price: r.u128()?, eta_secs: r.u64()?, plan_hash: r.fixed()? }
+            }
             10 => Action::WithdrawBid { task: TaskId(r.u64()?), bidder: AgentId::decode(r)? },
             11 => Action::AwardBid { task: TaskId(r.u64()?), bidder: AgentId::decode(r)? },
             12 => Action::CancelTask { task: TaskId(r.u64()?) },

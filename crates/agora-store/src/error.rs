@@ -60,7 +60,9 @@ impl StoreError {
                     StoreError::Io(io.to_string())
                 }
             }
-            redb::Error::UpgradeRequired(version) => StoreError::Corrupt(format!("unsupported redb file format {version}")),
+            redb::Error::UpgradeRequired(version) => {
+                StoreError::Corrupt(format!("unsupported redb file format {version}"))
+            }
             other => StoreError::Storage(other.to_string()),
         }
     }

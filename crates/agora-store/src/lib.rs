@@ -12,7 +12,7 @@ mod snapshot;
 mod store;
 
 pub use error::StoreError;
-pub use replay::{replay, ReplayReport};
+pub use replay::{ReplayReport, replay};
 pub use schema::SCHEMA_VERSION;
 pub use snapshot::Snapshot;
 pub use store::{Store, StoreOptions};

@@ -27,7 +27,11 @@ impl ReplayReport {
 
 /// Re-applies every block of `source` to a fresh database at `target` (created with the same
 /// genesis, not durable: it is a scratch copy) and compares the digests block by block.
-pub fn replay(source: &Store, target: impl AsRef<Path>, verifier: &dyn ProofVerifier) -> Result<ReplayReport, StoreError> {
+pub fn replay(
+    source: &Store,
+    target: impl AsRef<Path>,
+    verifier: &dyn ProofVerifier,
+) -> Result<ReplayReport, StoreError> {
     let mut fresh = Store::create(target, source.config().genesis.clone(), StoreOptions { durable: false })?;
     let tip = source.tip();
     let mut first_mismatch = None;

@@ -4,8 +4,8 @@ use crate::error::StoreError;
 use crate::schema::*;
 use crate::snapshot::Snapshot;
 use agora_core::{
-    apply_block, decode_seq, encode_seq, Block, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier,
-    Reader, Receipt, Table, Writer,
+    Block, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Reader, Receipt, Table, Writer,
+    apply_block, decode_seq, encode_seq,
 };
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::{Path, PathBuf};
@@ -86,12 +86,16 @@ impl Store {
             Ok(meta.get(key).map_err(|e| StoreError::from_redb(&path, e))?.map(|g| g.value().to_vec()))
         };
         let schema = get(META_SCHEMA)?.ok_or_else(|| StoreError::NotInitialised(path.clone()))?;
-        let found = u32::from_le_bytes(schema.as_slice().try_into().map_err(|_| StoreError::Corrupt("schema version".into()))?);
+        let found =
+            u32::from_le_bytes(schema.as_slice().try_into().map_err(|_| StoreError::Corrupt("schema version".into()))?);
         if found != SCHEMA_VERSION {
             return Err(StoreError::SchemaMismatch { found, expected: SCHEMA_VERSION });
         }
-        let genesis = Genesis::from_canonical_bytes(&get(META_GENESIS)?.ok_or_else(|| StoreError::NotInitialised(path.clone()))?)?;
-        let tip = ChainTip::from_canonical_bytes(&get(META_TIP)?.ok_or_else(|| StoreError::Corrupt("missing tip".into()))?)?;
+        let genesis = Genesis::from_canonical_bytes(
+            &get(META_GENESIS)?.ok_or_else(|| StoreError::NotInitialised(path.clone()))?,
+        )?;
+        let tip =
+            ChainTip::from_canonical_bytes(&get(META_TIP)?.ok_or_else(|| StoreError::Corrupt("missing tip".into()))?)?;
         let config = ChainConfig::new(genesis)?;
         drop(meta);
         drop(read);
@@ -134,7 +138,9 @@ impl Store {
         {
             let height = block.header.height;
             let mut blocks = txn.open_table(BLOCKS).map_err(|e| StoreError::from_redb(&path, e))?;
-            blocks.insert(height, block.to_canonical_bytes().as_slice()).map_err(|e| StoreError::from_redb(&path, e))?;
+            blocks
+                .insert(height, block.to_canonical_bytes().as_slice())
+                .map_err(|e| StoreError::from_redb(&path, e))?;
             let mut receipts = txn.open_table(RECEIPTS).map_err(|e| StoreError::from_redb(&path, e))?;
             let mut w = Writer::new();
             encode_seq(&mut w, &outcome.receipts);
@@ -142,7 +148,8 @@ impl Store {
             let mut digests = txn.open_table(DIGESTS).map_err(|e| StoreError::from_redb(&path, e))?;
             digests.insert(height, &outcome.digest[..]).map_err(|e| StoreError::from_redb(&path, e))?;
             let mut meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
-            meta.insert(META_TIP, outcome.tip.to_canonical_bytes().as_slice()).map_err(|e| StoreError::from_redb(&path, e))?;
+            meta.insert(META_TIP, outcome.tip.to_canonical_bytes().as_slice())
+                .map_err(|e| StoreError::from_redb(&path, e))?;
         }
         txn.commit().map_err(|e| StoreError::from_redb(&path, e))?;
         self.tip = outcome.tip;
@@ -151,7 +158,9 @@ impl Store {
 
     /// The stored block at `height` (1-based), if any.
     pub fn block(&self, height: u64) -> Result<Option<Block>, StoreError> {
-        self.read_at(BLOCKS, height)?.map(|bytes| Block::from_canonical_bytes(&bytes).map_err(StoreError::from)).transpose()
+        self.read_at(BLOCKS, height)?
+            .map(|bytes| Block::from_canonical_bytes(&bytes).map_err(StoreError::from))
+            .transpose()
     }
 
     /// The receipts of the block at `height`, if any.
@@ -171,11 +180,17 @@ impl Store {
     pub fn digest_at(&self, height: u64) -> Result<Option<[u8; 32]>, StoreError> {
         match self.read_at(DIGESTS, height)? {
             None => Ok(None),
-            Some(bytes) => Ok(Some(bytes.as_slice().try_into().map_err(|_| StoreError::Corrupt(format!("digest at {height}")))?)),
+            Some(bytes) => {
+                Ok(Some(bytes.as_slice().try_into().map_err(|_| StoreError::Corrupt(format!("digest at {height}")))?))
+            }
         }
     }
 
-    fn read_at(&self, table: redb::TableDefinition<'static, u64, &'static [u8]>, height: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    fn read_at(
+        &self,
+        table: redb::TableDefinition<'static, u64, &'static [u8]>,
+        height: u64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
         let read = self.db.begin_read().map_err(|e| StoreError::from_redb(&self.path, e))?;
         let handle = read.open_table(table).map_err(|e| StoreError::from_redb(&self.path, e))?;
         Ok(handle.get(height).map_err(|e| StoreError::from_redb(&self.path, e))?.map(|g| g.value().to_vec()))

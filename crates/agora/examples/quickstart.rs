@@ -20,7 +20,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // One block: the operator credits both agents (nonces 0 and 1 of the operator).
     let deposits = vec![
-        market.sign_with_nonce(&operator, 0, Action::Deposit { to: employer.id(), asset: usd, amount: bond + 5_000_000 }),
+        market.sign_with_nonce(
+            &operator,
+            0,
+            Action::Deposit { to: employer.id(), asset: usd, amount: bond + 5_000_000 },
+        ),
         market.sign_with_nonce(&operator, 1, Action::Deposit { to: worker.id(), asset: usd, amount: bond }),
     ];
     market.submit(deposits, 1_001)?;

@@ -22,7 +22,7 @@ mod error;
 mod marketplace;
 
 pub use agora_core::{
-    Action, AccountRecord, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
+    AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
     BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys, PostTask,
     ProofVerifier, Receipt, SignedTx, Split, Status, TaskId, TaskRecord, TaskStatus, TxBody,
 };

@@ -2,9 +2,9 @@
 
 use crate::error::Error;
 use agora_core::{
-    asset_totals, keys, AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord,
-    Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt,
-    SignedTx, StateView, Table, TaskId, TaskRecord, TxBody,
+    AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, Block, BlockHeader,
+    BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
+    Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
 use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Registration with a bond: the price of an identity.
 
-use super::context::{ensure, Ctx, Fault};
+use super::context::{Ctx, Fault, ensure};
 use crate::block::Created;
 use crate::records::Registration;
 use crate::status::Status;

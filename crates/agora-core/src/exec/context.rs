@@ -4,7 +4,7 @@ use crate::config::ChainConfig;
 use crate::encoding::{Canonical, DecodeError};
 use crate::ids::{Amount, AssetId, TaskId};
 use crate::proof::{ProofClaim, ProofVerdict};
-use crate::records::{keys, AccountRecord, AssetRecord, BidRecord, TaskRecord};
+use crate::records::{AccountRecord, AssetRecord, BidRecord, TaskRecord, keys};
 use crate::state::{Layer, StateError, StateView, Table};
 use crate::status::Status;
 use agora_identity::AgentId;
@@ -48,7 +48,8 @@ pub(crate) fn ensure(condition: bool, status: Status) -> Result<(), Fault> {
 }
 
 fn decode<T: Canonical>(table: Table, bytes: &[u8]) -> Result<T, StateError> {
-    T::from_canonical_bytes(bytes).map_err(|e: DecodeError| StateError::Corrupt { table: table.name(), reason: e.to_string() })
+    T::from_canonical_bytes(bytes)
+        .map_err(|e: DecodeError| StateError::Corrupt { table: table.name(), reason: e.to_string() })
 }
 
 impl Ctx<'_, '_> {

@@ -1,6 +1,6 @@
 //! Assets and money movements: declare, deposit, withdraw, transfer.
 
-use super::context::{ensure, Ctx, Fault};
+use super::context::{Ctx, Fault, ensure};
 use crate::block::Created;
 use crate::config::ASSET_COUNTER;
 use crate::ids::{Amount, AssetId};
@@ -9,7 +9,12 @@ use crate::state::{StateView, Table};
 use crate::status::Status;
 use agora_identity::AgentId;
 
-pub(super) fn declare_asset(ctx: &mut Ctx<'_, '_>, sender: &AgentId, symbol: &str, decimals: u8) -> Result<Created, Fault> {
+pub(super) fn declare_asset(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    symbol: &str,
+    decimals: u8,
+) -> Result<Created, Fault> {
     ensure(ctx.config.operators.contains(sender), Status::NotOperator)?;
     ensure(ctx.layer.get(Table::AssetSymbols, symbol.as_bytes())?.is_none(), Status::AssetExists)?;
     let next = ctx.counter(ASSET_COUNTER)?.checked_add(1).ok_or(Status::AmountOverflow)?;
@@ -20,7 +25,13 @@ pub(super) fn declare_asset(ctx: &mut Ctx<'_, '_>, sender: &AgentId, symbol: &st
     Ok(Created::Asset(id))
 }
 
-pub(super) fn deposit(ctx: &mut Ctx<'_, '_>, sender: &AgentId, to: &AgentId, asset: AssetId, amount: Amount) -> Result<Created, Fault> {
+pub(super) fn deposit(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    to: &AgentId,
+    asset: AssetId,
+    amount: Amount,
+) -> Result<Created, Fault> {
     ensure(ctx.config.operators.contains(sender), Status::NotOperator)?;
     let mut record = ctx.asset(asset)?.ok_or(Status::UnknownAsset)?;
     ensure(amount > 0, Status::ZeroAmount)?;
@@ -30,7 +41,12 @@ pub(super) fn deposit(ctx: &mut Ctx<'_, '_>, sender: &AgentId, to: &AgentId, ass
     Ok(Created::Nothing)
 }
 
-pub(super) fn withdraw(ctx: &mut Ctx<'_, '_>, sender: &AgentId, asset: AssetId, amount: Amount) -> Result<Created, Fault> {
+pub(super) fn withdraw(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    asset: AssetId,
+    amount: Amount,
+) -> Result<Created, Fault> {
     let mut record = ctx.asset(asset)?.ok_or(Status::UnknownAsset)?;
     ensure(amount > 0, Status::ZeroAmount)?;
     ctx.debit(sender, asset, amount)?;
@@ -39,7 +55,13 @@ pub(super) fn withdraw(ctx: &mut Ctx<'_, '_>, sender: &AgentId, asset: AssetId, 
     Ok(Created::Nothing)
 }
 
-pub(super) fn transfer(ctx: &mut Ctx<'_, '_>, sender: &AgentId, to: &AgentId, asset: AssetId, amount: Amount) -> Result<Created, Fault> {
+pub(super) fn transfer(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    to: &AgentId,
+    asset: AssetId,
+    amount: Amount,
+) -> Result<Created, Fault> {
     ctx.asset(asset)?.ok_or(Status::UnknownAsset)?;
     ensure(amount > 0, Status::ZeroAmount)?;
     ctx.debit(sender, asset, amount)?;

@@ -1,14 +1,14 @@
 //! The task lifecycle: post, bid, withdraw, award, cancel, expire, accept, prove.
 
-use super::context::{ensure, Ctx, Fault};
+use super::context::{Ctx, Fault, ensure};
 use crate::block::Created;
+use crate::completion::{COMPLETION_REPUTATION, completion_nullifier, completion_public_inputs};
 use crate::config::TASK_COUNTER;
 use crate::field::FieldBytes;
-use crate::ids::{Amount, Digest, TaskId, MANUAL_KIND};
+use crate::ids::{Amount, Digest, MANUAL_KIND, TaskId};
 use crate::limits::*;
 use crate::proof::{ProofClaim, ProofVerdict};
 use crate::records::{BidRecord, BidStatus, TaskRecord, TaskStatus};
-use crate::completion::{completion_nullifier, completion_public_inputs, COMPLETION_REPUTATION};
 use crate::status::Status;
 use crate::tx::PostTask;
 use agora_identity::AgentId;
@@ -100,7 +100,15 @@ pub(super) fn place_bid(
     ensure(price > 0, Status::ZeroAmount)?;
     ensure(price <= task.offer.budget, Status::PriceAboveBudget)?;
 
-    ctx.put_bid(&BidRecord { task: task_id, bidder: *sender, price, eta_secs, plan_hash, placed_at: ctx.time, status: BidStatus::Open });
+    ctx.put_bid(&BidRecord {
+        task: task_id,
+        bidder: *sender,
+        price,
+        eta_secs,
+        plan_hash,
+        placed_at: ctx.time,
+        status: BidStatus::Open,
+    });
     task.open_bids += 1;
     ctx.put_task(&task);
     bidder.open_bids += 1;
@@ -108,7 +116,12 @@ pub(super) fn place_bid(
     Ok(Created::Nothing)
 }
 
-pub(super) fn withdraw_bid(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId, bidder: &AgentId) -> Result<Created, Fault> {
+pub(super) fn withdraw_bid(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    task_id: TaskId,
+    bidder: &AgentId,
+) -> Result<Created, Fault> {
     let mut task = existing_task(ctx, task_id)?;
     let bid = ctx.bid(task_id, bidder)?.ok_or(Status::UnknownBid)?;
     ensure(bidder == sender, Status::NotBidder)?;
@@ -138,7 +151,12 @@ fn close_bids(ctx: &mut Ctx<'_, '_>, task: &mut TaskRecord, winner: Option<&Agen
     Ok(())
 }
 
-pub(super) fn award(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId, bidder: &AgentId) -> Result<Created, Fault> {
+pub(super) fn award(
+    ctx: &mut Ctx<'_, '_>,
+    sender: &AgentId,
+    task_id: TaskId,
+    bidder: &AgentId,
+) -> Result<Created, Fault> {
     let mut task = existing_task(ctx, task_id)?;
     let bid = ctx.bid(task_id, bidder)?.ok_or(Status::UnknownBid)?;
     ensure(task.employer == *sender, Status::NotEmployer)?;
