@@ -25,6 +25,7 @@ pub struct BondConfig {
     /// Symbol of the asset bonds are paid in (declared in `assets`).
     pub asset: String,
     /// Bond locked at registration.
+    #[serde(with = "crate::ids::amount_serde")]
     pub amount: Amount,
     /// Seconds between deregistration and the bond's return.
     pub cooldown_secs: u64,
@@ -51,6 +52,7 @@ pub struct InitialBalance {
     /// Asset symbol.
     pub asset: String,
     /// Amount.
+    #[serde(with = "crate::ids::amount_serde")]
     pub amount: Amount,
 }
 

@@ -36,3 +36,32 @@ impl std::fmt::Display for AssetId {
         write!(f, "{}", self.0)
     }
 }
+
+/// Serde adapter for [`Amount`]: written as a decimal string (exact in every JSON reader,
+/// including JavaScript's), read from a decimal string or a JSON integer.
+pub mod amount_serde {
+    use super::Amount;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the amount as a decimal string.
+    pub fn serialize<S: Serializer>(amount: &Amount, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&amount.to_string())
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Text(String),
+        Number(u64),
+    }
+
+    /// Reads a decimal string or an integer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        match Repr::deserialize(d)? {
+            Repr::Text(text) => {
+                text.trim().parse().map_err(|_| serde::de::Error::custom(format!("invalid amount {text:?}")))
+            }
+            Repr::Number(n) => Ok(Amount::from(n)),
+        }
+    }
+}

@@ -12,12 +12,16 @@ pub struct AssetTotals {
     /// Asset.
     pub asset: u32,
     /// Deposits minus withdrawals (including genesis balances).
+    #[serde(with = "crate::ids::amount_serde")]
     pub supply: Amount,
     /// Sum of all account balances (the fee account included).
+    #[serde(with = "crate::ids::amount_serde")]
     pub balances: Amount,
     /// Sum of task escrows.
+    #[serde(with = "crate::ids::amount_serde")]
     pub escrow: Amount,
     /// Sum of registration bonds.
+    #[serde(with = "crate::ids::amount_serde")]
     pub bonds: Amount,
 }
 

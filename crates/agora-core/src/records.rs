@@ -12,6 +12,7 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Registration {
     /// Bond locked (in the genesis bond asset).
+    #[serde(with = "crate::ids::amount_serde")]
     pub bond: Amount,
     /// Block time of registration.
     pub registered_at: u64,
@@ -55,6 +56,7 @@ pub struct AssetRecord {
     /// Display decimals.
     pub decimals: u8,
     /// Deposits minus withdrawals: what every balance, escrow and bond of this asset sums to.
+    #[serde(with = "crate::ids::amount_serde")]
     pub supply: Amount,
 }
 
@@ -86,12 +88,14 @@ pub struct TaskRecord {
     /// The offer as posted.
     pub offer: PostTask,
     /// Funds held for this task right now.
+    #[serde(with = "crate::ids::amount_serde")]
     pub escrow: Amount,
     /// Lifecycle state.
     pub status: TaskStatus,
     /// The awarded worker.
     pub worker: Option<AgentId>,
     /// The awarded price (0 before award).
+    #[serde(with = "crate::ids::amount_serde")]
     pub price: Amount,
     /// Open bids right now.
     pub open_bids: u32,
@@ -124,6 +128,7 @@ pub struct BidRecord {
     /// Bidder.
     pub bidder: AgentId,
     /// Price asked.
+    #[serde(with = "crate::ids::amount_serde")]
     pub price: Amount,
     /// Promised delivery time in seconds.
     pub eta_secs: u64,

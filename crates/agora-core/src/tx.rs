@@ -40,6 +40,7 @@ pub struct PostTask {
     /// Asset of the budget.
     pub asset: AssetId,
     /// Budget escrowed from the employer's balance.
+    #[serde(with = "crate::ids::amount_serde")]
     pub budget: Amount,
     /// Last time (inclusive) a bid may be placed.
     pub bid_deadline: u64,
@@ -71,6 +72,7 @@ pub enum Action {
         /// Asset.
         asset: AssetId,
         /// Amount.
+        #[serde(with = "crate::ids::amount_serde")]
         amount: Amount,
     },
     /// Owner: takes funds out of the marketplace.
@@ -78,6 +80,7 @@ pub enum Action {
         /// Asset.
         asset: AssetId,
         /// Amount.
+        #[serde(with = "crate::ids::amount_serde")]
         amount: Amount,
     },
     /// Moves funds to another account (fee deducted from what arrives).
@@ -87,6 +90,7 @@ pub enum Action {
         /// Asset.
         asset: AssetId,
         /// Amount debited from the sender.
+        #[serde(with = "crate::ids::amount_serde")]
         amount: Amount,
     },
     /// Registers the sender as an agent, locking the genesis bond.
@@ -102,6 +106,7 @@ pub enum Action {
         /// Task.
         task: TaskId,
         /// Price asked, at most the budget.
+        #[serde(with = "crate::ids::amount_serde")]
         price: Amount,
         /// Promised time to deliver, in seconds.
         eta_secs: u64,

@@ -1,0 +1,82 @@
+//! The `agora` binary: JSON in and out, and one clear line with exit code 1 on bad input.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn agora(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn one_line_error(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "error must be one line: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+#[test]
+fn init_sign_submit_query_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.redb");
+    let init = json(&agora(&db, &["init", "--time", "1000"], None));
+    let secret = init["operator"]["secret"].as_str().unwrap().to_string();
+    let worker = json(&agora(&db, &["key", "new"], None));
+    let did = worker["did"].as_str().unwrap();
+    assert!(did.starts_with("did:key:z6Mk"));
+
+    let tx =
+        agora(&db, &["tx", "--secret", &secret, "deposit", "--to", did, "--asset", "1", "--amount", "12345"], None);
+    assert!(tx.status.success());
+    let receipts = agora(&db, &["submit", "--time", "1001"], Some(&String::from_utf8_lossy(&tx.stdout)));
+    let receipt: serde_json::Value = serde_json::from_slice(&receipts.stdout).unwrap();
+    assert_eq!(receipt["code"], 0);
+    let balance = json(&agora(&db, &["query", "balance", did], None));
+    assert_eq!(balance["amount"], 12345);
+    let totals = json(&agora(&db, &["query", "totals"], None));
+    assert_eq!(totals["conserved"], true);
+    let replay = json(&agora(&db, &["replay"], None));
+    assert_eq!(replay["matches"], true);
+    let doc = json(&agora(&db, &["key", "document", did], None));
+    assert_eq!(doc["id"], did);
+}
+
+#[test]
+fn malformed_input_is_refused_whole_with_one_line_and_nothing_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.redb");
+    json(&agora(&db, &["init", "--time", "1000"], None));
+    let err = one_line_error(&agora(&db, &["submit", "--time", "1001"], Some("{\"not\": \"a tx\"}\n")));
+    assert!(err.contains("line 1"), "{err}");
+    let tip = json(&agora(&db, &["query", "tip"], None));
+    assert_eq!(tip["tip"]["height"], 0, "nothing applied");
+    let err = one_line_error(&agora(&db, &["query", "agent", "did:key:zNOPE"], None));
+    assert!(err.contains("invalid did"), "{err}");
+    let err = one_line_error(&agora(&db, &["query", "task", "99"], None));
+    assert!(err.contains("no task 99"), "{err}");
+    let err = one_line_error(&agora(&db, &["init"], None));
+    assert!(err.contains("already exists"), "{err}");
+    let err = one_line_error(&agora(&dir.path().join("missing.redb"), &["query", "tip"], None));
+    assert!(err.contains("no database"), "{err}");
+    let err = one_line_error(&agora(&db, &["tx", "--secret", "zz", "register"], None));
+    assert!(err.contains("secret"), "{err}");
+}
