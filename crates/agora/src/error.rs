@@ -13,6 +13,9 @@ pub enum Error {
     /// A stored record did not decode.
     #[error(transparent)]
     Decode(#[from] agora_core::DecodeError),
+    /// Proof keys, witnesses or proving.
+    #[error("proof: {0}")]
+    Proof(String),
     /// Key handling.
     #[error(transparent)]
     Identity(#[from] agora_identity::IdentityError),

@@ -20,6 +20,7 @@
 
 mod error;
 mod marketplace;
+pub mod proofs;
 
 pub use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
@@ -29,6 +30,12 @@ pub use agora_core::{
 pub use agora_store::{ReplayReport, StoreOptions};
 pub use error::Error;
 pub use marketplace::Marketplace;
+pub use proofs::{default_shapes, task_terms, ProofKeys};
+pub use agora_zk::{CircuitShape, Completion, Witness};
+/// Groth16 keys, proving and batch verification.
+pub use agora_zk as zk;
+/// The task-completion circuits.
+pub use agora_circuits as circuits;
 
 /// The state machine, for integrators who drive it directly.
 pub use agora_core as core;

@@ -7,6 +7,9 @@ use agora_core::{
     Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
 use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
+use crate::proofs::{task_terms, ProofKeys};
+use agora_core::{completion_public_inputs, task_field, worker_field};
+use agora_zk::{Completion, Witness};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -176,6 +179,62 @@ impl Marketplace {
     /// every digest with the recorded one.
     pub fn replay(&self, target: impl AsRef<Path>) -> Result<ReplayReport, Error> {
         Ok(agora_store::replay(&self.store, target, self.verifier.as_ref())?)
+    }
+
+    /// Opens an existing marketplace and loads the verifying keys in `keys`, checking that every
+    /// proof-gated kind of the genesis has its key.
+    pub fn open_with_keys(path: impl AsRef<Path>, keys: &ProofKeys) -> Result<Self, Error> {
+        let market = Self::open(path)?;
+        market.check_keys(keys)?;
+        Ok(market.with_verifier(keys.verifier()))
+    }
+
+    /// Fails unless `keys` holds the key of every kind the genesis registers.
+    pub fn check_keys(&self, keys: &ProofKeys) -> Result<(), Error> {
+        for spec in &self.config().genesis.kinds {
+            if !keys.has_key(&spec.key_id) {
+                return Err(Error::Proof(format!("no verifying key for kind {} ({})", spec.kind, spec.name)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The worker's side of the proof gate: proves `witness` for `task` as `worker` (the
+    /// awarded worker) and signs the `SubmitCompletion` with the worker's next nonce. Checks
+    /// first that the witness matches what the employer published (kind, input commitment,
+    /// parameters), so a mismatch is a clear error here rather than a rejected transaction.
+    pub fn prove_completion(
+        &self,
+        keys: &ProofKeys,
+        worker: &AgentKey,
+        task: TaskId,
+        witness: &Witness,
+        nonce: Option<u64>,
+    ) -> Result<(SignedTx, Completion), Error> {
+        let record = self.task(task)?.ok_or_else(|| Error::Proof(format!("no task {task}")))?;
+        let (kind, input_commitment, params) = task_terms(witness)?;
+        if kind != record.offer.kind || input_commitment != record.offer.input_commitment || params != record.offer.params {
+            return Err(Error::Proof(format!("witness does not match task {task} (kind, input commitment or parameters)")));
+        }
+        let pk = keys.proving_key(kind)?;
+        let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;
+        let completion =
+            agora_zk::prove_completion(witness, task_field(task), worker_field(&worker.id()), &pk, &mut rng)
+                .map_err(|e| Error::Proof(e.to_string()))?;
+        let expected = completion_public_inputs(&record, &worker.id(), &completion.output_commitment);
+        if expected != completion.public_inputs {
+            return Err(Error::Proof("proof statement differs from the one the state machine will build".into()));
+        }
+        let action = Action::SubmitCompletion {
+            task,
+            output_commitment: completion.output_commitment,
+            proof: completion.proof.clone(),
+        };
+        let nonce = match nonce {
+            Some(n) => n,
+            None => self.account(&worker.id())?.nonce,
+        };
+        Ok((self.sign_with_nonce(worker, nonce, action), completion))
     }
 
     /// A task's job offer as JSON-LD.

@@ -1,0 +1,104 @@
+//! [`Groth16Verifier`]: the registry of verifying keys that implements the core's
+//! [`ProofVerifier`].
+
+use std::collections::BTreeMap;
+
+use agora_core::{KeyId, ProofClaim, ProofVerdict, ProofVerifier};
+use ark_bn254::Bn254;
+use ark_ec::pairing::Pairing;
+use ark_groth16::{Groth16, PreparedVerifyingKey, VerifyingKey, prepare_verifying_key};
+use ark_snark::SNARK;
+
+use crate::encoding::{decode_proof, fields_to_frs};
+use crate::error::KeyError;
+use crate::keys::{check_vk_sanity, key_id, public_input_count};
+
+/// A registered key, prepared for verification.
+#[derive(Clone, Debug)]
+pub(crate) struct RegisteredKey {
+    /// The prepared key (contains the plain key as `pvk.vk`).
+    pub(crate) pvk: PreparedVerifyingKey<Bn254>,
+    /// `β` in G2, prepared once for the batch equation's `e(−(Σ r_i)·α, β)` pair.
+    pub(crate) beta_prepared: <Bn254 as Pairing>::G2Prepared,
+    /// Number of public inputs the key expects.
+    pub(crate) inputs: usize,
+}
+
+/// Verifies Groth16 (BN254) proofs against a set of registered verifying keys.
+///
+/// Claims are grouped by key and each group is checked with one randomised batch equation
+/// (see [`crate::batch`]); a failing group is bisected so that exactly the bad proofs are
+/// rejected. Verdicts are deterministic: the batch weights are derived from the claims
+/// themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Groth16Verifier {
+    keys: BTreeMap<KeyId, RegisteredKey>,
+}
+
+impl Groth16Verifier {
+    /// A verifier with no keys.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a verifying key after sanity checks (see [`check_vk_sanity`]); returns its id.
+    /// Registering the same key twice is harmless.
+    pub fn register(&mut self, vk: VerifyingKey<Bn254>) -> Result<KeyId, KeyError> {
+        check_vk_sanity(&vk)?;
+        let id = key_id(&vk)?;
+        let inputs = public_input_count(&vk);
+        let pvk = prepare_verifying_key(&vk);
+        let beta_prepared = vk.beta_g2.into();
+        self.keys.insert(id, RegisteredKey { pvk, beta_prepared, inputs });
+        Ok(id)
+    }
+
+    /// True when a key with this id is registered.
+    pub fn contains(&self, id: &KeyId) -> bool {
+        self.keys.contains_key(id)
+    }
+
+    /// The ids of all registered keys, in order.
+    pub fn key_ids(&self) -> impl Iterator<Item = &KeyId> {
+        self.keys.keys()
+    }
+
+    /// The number of public inputs the key expects, if registered.
+    pub fn expected_inputs(&self, id: &KeyId) -> Option<usize> {
+        self.keys.get(id).map(|k| k.inputs)
+    }
+
+    /// The registered verifying key with this id.
+    pub fn verifying_key(&self, id: &KeyId) -> Option<&VerifyingKey<Bn254>> {
+        self.keys.get(id).map(|k| &k.pvk.vk)
+    }
+
+    /// Checks one claim on its own (no batching), with
+    /// `Groth16::<Bn254>::verify_with_processed_vk`.
+    pub fn verify_single(&self, claim: &ProofClaim) -> ProofVerdict {
+        let Some(key) = self.keys.get(&claim.key_id) else {
+            return ProofVerdict::UnknownKey;
+        };
+        if claim.public_inputs.len() != key.inputs {
+            return ProofVerdict::WrongInputCount;
+        }
+        let Ok(proof) = decode_proof(&claim.proof) else {
+            return ProofVerdict::Malformed;
+        };
+        let inputs = fields_to_frs(&claim.public_inputs);
+        match Groth16::<Bn254>::verify_with_processed_vk(&key.pvk, &inputs, &proof) {
+            Ok(true) => ProofVerdict::Valid,
+            _ => ProofVerdict::Invalid,
+        }
+    }
+
+    pub(crate) fn keys(&self) -> &BTreeMap<KeyId, RegisteredKey> {
+        &self.keys
+    }
+}
+
+impl ProofVerifier for Groth16Verifier {
+    fn verify_batch(&self, claims: &[ProofClaim]) -> Vec<ProofVerdict> {
+        crate::batch::verify_claims(self, claims)
+    }
+}

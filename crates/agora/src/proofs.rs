@@ -1,0 +1,171 @@
+//! Proof keys of a marketplace and the worker's side of the proof gate.
+//!
+//! A key directory holds, per proof-gated task kind, a proving key (`<name>.pk`, for workers),
+//! a verifying key (`<name>.vk`, for every replica) and a manifest (`kinds.json`) naming the
+//! kind, its circuit shape and its key id. The genesis registers the same key ids, so a replica
+//! only ever verifies under keys the marketplace agreed on.
+
+use crate::error::Error;
+use agora_circuits::{aggregate, classify, hashchain};
+use agora_core::{FieldBytes, KeyId, KindSpec};
+use agora_zk::keys::{read_pk_file, read_vk_file, write_pk_file, write_vk_file};
+use agora_zk::{field_to_fr, fr_to_field, setup_kind, CircuitShape, Groth16Verifier, KeyPair, Witness};
+use ark_bn254::Bn254;
+use ark_groth16::ProvingKey;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The manifest file in a key directory.
+pub const MANIFEST_FILE: &str = "kinds.json";
+/// Depth of the `hashchain` kind registered by default (≈ 4,300 constraints).
+pub const DEFAULT_HASHCHAIN_DEPTH: u32 = 16;
+/// Kind parameters each proof-gated kind carries (threshold, model commitment, depth).
+pub const KIND_PARAM_COUNT: u8 = 1;
+
+/// The circuit shapes a marketplace registers by default: one key per kind.
+pub fn default_shapes() -> Vec<CircuitShape> {
+    vec![CircuitShape::Aggregate, CircuitShape::Classify, CircuitShape::Hashchain { depth: DEFAULT_HASHCHAIN_DEPTH }]
+}
+
+/// A kind's entry in the manifest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KindKey {
+    /// The kind as registered in the genesis.
+    pub spec: KindSpec,
+    /// The circuit the keys were made for.
+    pub shape: CircuitShape,
+}
+
+fn kind_name(shape: CircuitShape) -> &'static str {
+    match shape {
+        CircuitShape::Aggregate => "aggregate",
+        CircuitShape::Classify => "classify",
+        CircuitShape::Hashchain { .. } => "hashchain",
+    }
+}
+
+/// The verifying side (and, on demand, the proving side) of a key directory.
+#[derive(Clone)]
+pub struct ProofKeys {
+    dir: PathBuf,
+    kinds: Vec<KindKey>,
+    verifier: Arc<Groth16Verifier>,
+}
+
+impl ProofKeys {
+    /// Runs the circuit-specific setup for every shape with operating-system randomness, writes
+    /// the keys and the manifest to `dir`, and reports progress through `on_kind`.
+    pub fn generate(dir: impl AsRef<Path>, shapes: &[CircuitShape], on_kind: impl FnMut(&str)) -> Result<Self, Error> {
+        let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;
+        Self::generate_with_rng(dir, shapes, &mut rng, on_kind)
+    }
+
+    /// [`ProofKeys::generate`] with the caller's RNG. **Tests only**: production keys must come
+    /// from OS randomness, because whoever knows the setup randomness can forge proofs.
+    pub fn generate_with_rng<R: ark_std::rand::RngCore + ark_std::rand::CryptoRng>(
+        dir: impl AsRef<Path>,
+        shapes: &[CircuitShape],
+        rng: &mut R,
+        mut on_kind: impl FnMut(&str),
+    ) -> Result<Self, Error> {
+        let dir = dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&dir).map_err(|e| Error::Proof(format!("creating {}: {e}", dir.display())))?;
+        let mut kinds = Vec::new();
+        for shape in shapes {
+            let name = kind_name(*shape);
+            on_kind(name);
+            let KeyPair { pk, vk, key_id } = setup_kind(*shape, rng).map_err(|e| Error::Proof(e.to_string()))?;
+            write_pk_file(&dir.join(format!("{name}.pk")), &pk).map_err(|e| Error::Proof(e.to_string()))?;
+            write_vk_file(&dir.join(format!("{name}.vk")), &vk).map_err(|e| Error::Proof(e.to_string()))?;
+            let spec = KindSpec { kind: shape.code(), name: name.to_string(), key_id, param_count: KIND_PARAM_COUNT };
+            kinds.push(KindKey { spec, shape: *shape });
+        }
+        let manifest = serde_json::to_string_pretty(&kinds).map_err(|e| Error::Proof(e.to_string()))?;
+        std::fs::write(dir.join(MANIFEST_FILE), manifest).map_err(|e| Error::Proof(format!("writing manifest: {e}")))?;
+        Self::load(dir)
+    }
+
+    /// Loads the manifest and every verifying key, checking each file's key id against the
+    /// manifest (a swapped or tampered key file is refused).
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, Error> {
+        let dir = dir.as_ref().to_path_buf();
+        let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
+            .map_err(|e| Error::Proof(format!("reading {}: {e}", dir.join(MANIFEST_FILE).display())))?;
+        let kinds: Vec<KindKey> = serde_json::from_str(&text).map_err(|e| Error::Proof(format!("manifest: {e}")))?;
+        let mut verifier = Groth16Verifier::new();
+        for kind in &kinds {
+            let path = dir.join(format!("{}.vk", kind.spec.name));
+            let (vk, id) = read_vk_file(&path).map_err(|e| Error::Proof(format!("{}: {e}", path.display())))?;
+            if id != kind.spec.key_id {
+                return Err(Error::Proof(format!("{}: key id does not match the manifest", path.display())));
+            }
+            verifier.register(vk).map_err(|e| Error::Proof(e.to_string()))?;
+        }
+        Ok(ProofKeys { dir, kinds, verifier: Arc::new(verifier) })
+    }
+
+    /// The kinds to register in a genesis.
+    pub fn kind_specs(&self) -> Vec<KindSpec> {
+        self.kinds.iter().map(|k| k.spec.clone()).collect()
+    }
+
+    /// The manifest entries.
+    pub fn kinds(&self) -> &[KindKey] {
+        &self.kinds
+    }
+
+    /// The verifier holding every verifying key.
+    pub fn verifier(&self) -> Arc<Groth16Verifier> {
+        self.verifier.clone()
+    }
+
+    /// True when the verifier holds this key id.
+    pub fn has_key(&self, id: &KeyId) -> bool {
+        self.verifier.contains(id)
+    }
+
+    /// Reads the proving key of `kind` from disk (checked against the manifest's key id).
+    pub fn proving_key(&self, kind: u16) -> Result<ProvingKey<Bn254>, Error> {
+        let entry = self
+            .kinds
+            .iter()
+            .find(|k| k.spec.kind == kind)
+            .ok_or_else(|| Error::Proof(format!("no proving key for kind {kind}")))?;
+        let path = self.dir.join(format!("{}.pk", entry.spec.name));
+        let (pk, id) = read_pk_file(&path).map_err(|e| Error::Proof(format!("{}: {e}", path.display())))?;
+        if id != entry.spec.key_id {
+            return Err(Error::Proof(format!("{}: key id does not match the manifest", path.display())));
+        }
+        Ok(pk)
+    }
+}
+
+/// What an employer publishes in `PostTask` for this data: the kind, the input commitment and
+/// the kind parameters. The employer computes it from the data it will hand the worker.
+pub fn task_terms(witness: &Witness) -> Result<(u16, FieldBytes, Vec<FieldBytes>), Error> {
+    let bad = |e: &dyn std::fmt::Display| Error::Proof(format!("witness: {e}"));
+    Ok(match witness {
+        Witness::Aggregate(w) => {
+            let records: [u64; aggregate::N] =
+                w.records.as_slice().try_into().map_err(|_| bad(&format!("need {} records", aggregate::N)))?;
+            let commitment = aggregate::input_commitment(&records, field_to_fr(&w.input_salt));
+            (aggregate::KIND, fr_to_field(commitment), vec![FieldBytes::from_u64(w.threshold)])
+        }
+        Witness::Classify(w) => {
+            let weights: [i32; classify::D] =
+                w.weights.as_slice().try_into().map_err(|_| bad(&format!("need {} weights", classify::D)))?;
+            let features: [i32; classify::D] =
+                w.features.as_slice().try_into().map_err(|_| bad(&format!("need {} features", classify::D)))?;
+            let model = classify::Model { weights, bias: w.bias };
+            classify::check_ranges(&model, &features).map_err(|e| bad(&e))?;
+            let model_commitment = classify::model_commitment(&model, field_to_fr(&w.model_salt));
+            let input = classify::input_commitment(&features, field_to_fr(&w.input_salt));
+            (classify::KIND, fr_to_field(input), vec![fr_to_field(model_commitment)])
+        }
+        Witness::Hashchain(w) => {
+            let input = hashchain::input_commitment(field_to_fr(&w.seed), field_to_fr(&w.input_salt));
+            (hashchain::KIND, fr_to_field(input), vec![FieldBytes::from_u64(u64::from(w.depth))])
+        }
+    })
+}
