@@ -10,6 +10,9 @@ pub struct Cli {
     /// The marketplace database file.
     #[arg(long, global = true, default_value = "agora.redb", env = "AGORA_DB")]
     pub db: PathBuf,
+    /// Directory of proof keys (default: `<db>.keys` next to the database, if it exists).
+    #[arg(long, global = true, env = "AGORA_KEYS")]
+    pub keys: Option<PathBuf>,
     /// Set when --db was given explicitly.
     #[arg(skip)]
     pub db_given: bool,
@@ -46,6 +49,10 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Run a whole marketplace scenario on a fresh database and print a summary.
     Demo(DemoArgs),
+    /// Generate Groth16 keys for the proof-gated task kinds (OS randomness).
+    Setup(SetupArgs),
+    /// Prove a task's completion from a JSON witness; prints the signed SubmitCompletion tx.
+    Prove(ProveArgs),
 }
 
 /// `agora init`.
@@ -60,6 +67,39 @@ pub struct InitArgs {
     /// Genesis time for the development genesis (seconds; default: now).
     #[arg(long)]
     pub time: Option<u64>,
+    /// Also run the trusted setup for the proof-gated kinds (keys in --keys or `<db>.keys`)
+    /// and register their key ids in the development genesis.
+    #[arg(long)]
+    pub with_proofs: bool,
+}
+
+/// `agora setup`.
+#[derive(Args)]
+pub struct SetupArgs {
+    /// Depth of the `hashchain` kind's circuit.
+    #[arg(long, default_value_t = agora::proofs::DEFAULT_HASHCHAIN_DEPTH)]
+    pub hashchain_depth: u32,
+}
+
+/// `agora prove`.
+#[derive(Args)]
+pub struct ProveArgs {
+    /// Worker's secret key (hex), or set AGORA_SECRET.
+    #[arg(long, env = "AGORA_SECRET", hide_env_values = true)]
+    pub secret: String,
+    /// Task id.
+    #[arg(long)]
+    pub task: u64,
+    /// Witness JSON file (`{"kind": "aggregate" | "classify" | "hashchain", ...}`).
+    #[arg(long)]
+    pub witness: PathBuf,
+    /// Nonce (default: the worker's next nonce).
+    #[arg(long)]
+    pub nonce: Option<u64>,
+    /// Also write the completion (result in the clear, output commitment, public inputs) here,
+    /// to hand to the employer with the output salt.
+    #[arg(long)]
+    pub completion_out: Option<PathBuf>,
 }
 
 /// `agora key`.
@@ -346,9 +386,12 @@ pub struct DemoArgs {
     /// Agents taking part (half employers, half workers).
     #[arg(long, default_value_t = 40)]
     pub agents: usize,
-    /// Tasks posted.
+    /// Tasks posted and settled by the employer's acceptance.
     #[arg(long, default_value_t = 200)]
     pub tasks: usize,
+    /// Tasks settled by a zero-knowledge proof of completion (spread over the three kinds).
+    #[arg(long, default_value_t = 9)]
+    pub proof_tasks: usize,
     /// Overwrite the database given with --db if it exists (the default demo file,
     /// agora-demo.redb, is always recreated).
     #[arg(long)]

@@ -16,29 +16,40 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 const DEFAULT_DEMO_DB: &str = "agora-demo.redb";
-const USD: AssetId = AssetId(1);
+pub(crate) const USD: AssetId = AssetId(1);
 const BIDS_PER_TASK: usize = 3;
 
-struct Run {
-    market: Marketplace,
+pub(crate) struct Run {
+    pub(crate) market: Marketplace,
     nonces: BTreeMap<agora::AgentId, u64>,
-    time: u64,
+    pub(crate) time: u64,
     blocks: u64,
     txs: u64,
     rejected: BTreeMap<&'static str, u64>,
     commit_secs: f64,
-    bar: ProgressBar,
+    pub(crate) bar: ProgressBar,
+    setup_secs: f64,
+    pub(crate) prove_secs: f64,
+    pub(crate) proven: usize,
 }
 
 impl Run {
-    fn sign(&mut self, key: &AgentKey, action: Action) -> SignedTx {
+    pub(crate) fn sign(&mut self, key: &AgentKey, action: Action) -> SignedTx {
         let nonce = self.nonces.entry(key.id()).or_insert(0);
         let tx = self.market.sign_with_nonce(key, *nonce, action);
         *nonce += 1;
         tx
     }
 
-    fn block(&mut self, stage: &str, txs: Vec<SignedTx>) -> anyhow::Result<BlockOutcome> {
+    /// Takes the next nonce of `key` (for transactions signed elsewhere).
+    pub(crate) fn nonces_next(&mut self, key: &AgentKey) -> u64 {
+        let nonce = self.nonces.entry(key.id()).or_insert(0);
+        let current = *nonce;
+        *nonce += 1;
+        current
+    }
+
+    pub(crate) fn block(&mut self, stage: &str, txs: Vec<SignedTx>) -> anyhow::Result<BlockOutcome> {
         self.bar.set_message(stage.to_string());
         let count = txs.len() as u64;
         let started = Instant::now();
@@ -76,12 +87,29 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let operator = AgentKey::generate()?;
     let genesis_time = now_secs();
-    let market = Marketplace::create(&path, Genesis::development(operator.id(), genesis_time))?;
+    let mut genesis = Genesis::development(operator.id(), genesis_time);
+    let setup_started = Instant::now();
+    let keys = if args.proof_tasks > 0 {
+        let dir = crate::keys::keys_dir(&path, None);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).with_context(|| format!("removing old {}", dir.display()))?;
+        }
+        let keys = crate::keys::generate(&dir, &crate::keys::shapes(), args.quiet)?;
+        genesis.kinds = keys.kind_specs();
+        Some(keys)
+    } else {
+        None
+    };
+    let setup_secs = setup_started.elapsed().as_secs_f64();
+    let mut market = Marketplace::create(&path, genesis)?;
+    if let Some(keys) = &keys {
+        market = market.with_verifier(keys.verifier());
+    }
     let employers: Vec<AgentKey> = (0..args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
     let workers: Vec<AgentKey> =
         (0..args.agents - args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
     let bids_per_task = BIDS_PER_TASK.min(workers.len());
-    let expected = (2 * args.agents + args.tasks * (3 + bids_per_task)) as u64;
+    let expected = (2 * args.agents + (args.tasks + args.proof_tasks) * (3 + bids_per_task)) as u64;
     let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(expected) };
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} txs  {msg}")
@@ -96,11 +124,14 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         rejected: BTreeMap::new(),
         commit_secs: 0.0,
         bar,
+        setup_secs,
+        prove_secs: 0.0,
+        proven: 0,
     };
 
     let bond = run.market.config().bond_amount;
     let budget: u128 = 1_000_000; // 1 USD
-    let per_employer = (args.tasks / employers.len() + 1) as u128 * budget;
+    let per_employer = ((args.tasks + args.proof_tasks) / employers.len() + 1) as u128 * budget;
     let funding: Vec<SignedTx> = employers
         .iter()
         .map(|e| (e, bond + per_employer))
@@ -123,6 +154,9 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         let last = (first + wave).min(args.tasks);
         run_wave(&mut run, &employers, &workers, first..last, budget, bids_per_task)?;
         first = last;
+    }
+    if let Some(keys) = &keys {
+        crate::demo_proofs::run_proof_wave(&mut run, keys, &employers, &workers, args.proof_tasks, budget)?;
     }
     run.bar.finish_and_clear();
 
@@ -194,7 +228,19 @@ fn run_wave(
     Ok(())
 }
 
-fn blake3_plan(task: usize, bid: usize) -> [u8; 32] {
+fn reputation_total(run: &Run) -> anyhow::Result<u64> {
+    let mut total = 0u64;
+    for task in run.market.tasks(TaskId(1), usize::MAX)? {
+        if task.status == agora::TaskStatus::Completed {
+            if let Some(worker) = task.worker {
+                total = total.max(run.market.account(&worker)?.reputation);
+            }
+        }
+    }
+    Ok(total)
+}
+
+pub(crate) fn blake3_plan(task: usize, bid: usize) -> [u8; 32] {
     let mut data = [0u8; 16];
     data[..8].copy_from_slice(&(task as u64).to_le_bytes());
     data[8..].copy_from_slice(&(bid as u64).to_le_bytes());
@@ -217,7 +263,11 @@ fn summary(run: &Run, path: &Path, operator: &AgentKey, started: Instant) -> any
         ("blocks committed (durable)", run.blocks.to_string()),
         ("transactions", run.txs.to_string()),
         ("rejected", if run.rejected.is_empty() { "0".into() } else { format!("{:?}", run.rejected) }),
-        ("tasks settled", settled.to_string()),
+        ("tasks settled by acceptance", settled.to_string()),
+        ("tasks settled by ZK proof", format!("{} (Groth16, batch-verified in one block)", run.proven)),
+        ("trusted setup (3 kinds)", format!("{:.2} s", run.setup_secs)),
+        ("proving time", format!("{:.2} s", run.prove_secs)),
+        ("best reputation (earned by proofs only)", reputation_total(run)?.to_string()),
         ("fees collected (USD units)", fees.to_string()),
         ("apply+commit throughput", format!("{:.0} tx/s", run.txs as f64 / run.commit_secs.max(1e-9))),
         ("funds conserved", conserved.to_string()),

@@ -12,7 +12,7 @@ pub fn now_secs() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-pub fn run(db: &Path, args: InitArgs) -> anyhow::Result<()> {
+pub fn run(db: &Path, keys: Option<&Path>, args: InitArgs) -> anyhow::Result<()> {
     if db.exists() {
         anyhow::bail!("{} already exists; choose another --db or remove it", db.display());
     }
@@ -31,6 +31,12 @@ pub fn run(db: &Path, args: InitArgs) -> anyhow::Result<()> {
             (Genesis::development(operator.id(), args.time.unwrap_or_else(now_secs)), Some(operator))
         }
     };
+    let mut genesis = genesis;
+    if args.with_proofs {
+        let dir = crate::keys::keys_dir(db, keys);
+        let generated = crate::keys::generate(&dir, &crate::keys::shapes(), false)?;
+        genesis.kinds = generated.kind_specs();
+    }
     let market = Marketplace::create(db, genesis.clone()).with_context(|| format!("creating {}", db.display()))?;
     let mut out = json!({
         "db": db.display().to_string(),

@@ -2,8 +2,10 @@
 
 mod args;
 mod demo;
+mod demo_proofs;
 mod init;
 mod key;
+mod keys;
 mod output;
 mod query;
 mod submit;
@@ -14,12 +16,14 @@ use args::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Init(a) => init::run(&cli.db, a),
+        Command::Init(a) => init::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Setup(a) => keys::setup(&cli.db, cli.keys.as_deref(), a),
+        Command::Prove(a) => keys::prove(&cli.db, cli.keys.as_deref(), a),
         Command::Key(a) => key::run(a),
         Command::Tx(a) => tx::run(&cli.db, a),
-        Command::Submit(a) => submit::run(&cli.db, a),
-        Command::Query(a) => query::run(&cli.db, a),
-        Command::Replay(a) => query::replay(&cli.db, a),
+        Command::Submit(a) => submit::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Query(a) => query::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Replay(a) => query::replay(&cli.db, cli.keys.as_deref(), a),
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
     };
     if let Err(error) = result {

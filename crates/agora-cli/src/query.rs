@@ -2,21 +2,17 @@
 
 use crate::args::{QueryArgs, QueryWhat, ReplayArgs};
 use crate::output::print_pretty;
-use agora::{AgentId, AssetId, Marketplace, TaskId};
+use agora::{AgentId, AssetId, TaskId};
 use anyhow::{Context, anyhow};
 use serde_json::json;
 use std::path::Path;
-
-fn open(db: &Path) -> anyhow::Result<Marketplace> {
-    Marketplace::open(db).with_context(|| format!("opening {}", db.display()))
-}
 
 fn did(text: &str) -> anyhow::Result<AgentId> {
     AgentId::parse_did(text).with_context(|| format!("invalid did {text:?}"))
 }
 
-pub fn run(db: &Path, args: QueryArgs) -> anyhow::Result<()> {
-    let market = open(db)?;
+pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()> {
+    let market = crate::keys::open_market(db, keys)?;
     let value = match args.what {
         QueryWhat::Tip => json!({
             "tip": market.tip(),
@@ -55,8 +51,8 @@ pub fn scratch_path(tag: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("agora-{tag}-{}-{nanos}.redb", std::process::id()))
 }
 
-pub fn replay(db: &Path, args: ReplayArgs) -> anyhow::Result<()> {
-    let market = open(db)?;
+pub fn replay(db: &Path, keys: Option<&Path>, args: ReplayArgs) -> anyhow::Result<()> {
+    let market = crate::keys::open_market(db, keys)?;
     let (target, temporary) = match args.into {
         Some(path) => (path, false),
         None => (scratch_path("replay"), true),

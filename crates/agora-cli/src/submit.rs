@@ -3,7 +3,7 @@
 use crate::args::SubmitArgs;
 use crate::init::now_secs;
 use crate::output::print_json;
-use agora::{Marketplace, SignedTx};
+use agora::SignedTx;
 use anyhow::Context;
 use std::io::Read;
 use std::path::Path;
@@ -20,7 +20,7 @@ pub fn parse_lines(text: &str) -> anyhow::Result<Vec<SignedTx>> {
         .collect()
 }
 
-pub fn run(db: &Path, args: SubmitArgs) -> anyhow::Result<()> {
+pub fn run(db: &Path, keys: Option<&Path>, args: SubmitArgs) -> anyhow::Result<()> {
     let text = match &args.file {
         Some(file) => std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?,
         None => {
@@ -30,7 +30,7 @@ pub fn run(db: &Path, args: SubmitArgs) -> anyhow::Result<()> {
         }
     };
     let txs = parse_lines(&text)?;
-    let mut market = Marketplace::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let mut market = crate::keys::open_market(db, keys)?;
     let time = args.time.unwrap_or_else(|| now_secs().max(market.tip().time));
     for chunk in txs.chunks(args.block_size.max(1)) {
         let outcome = market.submit(chunk.to_vec(), time)?;

@@ -22,20 +22,20 @@ mod error;
 mod marketplace;
 pub mod proofs;
 
+/// The task-completion circuits.
+pub use agora_circuits as circuits;
 pub use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
     BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys, PostTask,
     ProofVerifier, Receipt, SignedTx, Split, Status, TaskId, TaskRecord, TaskStatus, TxBody,
 };
 pub use agora_store::{ReplayReport, StoreOptions};
-pub use error::Error;
-pub use marketplace::Marketplace;
-pub use proofs::{default_shapes, task_terms, ProofKeys};
-pub use agora_zk::{CircuitShape, Completion, Witness};
 /// Groth16 keys, proving and batch verification.
 pub use agora_zk as zk;
-/// The task-completion circuits.
-pub use agora_circuits as circuits;
+pub use agora_zk::{CircuitShape, Completion, Witness};
+pub use error::Error;
+pub use marketplace::Marketplace;
+pub use proofs::{ProofKeys, default_shapes, task_terms};
 
 /// The state machine, for integrators who drive it directly.
 pub use agora_core as core;

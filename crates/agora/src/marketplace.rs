@@ -1,14 +1,14 @@
 //! The marketplace handle.
 
 use crate::error::Error;
+use crate::proofs::{ProofKeys, task_terms};
 use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, Block, BlockHeader,
     BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
     Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
-use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
-use crate::proofs::{task_terms, ProofKeys};
 use agora_core::{completion_public_inputs, task_field, worker_field};
+use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
 use agora_zk::{Completion, Witness};
 use std::path::Path;
 use std::sync::Arc;
@@ -213,8 +213,13 @@ impl Marketplace {
     ) -> Result<(SignedTx, Completion), Error> {
         let record = self.task(task)?.ok_or_else(|| Error::Proof(format!("no task {task}")))?;
         let (kind, input_commitment, params) = task_terms(witness)?;
-        if kind != record.offer.kind || input_commitment != record.offer.input_commitment || params != record.offer.params {
-            return Err(Error::Proof(format!("witness does not match task {task} (kind, input commitment or parameters)")));
+        if kind != record.offer.kind
+            || input_commitment != record.offer.input_commitment
+            || params != record.offer.params
+        {
+            return Err(Error::Proof(format!(
+                "witness does not match task {task} (kind, input commitment or parameters)"
+            )));
         }
         let pk = keys.proving_key(kind)?;
         let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;

@@ -9,7 +9,7 @@ use crate::error::Error;
 use agora_circuits::{aggregate, classify, hashchain};
 use agora_core::{FieldBytes, KeyId, KindSpec};
 use agora_zk::keys::{read_pk_file, read_vk_file, write_pk_file, write_vk_file};
-use agora_zk::{field_to_fr, fr_to_field, setup_kind, CircuitShape, Groth16Verifier, KeyPair, Witness};
+use agora_zk::{CircuitShape, Groth16Verifier, KeyPair, Witness, field_to_fr, fr_to_field, setup_kind};
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,8 @@ impl ProofKeys {
             kinds.push(KindKey { spec, shape: *shape });
         }
         let manifest = serde_json::to_string_pretty(&kinds).map_err(|e| Error::Proof(e.to_string()))?;
-        std::fs::write(dir.join(MANIFEST_FILE), manifest).map_err(|e| Error::Proof(format!("writing manifest: {e}")))?;
+        std::fs::write(dir.join(MANIFEST_FILE), manifest)
+            .map_err(|e| Error::Proof(format!("writing manifest: {e}")))?;
         Self::load(dir)
     }
 
