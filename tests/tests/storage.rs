@@ -107,3 +107,17 @@ fn a_corrupted_file_gives_a_clear_error_and_the_original_is_untouched() {
     assert!(Marketplace::open(&copy).is_err());
     assert!(Marketplace::open(dir.path().join("missing.redb")).err().unwrap().to_string().contains("no database"));
 }
+
+#[test]
+fn a_block_holding_a_rejected_over_limit_transaction_still_decodes_and_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = market_with_history(&dir.path().join("m.redb"));
+    let operator = key(200);
+    let long_symbol = "X".repeat(agora_core::limits::MAX_SYMBOL_BYTES + 7);
+    let tx = m.sign(&operator, Action::DeclareAsset { symbol: long_symbol, decimals: 0 }).unwrap();
+    let outcome = m.submit(vec![tx], 3_000).unwrap();
+    assert_eq!(outcome.receipts[0].status, Status::LimitExceeded);
+    let stored = m.block(m.tip().height).unwrap().expect("stored block decodes");
+    assert_eq!(stored.txs.len(), 1);
+    assert!(m.replay(dir.path().join("replayed.redb")).unwrap().matches());
+}

@@ -131,8 +131,8 @@ pub struct TxArgs {
     /// Nonce (default: the sender's next nonce from --db).
     #[arg(long)]
     pub nonce: Option<u64>,
-    /// Genesis hash (hex) to sign for, when signing offline without --db.
-    #[arg(long)]
+    /// Genesis hash (hex) to sign for, when signing offline without --db (needs --nonce).
+    #[arg(long, requires = "nonce")]
     pub genesis_hash: Option<String>,
     /// The action.
     #[command(subcommand)]
@@ -392,8 +392,8 @@ pub struct DemoArgs {
     /// Tasks settled by a zero-knowledge proof of completion (spread over the three kinds).
     #[arg(long, default_value_t = 9)]
     pub proof_tasks: usize,
-    /// Overwrite the database given with --db if it exists (the default demo file,
-    /// agora-demo.redb, is always recreated).
+    /// Overwrite the database given with --db if it exists. Without --db the demo uses its
+    /// own file, agora-demo.redb (and agora-demo.redb.keys/), recreated on every run.
     #[arg(long)]
     pub force: bool,
     /// No progress bar.

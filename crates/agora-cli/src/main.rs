@@ -27,8 +27,14 @@ fn main() {
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
     };
     if let Err(error) = result {
-        let chain: Vec<String> = error.chain().map(|e| e.to_string()).collect();
-        eprintln!("error: {}", chain.join(": "));
+        // Some errors already quote their source; print each distinct message once.
+        let mut parts: Vec<String> = Vec::new();
+        for message in error.chain().map(|e| e.to_string()) {
+            if !parts.last().is_some_and(|last| last.ends_with(&message)) {
+                parts.push(message);
+            }
+        }
+        eprintln!("error: {}", parts.join(": "));
         std::process::exit(1);
     }
 }

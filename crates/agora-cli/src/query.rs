@@ -22,12 +22,12 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
         QueryWhat::Agent { did: text } => {
             let id = did(&text)?;
             let balances: Vec<_> =
-                market.balances(&id)?.into_iter().map(|(a, v)| json!({"asset": a, "amount": v})).collect();
+                market.balances(&id)?.into_iter().map(|(a, v)| json!({"asset": a, "amount": v.to_string()})).collect();
             json!({ "did": id, "account": market.account(&id)?, "balances": balances })
         }
         QueryWhat::Balance { did: text, asset } => {
             let id = did(&text)?;
-            json!({ "did": id, "asset": asset, "amount": market.balance(&id, AssetId(asset))? })
+            json!({ "did": id, "asset": asset, "amount": market.balance(&id, AssetId(asset))?.to_string() })
         }
         QueryWhat::Assets => json!(market.assets()?),
         QueryWhat::Task { id } => json!(market.task(TaskId(id))?.ok_or_else(|| anyhow!("no task {id}"))?),

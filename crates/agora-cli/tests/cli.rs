@@ -51,7 +51,7 @@ fn init_sign_submit_query_round_trip() {
     let receipt: serde_json::Value = serde_json::from_slice(&receipts.stdout).unwrap();
     assert_eq!(receipt["code"], 0);
     let balance = json(&agora(&db, &["query", "balance", did], None));
-    assert_eq!(balance["amount"], 12345);
+    assert_eq!(balance["amount"], "12345");
     let totals = json(&agora(&db, &["query", "totals"], None));
     assert_eq!(totals["conserved"], true);
     let replay = json(&agora(&db, &["replay"], None));

@@ -6,7 +6,6 @@ use crate::config::ChainConfig;
 use crate::encoding::Canonical;
 use crate::exec::{Ctx, Fault, ProofOracle, execute};
 use crate::ids::Digest;
-use crate::limits::MAX_TX_BYTES;
 use crate::limits::MAX_TXS_PER_BLOCK;
 use crate::proof::{ProofClaim, ProofVerdict, ProofVerifier};
 use crate::state::{Diff, Layer, StateError, StateView};
@@ -124,10 +123,7 @@ pub fn apply_block(
 fn check_stateless(tx: &SignedTx, genesis_hash: &Digest) -> (Status, Digest) {
     let bytes = tx.to_canonical_bytes();
     let id = blake3::derive_key(TX_ID_DOMAIN, &bytes);
-    if bytes.len() > MAX_TX_BYTES {
-        return (Status::TxTooLarge, id);
-    }
-    (tx.check_stateless(genesis_hash), id)
+    (tx.check_stateless_sized(genesis_hash, bytes.len()), id)
 }
 
 fn execute_all(

@@ -105,6 +105,10 @@ impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
         Reader { bytes }
     }
+    /// Bytes not yet read.
+    pub fn remaining(&self) -> usize {
+        self.bytes.len()
+    }
     /// Fails unless every byte was consumed.
     pub fn finish(self) -> Result<(), DecodeError> {
         if self.bytes.is_empty() { Ok(()) } else { Err(DecodeError::TrailingBytes(self.bytes.len())) }
@@ -240,7 +244,8 @@ pub fn encode_seq<T: Canonical>(w: &mut Writer, items: &[T]) {
 /// Decodes a sequence of at most `limit` items.
 pub fn decode_seq<T: Canonical>(r: &mut Reader<'_>, limit: usize) -> Result<Vec<T>, DecodeError> {
     let len = r.len(limit)?;
-    let mut out = Vec::with_capacity(len);
+    // Never trust a length prefix for allocation: each item takes at least one byte.
+    let mut out = Vec::with_capacity(len.min(r.remaining()));
     for _ in 0..len {
         out.push(T::decode(r)?);
     }

@@ -91,6 +91,9 @@ pub enum GenesisError {
     /// No operator.
     #[error("genesis needs at least one operator")]
     NoOperator,
+    /// The same operator key listed twice.
+    #[error("genesis lists an operator twice")]
+    DuplicateOperator,
     /// Fee over 100%.
     #[error("fee_bps must be at most 10000")]
     FeeTooHigh,
@@ -143,6 +146,10 @@ impl Genesis {
         if self.operators.is_empty() {
             return Err(GenesisError::NoOperator);
         }
+        let distinct: std::collections::BTreeSet<_> = self.operators.iter().collect();
+        if distinct.len() != self.operators.len() {
+            return Err(GenesisError::DuplicateOperator);
+        }
         if self.fee_bps > BPS_DENOMINATOR {
             return Err(GenesisError::FeeTooHigh);
         }
@@ -160,7 +167,7 @@ impl Genesis {
             if spec.kind == MANUAL_KIND || !kinds.insert(spec.kind) {
                 return Err(GenesisError::BadKind(spec.kind));
             }
-            if spec.name.len() > MAX_NAME_BYTES || spec.param_count as usize > MAX_KIND_PARAMS {
+            if spec.name.is_empty() || spec.name.len() > MAX_NAME_BYTES || spec.param_count as usize > MAX_KIND_PARAMS {
                 return Err(GenesisError::Limit("kind"));
             }
         }

@@ -41,27 +41,39 @@ impl std::fmt::Display for AssetId {
 /// including JavaScript's), read from a decimal string or a JSON integer.
 pub mod amount_serde {
     use super::Amount;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     /// Writes the amount as a decimal string.
     pub fn serialize<S: Serializer>(amount: &Amount, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&amount.to_string())
     }
 
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Repr {
-        Text(String),
-        Number(u64),
+    struct AmountVisitor;
+
+    impl serde::de::Visitor<'_> for AmountVisitor {
+        type Value = Amount;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an amount: a decimal string (e.g. \"1000000\") or a non-negative integer")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Amount, E> {
+            text.trim().parse().map_err(|_| E::custom(format!("invalid amount {text:?}: expected a decimal string")))
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Amount, E> {
+            Ok(Amount::from(n))
+        }
+        fn visit_u128<E: serde::de::Error>(self, n: u128) -> Result<Amount, E> {
+            Ok(n)
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Amount, E> {
+            u64::try_from(n).map(Amount::from).map_err(|_| E::custom("amounts cannot be negative"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Amount, E> {
+            Err(E::custom("amount too large or not an integer: write large amounts as decimal strings"))
+        }
     }
 
     /// Reads a decimal string or an integer.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
-        match Repr::deserialize(d)? {
-            Repr::Text(text) => {
-                text.trim().parse().map_err(|_| serde::de::Error::custom(format!("invalid amount {text:?}")))
-            }
-            Repr::Number(n) => Ok(Amount::from(n)),
-        }
+        d.deserialize_any(AmountVisitor)
     }
 }

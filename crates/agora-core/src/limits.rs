@@ -26,3 +26,8 @@ pub const MAX_OPEN_BIDS_PER_AGENT: u32 = 32;
 pub const MAX_TASK_DURATION_SECS: u64 = 365 * 24 * 3600;
 /// Maximum operators, assets, kinds and initial balances in a genesis.
 pub const MAX_GENESIS_ITEMS: usize = 10_000;
+/// Structural bound on any one variable-length field when decoding canonical bytes. Policy
+/// limits (titles, params, proofs…) are enforced by the stateless check with `LimitExceeded`,
+/// not by the decoder, so a stored block holding a rejected over-limit transaction still
+/// decodes and replays.
+pub const MAX_DECODE_FIELD_BYTES: usize = 1 << 24;

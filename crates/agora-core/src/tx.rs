@@ -202,7 +202,11 @@ impl SignedTx {
 
     /// Checks everything that needs no state: size, field limits, signature.
     pub fn check_stateless(&self, genesis_hash: &Digest) -> Status {
-        let encoded_len = self.to_canonical_bytes().len();
+        self.check_stateless_sized(genesis_hash, self.to_canonical_bytes().len())
+    }
+
+    /// [`SignedTx::check_stateless`] when the caller already knows the encoded length.
+    pub fn check_stateless_sized(&self, genesis_hash: &Digest, encoded_len: usize) -> Status {
         if encoded_len > MAX_TX_BYTES {
             return Status::TxTooLarge;
         }
@@ -281,16 +285,16 @@ impl Canonical for PostTask {
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(PostTask {
-            title: r.str(MAX_TITLE_BYTES)?,
-            requirements: r.str(MAX_REQUIREMENTS_BYTES)?,
+            title: r.str(MAX_DECODE_FIELD_BYTES)?,
+            requirements: r.str(MAX_DECODE_FIELD_BYTES)?,
             kind: r.u16()?,
-            params: decode_seq(r, MAX_KIND_PARAMS)?,
+            params: decode_seq(r, MAX_DECODE_FIELD_BYTES)?,
             input_commitment: FieldBytes::decode(r)?,
             asset: AssetId(r.u32()?),
             budget: r.u128()?,
             bid_deadline: r.u64()?,
             delivery_deadline: r.u64()?,
-            splits: decode_seq(r, MAX_SPLITS)?,
+            splits: decode_seq(r, MAX_DECODE_FIELD_BYTES)?,
             min_reputation: r.u64()?,
         })
     }
@@ -368,7 +372,7 @@ impl Canonical for Action {
 
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(match r.u8()? {
-            1 => Action::DeclareAsset { symbol: r.str(MAX_SYMBOL_BYTES)?, decimals: r.u8()? },
+            1 => Action::DeclareAsset { symbol: r.str(MAX_DECODE_FIELD_BYTES)?, decimals: r.u8()? },
             2 => Action::Deposit { to: AgentId::decode(r)?, asset: AssetId(r.u32()?), amount: r.u128()? },
             3 => Action::Withdraw { asset: AssetId(r.u32()?), amount: r.u128()? },
             4 => Action::Transfer { to: AgentId::decode(r)?, asset: AssetId(r.u32()?), amount: r.u128()? },
@@ -387,7 +391,7 @@ impl Canonical for Action {
             15 => Action::SubmitCompletion {
                 task: TaskId(r.u64()?),
                 output_commitment: FieldBytes::decode(r)?,
-                proof: r.var_bytes(MAX_PROOF_BYTES)?,
+                proof: r.var_bytes(MAX_DECODE_FIELD_BYTES)?,
             },
             tag => return Err(DecodeError::UnknownTag { what: "action", tag }),
         })

@@ -63,7 +63,7 @@ impl serde::Serialize for Signature {
 impl<'de> serde::Deserialize<'de> for Signature {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        let raw = hex::decode(&text).map_err(serde::de::Error::custom)?;
+        let raw = hex::decode(text.strip_prefix("0x").unwrap_or(&text)).map_err(serde::de::Error::custom)?;
         let bytes: [u8; 64] =
             raw.try_into().map_err(|_| serde::de::Error::custom("signature must be 64 bytes of hex"))?;
         Ok(Signature(bytes))
