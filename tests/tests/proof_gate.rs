@@ -398,6 +398,8 @@ fn corrupted_truncated_padded_and_oversized_proofs_are_rejected() {
         proof.resize(len, 0);
         assert_action_rejected(&mut w, &worker, submit(task, out, proof), Status::LimitExceeded);
     }
+    // So large the whole transaction exceeds MAX_TX_BYTES: that check comes first.
+    assert_action_rejected(&mut w, &worker, submit(task, out, vec![0; 20_000]), Status::TxTooLarge);
     // All zeros, and all ones.
     for fill in [0x00u8, 0xff] {
         let tx = w.sign(&worker, submit(task, out, vec![fill; 128]));
@@ -480,7 +482,8 @@ fn wrong_output_commitment_with_an_otherwise_valid_proof_is_invalid() {
         &worker,
     );
     let other_chain = prove(&hashchain(7), task, &worker);
-    for claimed in [FieldBytes::ZERO, FieldBytes::from_u64(1), other_salt.output_commitment, other_chain.output_commitment]
+    for claimed in
+        [FieldBytes::ZERO, FieldBytes::from_u64(1), other_salt.output_commitment, other_chain.output_commitment]
     {
         assert_ne!(claimed, done.output_commitment);
         assert_action_rejected(&mut w, &worker, submit(task, claimed, done.proof.clone()), Status::ProofInvalid);

@@ -53,6 +53,8 @@ pub enum Command {
     Setup(SetupArgs),
     /// Prove a task's completion from a JSON witness; prints the signed SubmitCompletion tx.
     Prove(ProveArgs),
+    /// Import a ceremony's keys (raw arkworks-compressed VK and PK) for one kind.
+    ImportKeys(ImportKeysArgs),
 }
 
 /// `agora init`.
@@ -79,6 +81,23 @@ pub struct SetupArgs {
     /// Depth of the `hashchain` kind's circuit.
     #[arg(long, default_value_t = agora::proofs::DEFAULT_HASHCHAIN_DEPTH)]
     pub hashchain_depth: u32,
+}
+
+/// `agora import-keys`.
+#[derive(Args)]
+pub struct ImportKeysArgs {
+    /// Kind: aggregate, classify or hashchain.
+    #[arg(long)]
+    pub kind: String,
+    /// Circuit depth, for hashchain.
+    #[arg(long, default_value_t = agora::proofs::DEFAULT_HASHCHAIN_DEPTH)]
+    pub depth: u32,
+    /// Verifying key file (arkworks compressed).
+    #[arg(long)]
+    pub vk: PathBuf,
+    /// Proving key file (arkworks compressed).
+    #[arg(long)]
+    pub pk: PathBuf,
 }
 
 /// `agora prove`.
@@ -284,6 +303,10 @@ pub struct PostTaskArgs {
     /// Delivery deadline (block time, seconds).
     #[arg(long)]
     pub delivery_deadline: u64,
+    /// Take kind, parameters and input commitment from this task data (a witness JSON file, as
+    /// the worker will use it), instead of --kind/--param/--input-commitment.
+    #[arg(long, conflicts_with_all = ["kind", "params", "input_commitment"])]
+    pub terms_from: Option<PathBuf>,
     /// Payout split `DID=BPS`; repeat for several.
     #[arg(long = "split")]
     pub splits: Vec<String>,

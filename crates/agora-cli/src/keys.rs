@@ -1,7 +1,7 @@
 //! Proof keys on the command line: where they live, `agora setup`, `agora prove`, and opening a
 //! marketplace with its verifier.
 
-use crate::args::{ProveArgs, SetupArgs};
+use crate::args::{ImportKeysArgs, ProveArgs, SetupArgs};
 use crate::output::{print_json, print_pretty};
 use agora::proofs::default_shapes;
 use agora::{AgentKey, CircuitShape, Marketplace, ProofKeys, TaskId, Witness};
@@ -71,4 +71,17 @@ pub fn prove(db: &Path, keys: Option<&Path>, args: ProveArgs) -> anyhow::Result<
 /// Default shapes, re-exported for `init --with-proofs` and the demo.
 pub fn shapes() -> Vec<CircuitShape> {
     default_shapes()
+}
+
+pub fn import(db: &Path, keys: Option<&Path>, args: ImportKeysArgs) -> anyhow::Result<()> {
+    let shape = match args.kind.as_str() {
+        "aggregate" => CircuitShape::Aggregate,
+        "classify" => CircuitShape::Classify,
+        "hashchain" => CircuitShape::Hashchain { depth: args.depth },
+        other => anyhow::bail!("unknown kind {other:?} (aggregate, classify or hashchain)"),
+    };
+    let read = |path: &Path| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+    let dir = keys_dir(db, keys);
+    let imported = ProofKeys::import(&dir, shape, &read(&args.vk)?, &read(&args.pk)?)?;
+    print_pretty(&serde_json::json!({ "keys": dir.display().to_string(), "kinds": imported.kind_specs() }))
 }

@@ -19,6 +19,7 @@ fn main() {
         Command::Init(a) => init::run(&cli.db, cli.keys.as_deref(), a),
         Command::Setup(a) => keys::setup(&cli.db, cli.keys.as_deref(), a),
         Command::Prove(a) => keys::prove(&cli.db, cli.keys.as_deref(), a),
+        Command::ImportKeys(a) => keys::import(&cli.db, cli.keys.as_deref(), a),
         Command::Key(a) => key::run(a),
         Command::Tx(a) => tx::run(&cli.db, a),
         Command::Submit(a) => submit::run(&cli.db, cli.keys.as_deref(), a),

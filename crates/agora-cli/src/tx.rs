@@ -32,12 +32,20 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
             Ok(Split { to: did(to)?, bps: bps.parse().with_context(|| format!("--split basis points {bps:?}"))? })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let (kind, input_commitment, params) = match &a.terms_from {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let witness = agora::Witness::from_json(&text).with_context(|| format!("parsing {}", path.display()))?;
+            agora::task_terms(&witness)?
+        }
+        None => (a.kind, field(&a.input_commitment, "--input-commitment")?, params),
+    };
     Ok(Action::PostTask(PostTask {
         title: a.title,
         requirements: a.requirements,
-        kind: a.kind,
+        kind,
         params,
-        input_commitment: field(&a.input_commitment, "--input-commitment")?,
+        input_commitment,
         asset: AssetId(a.asset),
         budget: a.budget,
         bid_deadline: a.bid_deadline,

@@ -13,6 +13,10 @@ pub const NULLIFIER_DOMAIN: &str = "agora completion nullifier v1";
 /// Reputation earned by one verified completion (fixed-point: 1 000 = one point).
 pub const COMPLETION_REPUTATION: u64 = 1_000;
 
+/// Public inputs every completion statement starts with: task id, worker id, input
+/// commitment, output commitment. The kind's parameters follow.
+pub const BINDING_PUBLIC_INPUTS: usize = 4;
+
 /// A task id as a public input.
 pub fn task_field(task: TaskId) -> FieldBytes {
     FieldBytes::from_u64(task.0)
@@ -30,7 +34,7 @@ pub fn completion_public_inputs(
     worker: &AgentId,
     output_commitment: &FieldBytes,
 ) -> Vec<FieldBytes> {
-    let mut inputs = Vec::with_capacity(4 + task.offer.params.len());
+    let mut inputs = Vec::with_capacity(BINDING_PUBLIC_INPUTS + task.offer.params.len());
     inputs.push(task_field(task.id));
     inputs.push(worker_field(worker));
     inputs.push(task.offer.input_commitment);
@@ -39,13 +43,22 @@ pub fn completion_public_inputs(
     inputs
 }
 
-/// The nullifier of a completion: the same worker proving the same kind of work on the same
-/// input commitment gets the same nullifier, so that work earns reputation once. Keyed on the
-/// statement, never on proof bytes (proofs are malleable).
-pub fn completion_nullifier(worker: &AgentId, kind: TaskKind, input_commitment: &FieldBytes) -> [u8; 32] {
-    let mut data = Vec::with_capacity(66);
+/// The nullifier of a completion: the same worker proving the same kind of work (same kind
+/// parameters) on the same input commitment gets the same nullifier, so that work earns
+/// reputation once. Keyed on the statement, never on proof bytes (proofs are malleable).
+pub fn completion_nullifier(
+    worker: &AgentId,
+    kind: TaskKind,
+    input_commitment: &FieldBytes,
+    params: &[FieldBytes],
+) -> [u8; 32] {
+    let mut data = Vec::with_capacity(70 + 32 * params.len());
     data.extend_from_slice(worker.as_bytes());
     data.extend_from_slice(&kind.to_le_bytes());
     data.extend_from_slice(input_commitment.as_bytes());
+    data.extend_from_slice(&(params.len() as u32).to_le_bytes());
+    for param in params {
+        data.extend_from_slice(param.as_bytes());
+    }
     blake3::derive_key(NULLIFIER_DOMAIN, &data)
 }

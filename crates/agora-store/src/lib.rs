@@ -6,6 +6,7 @@
 //! database and checks that every digest matches.
 
 mod error;
+pub mod fault;
 mod replay;
 mod schema;
 mod snapshot;

@@ -41,6 +41,24 @@ impl Store {
         let path = path.as_ref().to_path_buf();
         let config = ChainConfig::new(genesis)?;
         let db = Database::create(&path).map_err(|e| StoreError::from_redb(&path, e))?;
+        Self::create_in(db, path, config, options)
+    }
+
+    /// [`Store::create`] on a caller-supplied redb storage backend (for example one that
+    /// injects faults, see [`crate::fault`]). `label` names the database in errors.
+    pub fn create_with_backend(
+        label: impl AsRef<Path>,
+        backend: impl redb::StorageBackend,
+        genesis: Genesis,
+        options: StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let path = label.as_ref().to_path_buf();
+        let config = ChainConfig::new(genesis)?;
+        let db = Database::builder().create_with_backend(backend).map_err(|e| StoreError::from_redb(&path, e))?;
+        Self::create_in(db, path, config, options)
+    }
+
+    fn create_in(db: Database, path: PathBuf, config: ChainConfig, options: StoreOptions) -> Result<Store, StoreError> {
         let txn = db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;
         {
             let meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
@@ -76,6 +94,23 @@ impl Store {
             return Err(StoreError::NotFound(path));
         }
         let db = Database::open(&path).map_err(|e| StoreError::from_redb(&path, e))?;
+        Self::open_in(db, path, options)
+    }
+
+    /// [`Store::open`] on a caller-supplied redb storage backend holding an existing database
+    /// (for example one that injects faults, see [`crate::fault`]). `label` names the database
+    /// in errors.
+    pub fn open_with_backend(
+        label: impl AsRef<Path>,
+        backend: impl redb::StorageBackend,
+        options: StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let path = label.as_ref().to_path_buf();
+        let db = Database::builder().create_with_backend(backend).map_err(|e| StoreError::from_redb(&path, e))?;
+        Self::open_in(db, path, options)
+    }
+
+    fn open_in(db: Database, path: PathBuf, options: StoreOptions) -> Result<Store, StoreError> {
         let read = db.begin_read().map_err(|e| StoreError::from_redb(&path, e))?;
         let meta = match read.open_table(META) {
             Ok(meta) => meta,

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod bench_support;
 mod error;
 mod marketplace;
 pub mod proofs;

@@ -38,6 +38,12 @@ impl Marketplace {
         Ok(Marketplace { store: Store::open(path, StoreOptions::default())?, verifier: Arc::new(NoProofKeys) })
     }
 
+    /// Wraps an already open store (for example one made with
+    /// [`agora_store::Store::create_with_faults`] in a fault-injection test).
+    pub fn from_store(store: Store) -> Self {
+        Marketplace { store, verifier: Arc::new(NoProofKeys) }
+    }
+
     /// Uses `verifier` for completion proofs (by default no proof keys are loaded and every
     /// completion is rejected with `UnknownProofKey`).
     pub fn with_verifier(mut self, verifier: Arc<dyn ProofVerifier>) -> Self {
@@ -194,6 +200,14 @@ impl Marketplace {
         for spec in &self.config().genesis.kinds {
             if !keys.has_key(&spec.key_id) {
                 return Err(Error::Proof(format!("no verifying key for kind {} ({})", spec.kind, spec.name)));
+            }
+            let expected = keys.verifier().expected_inputs(&spec.key_id);
+            let declared = agora_core::BINDING_PUBLIC_INPUTS + usize::from(spec.param_count);
+            if expected != Some(declared) {
+                return Err(Error::Proof(format!(
+                    "kind {} ({}) declares {} parameters but its key expects {:?} public inputs",
+                    spec.kind, spec.name, spec.param_count, expected
+                )));
             }
         }
         Ok(())

@@ -70,20 +70,44 @@ impl ProofKeys {
         mut on_kind: impl FnMut(&str),
     ) -> Result<Self, Error> {
         let dir = dir.as_ref().to_path_buf();
-        std::fs::create_dir_all(&dir).map_err(|e| Error::Proof(format!("creating {}: {e}", dir.display())))?;
         let mut kinds = Vec::new();
         for shape in shapes {
-            let name = kind_name(*shape);
-            on_kind(name);
+            on_kind(kind_name(*shape));
             let KeyPair { pk, vk, key_id } = setup_kind(*shape, rng).map_err(|e| Error::Proof(e.to_string()))?;
-            write_pk_file(&dir.join(format!("{name}.pk")), &pk).map_err(|e| Error::Proof(e.to_string()))?;
-            write_vk_file(&dir.join(format!("{name}.vk")), &vk).map_err(|e| Error::Proof(e.to_string()))?;
-            let spec = KindSpec { kind: shape.code(), name: name.to_string(), key_id, param_count: KIND_PARAM_COUNT };
-            kinds.push(KindKey { spec, shape: *shape });
+            kinds.push(install(&dir, *shape, &pk, &vk, key_id)?);
         }
-        let manifest = serde_json::to_string_pretty(&kinds).map_err(|e| Error::Proof(e.to_string()))?;
-        std::fs::write(dir.join(MANIFEST_FILE), manifest)
-            .map_err(|e| Error::Proof(format!("writing manifest: {e}")))?;
+        write_manifest(&dir, &kinds)?;
+        Self::load(dir)
+    }
+
+    /// Imports keys made elsewhere — a multi-party ceremony's output, as raw arkworks-compressed
+    /// verifying and proving keys — for `shape`, replacing that kind's entry in the manifest of
+    /// `dir`. Both keys are fully validated (points on curve and in subgroup), must belong
+    /// together (same key id) and must have the kind's number of public inputs.
+    pub fn import(dir: impl AsRef<Path>, shape: CircuitShape, vk_bytes: &[u8], pk_bytes: &[u8]) -> Result<Self, Error> {
+        let dir = dir.as_ref().to_path_buf();
+        let (vk, key_id) =
+            agora_zk::keys::import_vk(vk_bytes).map_err(|e| Error::Proof(format!("verifying key: {e}")))?;
+        let (pk, pk_id) = agora_zk::keys::import_pk(pk_bytes).map_err(|e| Error::Proof(format!("proving key: {e}")))?;
+        if pk_id != key_id {
+            return Err(Error::Proof("the proving key does not belong to the verifying key".into()));
+        }
+        let inputs = agora_zk::keys::public_input_count(&vk);
+        if inputs != shape.kind().num_public_inputs() {
+            return Err(Error::Proof(format!(
+                "key has {inputs} public inputs, kind {} needs {}",
+                kind_name(shape),
+                shape.kind().num_public_inputs()
+            )));
+        }
+        let mut kinds: Vec<KindKey> = match Self::load(&dir) {
+            Ok(existing) => existing.kinds,
+            Err(_) => Vec::new(),
+        };
+        kinds.retain(|k| k.spec.kind != shape.code());
+        kinds.push(install(&dir, shape, &pk, &vk, key_id)?);
+        kinds.sort_by_key(|k| k.spec.kind);
+        write_manifest(&dir, &kinds)?;
         Self::load(dir)
     }
 
@@ -140,6 +164,26 @@ impl ProofKeys {
         }
         Ok(pk)
     }
+}
+
+fn install(
+    dir: &Path,
+    shape: CircuitShape,
+    pk: &ProvingKey<Bn254>,
+    vk: &ark_groth16::VerifyingKey<Bn254>,
+    key_id: KeyId,
+) -> Result<KindKey, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Proof(format!("creating {}: {e}", dir.display())))?;
+    let name = kind_name(shape);
+    write_pk_file(&dir.join(format!("{name}.pk")), pk).map_err(|e| Error::Proof(e.to_string()))?;
+    write_vk_file(&dir.join(format!("{name}.vk")), vk).map_err(|e| Error::Proof(e.to_string()))?;
+    let spec = KindSpec { kind: shape.code(), name: name.to_string(), key_id, param_count: KIND_PARAM_COUNT };
+    Ok(KindKey { spec, shape })
+}
+
+fn write_manifest(dir: &Path, kinds: &[KindKey]) -> Result<(), Error> {
+    let manifest = serde_json::to_string_pretty(kinds).map_err(|e| Error::Proof(e.to_string()))?;
+    std::fs::write(dir.join(MANIFEST_FILE), manifest).map_err(|e| Error::Proof(format!("writing manifest: {e}")))
 }
 
 /// What an employer publishes in `PostTask` for this data: the kind, the input commitment and

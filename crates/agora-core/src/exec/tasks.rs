@@ -265,7 +265,7 @@ pub(super) fn submit_completion(
     awarded_worker(&task)?;
     ensure(ctx.time <= task.offer.delivery_deadline, Status::DeliveryDeadlinePassed)?;
     ensure(task.offer.kind != MANUAL_KIND, Status::NotProvable)?;
-    let nullifier = completion_nullifier(sender, task.offer.kind, &task.offer.input_commitment);
+    let nullifier = completion_nullifier(sender, task.offer.kind, &task.offer.input_commitment, &task.offer.params);
     ensure(!ctx.has_nullifier(&nullifier)?, Status::NullifierUsed)?;
     let spec = ctx.kind(task.offer.kind)?.ok_or(Status::UnknownProofKey)?;
 

@@ -1,0 +1,131 @@
+//! Applying blocks: signed transfers in blocks of 1, 100, 1,000 and 10,000, and whole task
+//! lifecycles (post, bid, award, accept), each committed durably to redb (fsync per block)
+//! beside the same blocks on redb without fsync and on the in-memory state.
+//!
+//! `cargo bench -p agora-benches --bench apply` (sizes: `AGORA_BENCH_BLOCK_SIZES=1,100,1000`,
+//! `AGORA_BENCH_ROUND_SIZES=100,1000`; seconds per benchmark: `AGORA_BENCH_SECS`).
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use agora::bench_support::{LifecycleLoad, MemoryChain, TransferLoad, block_after, expect_all_ok};
+use agora::{Marketplace, NoProofKeys, SignedTx, StoreOptions};
+use agora_benches::{measurement, sizes};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use std::time::{Duration, Instant};
+
+/// Agents sending transfers (each sends several per block in the larger blocks).
+const AGENTS: usize = 1_024;
+
+enum Backend {
+    Durable,
+    NoFsync,
+    Memory,
+}
+
+impl Backend {
+    const ALL: [Backend; 3] = [Backend::Durable, Backend::NoFsync, Backend::Memory];
+
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Durable => "redb-durable",
+            Backend::NoFsync => "redb-no-fsync",
+            Backend::Memory => "memory",
+        }
+    }
+}
+
+/// Where blocks go: a redb marketplace or the in-memory chain.
+enum Target {
+    Store { market: Marketplace, _dir: tempfile::TempDir },
+    Memory(MemoryChain),
+}
+
+impl Target {
+    fn new(backend: &Backend, genesis: agora::Genesis) -> Target {
+        match backend {
+            Backend::Memory => Target::Memory(MemoryChain::new(genesis).unwrap()),
+            Backend::Durable | Backend::NoFsync => {
+                let dir = tempfile::tempdir().unwrap();
+                let options = StoreOptions { durable: matches!(backend, Backend::Durable) };
+                let market = Marketplace::create_with(dir.path().join("bench.redb"), genesis, options).unwrap();
+                Target::Store { market, _dir: dir }
+            }
+        }
+    }
+
+    /// Applies (and for redb commits) one block; returns the time it took.
+    fn apply(&mut self, txs: Vec<SignedTx>) -> Duration {
+        match self {
+            Target::Store { market, .. } => {
+                let block = block_after(&market.tip(), txs);
+                let start = Instant::now();
+                let outcome = market.submit_block(&block).unwrap();
+                let took = start.elapsed();
+                expect_all_ok(&outcome, "block").unwrap();
+                took
+            }
+            Target::Memory(chain) => {
+                let block = block_after(&chain.tip, txs);
+                let start = Instant::now();
+                let outcome = chain.apply_block(&block, &NoProofKeys).unwrap();
+                let took = start.elapsed();
+                expect_all_ok(&outcome, "block").unwrap();
+                took
+            }
+        }
+    }
+
+    fn time(&self) -> u64 {
+        match self {
+            Target::Store { market, .. } => market.tip().time,
+            Target::Memory(chain) => chain.tip.time,
+        }
+    }
+}
+
+fn transfers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("apply/transfers");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(measurement(5));
+    group.sampling_mode(SamplingMode::Flat);
+    for size in sizes("AGORA_BENCH_BLOCK_SIZES", &[1, 100, 1_000, 10_000]) {
+        group.throughput(Throughput::Elements(size as u64));
+        for backend in Backend::ALL {
+            let mut load = TransferLoad::new(AGENTS).unwrap();
+            let mut target = Target::new(&backend, load.genesis().clone());
+            group.bench_function(BenchmarkId::new(backend.name(), size), |b| {
+                b.iter_custom(|iters| {
+                    // Signing happens here, outside the measured time.
+                    let blocks: Vec<Vec<SignedTx>> = (0..iters).map(|_| load.txs(size)).collect();
+                    blocks.into_iter().map(|txs| target.apply(txs)).sum()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn lifecycles(c: &mut Criterion) {
+    let mut group = c.benchmark_group("apply/lifecycle");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(measurement(5));
+    group.sampling_mode(SamplingMode::Flat);
+    for tasks in sizes("AGORA_BENCH_ROUND_SIZES", &[100, 1_000]) {
+        // Elements are whole task lifecycles (4 transactions each, in 4 blocks).
+        group.throughput(Throughput::Elements(tasks as u64));
+        for backend in Backend::ALL {
+            let mut load = LifecycleLoad::new(64, 64).unwrap();
+            let mut target = Target::new(&backend, load.genesis().clone());
+            target.apply(load.registrations());
+            group.bench_function(BenchmarkId::new(backend.name(), tasks), |b| {
+                b.iter_custom(|iters| {
+                    let start_time = target.time() + 1;
+                    let rounds: Vec<[Vec<SignedTx>; 4]> = (0..iters).map(|_| load.round(tasks, start_time)).collect();
+                    rounds.into_iter().flatten().map(|txs| target.apply(txs)).sum()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, transfers, lifecycles);
+criterion_main!(benches);

@@ -1,0 +1,513 @@
+//! `agora bench`: a quick measurement on this machine, about a minute with the defaults.
+//!
+//! Durable blocks of signed transfers (throughput, block latency p50/p99), the same blocks
+//! without fsync and in memory, whole task lifecycles, proving per kind (ours beside plain
+//! ark-groth16), verification single and batched (ours beside plain ark-groth16, measured in
+//! the same run) and a block of proof-gated completions — beside the reference figures and the
+//! targets. The workloads are `agora::bench_support`, the same the criterion benches run.
+
+#![allow(clippy::float_arithmetic)]
+
+use crate::args::BenchArgs;
+use agora::bench_support::{
+    CompletionBench, LifecycleLoad, MemoryChain, TransferLoad, VerifyFixture, bench_key, bench_witness, block_after,
+    expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain, seeded_rng, setup_keys,
+    shape_constraints, shape_name,
+};
+use agora::circuits::hashchain::depth_for_constraints;
+use agora::core::limits::MAX_TXS_PER_BLOCK;
+use agora::{CircuitShape, Marketplace, NoProofKeys, StoreOptions, TaskId};
+use anyhow::{Context, bail};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The reference figures quoted for the proprietary runtime the article measured.
+const REFERENCE_TASKS_PER_SEC: f64 = 47.0;
+const REFERENCE_AVG_LATENCY_MS: f64 = 82.0;
+
+/// Targets (see docs/BENCHMARKS.md).
+const TARGET_TXS_PER_SEC: f64 = 50_000.0;
+const TARGET_COMPLETIONS_PER_SEC: f64 = 5_000.0;
+const TARGET_BATCH_SPEEDUP: f64 = 5.0;
+const TARGET_PROVE_OVERHEAD: f64 = 1.1;
+
+#[derive(Serialize)]
+struct Report {
+    cpus: usize,
+    commit: Commit,
+    lifecycle: Lifecycle,
+    proving: Vec<Prove>,
+    verify: Option<Verify>,
+    completions: Option<Completions>,
+    reference: Reference,
+    targets: Targets,
+    wall_secs: f64,
+}
+
+#[derive(Serialize)]
+struct Commit {
+    block_size: usize,
+    blocks: usize,
+    durable_txs_per_sec: f64,
+    latency_p50_ms: f64,
+    latency_p99_ms: f64,
+    latency_mean_ms: f64,
+    latency_max_ms: f64,
+    no_fsync_txs_per_sec: f64,
+    no_fsync_latency_mean_ms: f64,
+    memory_txs_per_sec: f64,
+    memory_latency_mean_ms: f64,
+    signature_check_us_per_tx_one_core: f64,
+}
+
+#[derive(Serialize)]
+struct Lifecycle {
+    tasks_per_round: usize,
+    rounds: usize,
+    durable_tasks_per_sec: f64,
+    durable_txs_per_sec: f64,
+    block_latency_mean_ms: f64,
+    block_latency_p99_ms: f64,
+}
+
+#[derive(Serialize)]
+struct Prove {
+    kind: String,
+    constraints: usize,
+    proofs: usize,
+    ours_ms: f64,
+    plain_ms: f64,
+    ours_proofs_per_sec: f64,
+    plain_proofs_per_sec: f64,
+    overhead: f64,
+}
+
+#[derive(Serialize)]
+struct Verify {
+    constraints: usize,
+    single_ours_ms: f64,
+    single_plain_ms: f64,
+    decode_ms: f64,
+    batch_size: usize,
+    batch_per_proof_ms: f64,
+    batch_speedup_vs_plain: f64,
+    batch_proofs_per_sec: f64,
+}
+
+#[derive(Serialize)]
+struct Completions {
+    count: usize,
+    memory_block_ms: f64,
+    memory_per_sec: f64,
+    durable_block_ms: f64,
+    durable_per_sec: f64,
+}
+
+#[derive(Serialize)]
+struct Reference {
+    tasks_per_sec: f64,
+    avg_latency_ms: f64,
+}
+
+#[derive(Serialize)]
+struct Targets {
+    durable_txs_per_sec: f64,
+    completions_per_sec: f64,
+    batch_speedup: f64,
+    prove_overhead: f64,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn per_sec(count: usize, d: Duration) -> f64 {
+    count as f64 / d.as_secs_f64().max(1e-12)
+}
+
+/// The median of `reps` timings of `f`.
+fn median_of(reps: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+    let mut samples = Vec::with_capacity(reps);
+    for _ in 0..reps.max(1) {
+        let start = Instant::now();
+        f()?;
+        samples.push(start.elapsed());
+    }
+    Ok(percentile(&mut samples, 50))
+}
+
+struct Progress {
+    quiet: bool,
+}
+
+impl Progress {
+    fn say(&self, what: &str) {
+        if !self.quiet {
+            eprintln!("measuring {what}…");
+        }
+    }
+}
+
+fn scratch_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let base = dir.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let path = base.join(format!("agora-bench-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+    Ok(path)
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if args.blocks == 0 || args.block_size == 0 || args.block_size > MAX_TXS_PER_BLOCK {
+        bail!("--blocks must be at least 1 and --block-size between 1 and {MAX_TXS_PER_BLOCK}");
+    }
+    let started = Instant::now();
+    let dir = scratch_dir(args.dir.as_deref())?;
+    let result = measure(&args, &dir, &Progress { quiet: args.quiet || args.json });
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut report = result?;
+    report.wall_secs = started.elapsed().as_secs_f64();
+    if args.json {
+        crate::output::print_pretty(&report)
+    } else {
+        print_table(&report);
+        Ok(())
+    }
+}
+
+fn measure(args: &BenchArgs, dir: &Path, progress: &Progress) -> anyhow::Result<Report> {
+    progress.say(&format!("{} durable blocks of {} signed transfers", args.blocks, args.block_size));
+    let commit = commit(args, dir)?;
+    progress.say(&format!("{} rounds of {} task lifecycles", args.lifecycle_rounds, args.lifecycle_tasks));
+    let lifecycle = lifecycle(args, dir)?;
+    let mut proving = Vec::new();
+    if args.proofs > 0 {
+        for shape in agora::default_shapes() {
+            progress.say(&format!("proving {} ({} proofs each way)", shape_name(shape), args.proofs));
+            proving.push(prove(shape, args.proofs)?);
+        }
+    }
+    let verify = if args.batch > 0 {
+        progress.say(&format!("verification, single and a batch of {}", args.batch));
+        Some(verify(args.batch)?)
+    } else {
+        None
+    };
+    let completions = if args.completions > 0 {
+        progress.say(&format!("a block of {} proof-gated completions (proving them first)", args.completions));
+        Some(completions(args.completions, dir)?)
+    } else {
+        None
+    };
+    Ok(Report {
+        cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        commit,
+        lifecycle,
+        proving,
+        verify,
+        completions,
+        reference: Reference { tasks_per_sec: REFERENCE_TASKS_PER_SEC, avg_latency_ms: REFERENCE_AVG_LATENCY_MS },
+        targets: Targets {
+            durable_txs_per_sec: TARGET_TXS_PER_SEC,
+            completions_per_sec: TARGET_COMPLETIONS_PER_SEC,
+            batch_speedup: TARGET_BATCH_SPEEDUP,
+            prove_overhead: TARGET_PROVE_OVERHEAD,
+        },
+        wall_secs: 0.0,
+    })
+}
+
+/// Commits `blocks` blocks of `size` transfers through `market`; returns each block's time.
+fn commit_blocks(market: &mut Marketplace, load: &mut TransferLoad, blocks: usize, size: usize) -> anyhow::Result<Vec<Duration>> {
+    // Sign everything first so only applying and committing is timed.
+    let all: Vec<_> = (0..blocks).map(|_| load.txs(size)).collect();
+    let mut latencies = Vec::with_capacity(blocks);
+    for txs in all {
+        let block = block_after(&market.tip(), txs);
+        let start = Instant::now();
+        let outcome = market.submit_block(&block)?;
+        latencies.push(start.elapsed());
+        expect_all_ok(&outcome, "transfer block")?;
+    }
+    Ok(latencies)
+}
+
+fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
+    let (blocks, size) = (args.blocks, args.block_size);
+    let warmup = 2.min(blocks);
+    let mut run = |durable: bool, name: &str| -> anyhow::Result<Vec<Duration>> {
+        let mut load = TransferLoad::new(1_024)?;
+        let path = dir.join(format!("{name}.redb"));
+        let mut market = Marketplace::create_with(&path, load.genesis().clone(), StoreOptions { durable })?;
+        commit_blocks(&mut market, &mut load, warmup, size)?;
+        commit_blocks(&mut market, &mut load, blocks, size)
+    };
+    let mut durable = run(true, "durable")?;
+    let no_fsync = run(false, "no-fsync")?;
+
+    let mut load = TransferLoad::new(1_024)?;
+    let mut chain = MemoryChain::new(load.genesis().clone())?;
+    let mut memory = Vec::with_capacity(blocks);
+    for i in 0..warmup + blocks {
+        let block = block_after(&chain.tip, load.txs(size));
+        let start = Instant::now();
+        let outcome = chain.apply_block(&block, &NoProofKeys).map_err(agora::store::StoreError::from)?;
+        if i >= warmup {
+            memory.push(start.elapsed());
+        }
+        expect_all_ok(&outcome, "transfer block")?;
+    }
+
+    // The signature check alone, one core: what the parallel stateless pass costs per tx.
+    let txs = load.txs(size.min(1_000));
+    let hash = chain.config.genesis_hash;
+    let start = Instant::now();
+    let ok = txs.iter().filter(|tx| tx.check_stateless(&hash) == agora::Status::Ok).count();
+    let sig = start.elapsed();
+    if ok != txs.len() {
+        bail!("signature check failed on a benchmark transaction");
+    }
+
+    let total: Duration = durable.iter().sum();
+    Ok(Commit {
+        block_size: size,
+        blocks,
+        durable_txs_per_sec: per_sec(blocks * size, total),
+        latency_p50_ms: ms(percentile(&mut durable, 50)),
+        latency_p99_ms: ms(percentile(&mut durable, 99)),
+        latency_mean_ms: ms(mean(&durable)),
+        latency_max_ms: ms(percentile(&mut durable, 100)),
+        no_fsync_txs_per_sec: per_sec(blocks * size, no_fsync.iter().sum()),
+        no_fsync_latency_mean_ms: ms(mean(&no_fsync)),
+        memory_txs_per_sec: per_sec(blocks * size, memory.iter().sum()),
+        memory_latency_mean_ms: ms(mean(&memory)),
+        signature_check_us_per_tx_one_core: sig.as_secs_f64() * 1e6 / txs.len().max(1) as f64,
+    })
+}
+
+fn lifecycle(args: &BenchArgs, dir: &Path) -> anyhow::Result<Lifecycle> {
+    let tasks = args.lifecycle_tasks.clamp(1, MAX_TXS_PER_BLOCK);
+    let rounds = args.lifecycle_rounds.max(1);
+    let workers = tasks.div_ceil(16).max(64);
+    let mut load = LifecycleLoad::new(64, workers)?;
+    let mut market =
+        Marketplace::create_with(dir.join("lifecycle.redb"), load.genesis().clone(), StoreOptions { durable: true })?;
+    let block = block_after(&market.tip(), load.registrations());
+    expect_all_ok(&market.submit_block(&block)?, "registrations")?;
+    let mut latencies = Vec::new();
+    for _ in 0..rounds {
+        let time = market.tip().time + 1;
+        for txs in load.round(tasks, time) {
+            let block = block_after(&market.tip(), txs);
+            let start = Instant::now();
+            let outcome = market.submit_block(&block)?;
+            latencies.push(start.elapsed());
+            expect_all_ok(&outcome, "lifecycle block")?;
+        }
+    }
+    let total: Duration = latencies.iter().sum();
+    Ok(Lifecycle {
+        tasks_per_round: tasks,
+        rounds,
+        durable_tasks_per_sec: per_sec(tasks * rounds, total),
+        durable_txs_per_sec: per_sec(4 * tasks * rounds, total),
+        block_latency_mean_ms: ms(mean(&latencies)),
+        block_latency_p99_ms: ms(percentile(&mut latencies, 99)),
+    })
+}
+
+fn prove(shape: CircuitShape, proofs: usize) -> anyhow::Result<Prove> {
+    let keys = setup_keys(shape, 7)?;
+    let worker = bench_key("prove worker", 0).id();
+    let mut rng = seeded_rng(11);
+    let mut ours = Duration::ZERO;
+    let mut plain = Duration::ZERO;
+    for i in 0..proofs {
+        let witness = bench_witness(shape, i as u64);
+        let task = TaskId(i as u64 + 1);
+        let start = Instant::now();
+        prove_ours(&keys.pk, &witness, task, &worker, &mut rng)?;
+        ours += start.elapsed();
+        let circuit = plain_circuit(&witness, task, &worker)?;
+        let start = Instant::now();
+        prove_plain(&keys.pk, circuit, &mut rng)?;
+        plain += start.elapsed();
+    }
+    Ok(Prove {
+        kind: shape_name(shape),
+        constraints: shape_constraints(shape),
+        proofs,
+        ours_ms: ms(ours) / proofs as f64,
+        plain_ms: ms(plain) / proofs as f64,
+        ours_proofs_per_sec: per_sec(proofs, ours),
+        plain_proofs_per_sec: per_sec(proofs, plain),
+        overhead: ours.as_secs_f64() / plain.as_secs_f64().max(1e-12),
+    })
+}
+
+fn verify(n: usize) -> anyhow::Result<Verify> {
+    let depth = depth_for_constraints(1 << 10);
+    let f = VerifyFixture::new(depth, n.min(32), n, 21)?;
+    let check = |valid: usize| if valid == n { Ok(()) } else { bail!("a benchmark proof did not verify") };
+    let reps = 5;
+    let single_ours = median_of(reps, || check(f.ours_single(n)))? / n as u32;
+    let single_plain = median_of(reps, || check(f.plain(n)))? / n as u32;
+    let decode = median_of(reps, || check(f.decode_only(n)))? / n as u32;
+    let batch = median_of(reps, || check(f.ours_batch(n)))?;
+    let per_proof = batch / n as u32;
+    Ok(Verify {
+        constraints: agora::circuits::hashchain::constraints_for_depth(depth),
+        single_ours_ms: ms(single_ours),
+        single_plain_ms: ms(single_plain),
+        decode_ms: ms(decode),
+        batch_size: n,
+        batch_per_proof_ms: ms(per_proof),
+        batch_speedup_vs_plain: single_plain.as_secs_f64() / per_proof.as_secs_f64().max(1e-12),
+        batch_proofs_per_sec: per_sec(n, batch),
+    })
+}
+
+fn completions(count: usize, dir: &Path) -> anyhow::Result<Completions> {
+    let bench = CompletionBench::new(count, depth_for_constraints(1 << 10), 31)?;
+    let memory = median_of(3, || {
+        let outcome = bench.apply().map_err(agora::store::StoreError::from)?;
+        Ok(expect_all_ok(&outcome, "completions")?)
+    })?;
+    let genesis = bench.chain.config.genesis.clone();
+    let mut market = Marketplace::create_with(dir.join("completions.redb"), genesis, StoreOptions { durable: true })?
+        .with_verifier(bench.verifier.clone());
+    for block in &bench.setup_blocks {
+        market.submit_block(block)?;
+    }
+    let start = Instant::now();
+    let outcome = market.submit_block(&bench.block)?;
+    let durable = start.elapsed();
+    expect_all_ok(&outcome, "completions")?;
+    Ok(Completions {
+        count,
+        memory_block_ms: ms(memory),
+        memory_per_sec: per_sec(count, memory),
+        durable_block_ms: ms(durable),
+        durable_per_sec: per_sec(count, durable),
+    })
+}
+
+fn thousands(x: f64) -> String {
+    let n = x.round() as u128;
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
+
+fn print_table(r: &Report) {
+    let c = &r.commit;
+    let l = &r.lifecycle;
+    let mut rows: Vec<[String; 4]> = vec![
+        [
+            format!("durable commit, blocks of {} signed transfers", c.block_size),
+            format!("{} tx/s", thousands(c.durable_txs_per_sec)),
+            "—".into(),
+            format!("≥ {} tx/s ({})", thousands(TARGET_TXS_PER_SEC), verdict(c.durable_txs_per_sec >= TARGET_TXS_PER_SEC)),
+        ],
+        [
+            "  block latency p50 / p99 (mean, max)".into(),
+            format!("{:.1} / {:.1} ms ({:.1}, {:.1})", c.latency_p50_ms, c.latency_p99_ms, c.latency_mean_ms, c.latency_max_ms),
+            format!("reference avg {REFERENCE_AVG_LATENCY_MS} ms"),
+            "p99 reported".into(),
+        ],
+        [
+            "  same blocks, redb without fsync".into(),
+            format!("{} tx/s", thousands(c.no_fsync_txs_per_sec)),
+            format!("mean {:.1} ms/block", c.no_fsync_latency_mean_ms),
+            String::new(),
+        ],
+        [
+            "  same blocks, in memory (no storage)".into(),
+            format!("{} tx/s", thousands(c.memory_txs_per_sec)),
+            format!("mean {:.1} ms/block", c.memory_latency_mean_ms),
+            String::new(),
+        ],
+        [
+            "  Ed25519 + encoding check, one core".into(),
+            format!("{:.1} µs/tx", c.signature_check_us_per_tx_one_core),
+            String::new(),
+            String::new(),
+        ],
+        [
+            format!("task lifecycles, durable ({} per block)", l.tasks_per_round),
+            format!("{} tasks/s", thousands(l.durable_tasks_per_sec)),
+            format!("reference {REFERENCE_TASKS_PER_SEC} tasks/s"),
+            String::new(),
+        ],
+        [
+            "  lifecycle block latency mean / p99".into(),
+            format!("{:.1} / {:.1} ms", l.block_latency_mean_ms, l.block_latency_p99_ms),
+            format!("reference avg {REFERENCE_AVG_LATENCY_MS} ms"),
+            String::new(),
+        ],
+    ];
+    for p in &r.proving {
+        rows.push([
+            format!("prove {} ({} constraints)", p.kind, p.constraints),
+            format!("{:.2} proofs/s ({:.0} ms)", p.ours_proofs_per_sec, p.ours_ms),
+            format!("plain ark-groth16 {:.2}/s ({:.0} ms)", p.plain_proofs_per_sec, p.plain_ms),
+            format!(
+                "overhead {:.2}× ≤ {TARGET_PROVE_OVERHEAD}× ({})",
+                p.overhead,
+                verdict(p.overhead <= TARGET_PROVE_OVERHEAD)
+            ),
+        ]);
+    }
+    if let Some(v) = &r.verify {
+        rows.push([
+            format!("verify one proof ({} constraints)", v.constraints),
+            format!("{:.2} ms (decode {:.2} ms)", v.single_ours_ms, v.decode_ms),
+            format!("plain ark-groth16 {:.2} ms", v.single_plain_ms),
+            String::new(),
+        ]);
+        rows.push([
+            format!("verify batch of {}, per proof", v.batch_size),
+            format!("{:.3} ms ({} proofs/s)", v.batch_per_proof_ms, thousands(v.batch_proofs_per_sec)),
+            format!("{:.1}× cheaper than plain single", v.batch_speedup_vs_plain),
+            format!(
+                "≥ {TARGET_BATCH_SPEEDUP}× at 64+ ({})",
+                if v.batch_size >= 64 { verdict(v.batch_speedup_vs_plain >= TARGET_BATCH_SPEEDUP) } else { "n < 64" }
+            ),
+        ]);
+    }
+    if let Some(k) = &r.completions {
+        rows.push([
+            format!("proof-gated completions, block of {}", k.count),
+            format!("{} /s in memory ({:.1} ms)", thousands(k.memory_per_sec), k.memory_block_ms),
+            format!("durable {} /s ({:.1} ms)", thousands(k.durable_per_sec), k.durable_block_ms),
+            format!(
+                "≥ {} /s ({})",
+                thousands(TARGET_COMPLETIONS_PER_SEC),
+                verdict(k.durable_per_sec >= TARGET_COMPLETIONS_PER_SEC)
+            ),
+        ]);
+    }
+    let header = ["measure".to_string(), "ours".into(), "baseline / reference".into(), "target".into()];
+    let widths: Vec<usize> = (0..4)
+        .map(|i| rows.iter().chain(std::iter::once(&header)).map(|row| row[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    println!("Agora bench ({} CPUs, {:.0} s; durable = one fsync'd redb commit per block)", r.cpus, r.wall_secs);
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w.saturating_sub(cell.chars().count()))))
+            .collect();
+        println!("  {}", cells.join("  ").trim_end());
+    }
+}
