@@ -130,6 +130,19 @@ impl World {
             .map(|b| TaskRecord::from_canonical_bytes(&b).expect("task decodes"))
     }
 
+    /// The state minus what a block changes on its own at an epoch boundary (the epoch counter
+    /// and recomputed standings): what a single transaction may or may not touch.
+    pub fn transaction_state(&self) -> MemoryState {
+        let mut copy = self.state.clone();
+        let mut diff = agora_core::Diff::default();
+        diff.writes.insert((Table::Counters, agora_core::reputation::EPOCH_COUNTER.as_bytes().to_vec()), None);
+        for (key, _) in self.state.entries(Table::Standing) {
+            diff.writes.insert((Table::Standing, key.clone()), None);
+        }
+        copy.apply(&diff);
+        copy
+    }
+
     /// Panics unless every asset's balances + escrow + bonds equal its supply.
     pub fn assert_conserved(&self) {
         for totals in asset_totals(&self.state, self.config.bond_asset).expect("totals") {

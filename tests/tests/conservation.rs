@@ -98,12 +98,12 @@ proptest! {
                 continue;
             }
             let Some((signer, action)) = action(&w, op) else { continue };
-            let before = w.state.clone();
+            let before = w.transaction_state();
             let status = w.run(&signer, action);
             if status == Status::Ok {
                 applied += 1;
             } else {
-                prop_assert_eq!(&w.state, &before, "rejected {:?} changed state", status);
+                prop_assert_eq!(&w.transaction_state(), &before, "rejected {:?} changed state", status);
             }
             w.assert_conserved();
         }

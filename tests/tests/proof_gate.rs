@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 use agora::proofs::DEFAULT_HASHCHAIN_DEPTH;
 use agora::{Completion, ProofKeys, Witness, default_shapes, task_terms};
 use agora_core::{
-    Action, AgentKey, Amount, COMPLETION_REPUTATION, Created, FieldBytes, Genesis, MAX_PROOF_BYTES, NoProofKeys,
-    PostTask, SignedTx, Status, TaskId, TaskStatus, completion_public_inputs, task_field, worker_field,
+    Action, AgentKey, Amount, Created, FieldBytes, Genesis, MAX_PROOF_BYTES, NoProofKeys, PostTask, SignedTx, Status,
+    TaskId, TaskStatus, completion_public_inputs, task_field, worker_field,
 };
 use agora_tests::{USD, World, key};
 use agora_zk::kinds::{AggregateWitness, ClassifyWitness, HashchainWitness};
@@ -58,7 +58,14 @@ fn fixture() -> &'static Fixture {
 fn proof_genesis(operator: &AgentKey) -> Genesis {
     let mut genesis = Genesis::development(operator.id(), 1_000);
     genesis.kinds = fixture().keys.kind_specs();
+    // The employers of these tests are trusted seeds, so a completion earns its full gain.
+    genesis.reputation.trusted = (1..=30).map(|i| key(i).id()).collect();
     genesis
+}
+
+/// What the first verified completion at `PRICE` for a trusted employer earns.
+fn first_gain() -> u64 {
+    agora_core::reputation::completion_gain(PRICE, Some(1_000_000), 0, agora_core::reputation::STANDING_ONE)
 }
 
 /// A development world whose genesis registers the three proof-gated kinds, verifying with
@@ -206,7 +213,7 @@ fn assert_settled_by_proof(
     assert_eq!((t.escrow, t.output_commitment), (0, Some(output_commitment)));
     assert_eq!(w.balance(&worker.id(), USD), balance_before + PRICE - FEE, "worker paid the price minus the fee");
     let account = w.account(&worker.id());
-    assert_eq!(account.reputation, reputation_before + COMPLETION_REPUTATION);
+    assert_eq!(account.reputation, reputation_before + first_gain());
     assert_eq!(account.active_jobs, 0);
 }
 
@@ -335,7 +342,7 @@ fn rerandomised_proof_is_valid_once_and_identical_work_earns_once() {
     let honest = prove(&witness, repeat, &worker);
     assert_action_rejected(&mut w, &worker, submit_completion(repeat, &honest), Status::NullifierUsed);
     let account = w.account(&worker.id());
-    assert_eq!((account.reputation, account.proven_completions), (COMPLETION_REPUTATION, 1));
+    assert_eq!((account.reputation, account.proven_completions), (first_gain(), 1));
     w.assert_conserved();
 }
 
@@ -568,7 +575,7 @@ fn one_bad_proof_in_a_batch_rejects_exactly_that_completion() {
         } else {
             assert_eq!(w.task(*task).unwrap().status, TaskStatus::Completed);
             assert_eq!(w.balance(&worker.id(), USD), PRICE - FEE);
-            assert_eq!((account.reputation, account.proven_completions), (COMPLETION_REPUTATION, 1));
+            assert_eq!((account.reputation, account.proven_completions), (first_gain(), 1));
         }
     }
     w.assert_conserved();

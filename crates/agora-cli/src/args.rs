@@ -55,6 +55,9 @@ pub enum Command {
     Prove(ProveArgs),
     /// Import a ceremony's keys (raw arkworks-compressed VK and PK) for one kind.
     ImportKeys(ImportKeysArgs),
+    /// Measure throughput, latency, proving and verification on this machine (about a minute;
+    /// uses scratch databases, never --db).
+    Bench(BenchArgs),
 }
 
 /// `agora init`.
@@ -420,6 +423,42 @@ pub struct DemoArgs {
     #[arg(long)]
     pub force: bool,
     /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `agora bench`.
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Durable blocks of signed transfers to commit (after 2 warm-up blocks).
+    #[arg(long, default_value_t = 30)]
+    pub blocks: usize,
+    /// Transfers per block.
+    #[arg(long, default_value_t = 1000)]
+    pub block_size: usize,
+    /// Task lifecycles (post, bid, award, accept) per round of four blocks.
+    #[arg(long, default_value_t = 500)]
+    pub lifecycle_tasks: usize,
+    /// Rounds of task lifecycles.
+    #[arg(long, default_value_t = 3)]
+    pub lifecycle_rounds: usize,
+    /// Proofs per kind, each way (ours and plain ark-groth16); 0 skips proving.
+    #[arg(long, default_value_t = 2)]
+    pub proofs: usize,
+    /// Proofs in the verification batch; 0 skips verification.
+    #[arg(long, default_value_t = 64)]
+    pub batch: usize,
+    /// Proof-gated completions in one block (each is proven first); 0 skips them.
+    #[arg(long, default_value_t = 64)]
+    pub completions: usize,
+    /// Directory for the scratch databases (default: the system temp directory); they are
+    /// removed afterwards.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Print the figures as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress lines on stderr.
     #[arg(long)]
     pub quiet: bool,
 }

@@ -11,8 +11,8 @@
 use crate::args::BenchArgs;
 use agora::bench_support::{
     CompletionBench, LifecycleLoad, MemoryChain, TransferLoad, VerifyFixture, bench_key, bench_witness, block_after,
-    expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain, seeded_rng, setup_keys,
-    shape_constraints, shape_name,
+    expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain, seeded_rng, setup_keys, shape_constraints,
+    shape_name,
 };
 use agora::circuits::hashchain::depth_for_constraints;
 use agora::core::limits::MAX_TXS_PER_BLOCK;
@@ -218,7 +218,12 @@ fn measure(args: &BenchArgs, dir: &Path, progress: &Progress) -> anyhow::Result<
 }
 
 /// Commits `blocks` blocks of `size` transfers through `market`; returns each block's time.
-fn commit_blocks(market: &mut Marketplace, load: &mut TransferLoad, blocks: usize, size: usize) -> anyhow::Result<Vec<Duration>> {
+fn commit_blocks(
+    market: &mut Marketplace,
+    load: &mut TransferLoad,
+    blocks: usize,
+    size: usize,
+) -> anyhow::Result<Vec<Duration>> {
     // Sign everything first so only applying and committing is timed.
     let all: Vec<_> = (0..blocks).map(|_| load.txs(size)).collect();
     let mut latencies = Vec::with_capacity(blocks);
@@ -235,7 +240,7 @@ fn commit_blocks(market: &mut Marketplace, load: &mut TransferLoad, blocks: usiz
 fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
     let (blocks, size) = (args.blocks, args.block_size);
     let warmup = 2.min(blocks);
-    let mut run = |durable: bool, name: &str| -> anyhow::Result<Vec<Duration>> {
+    let run = |durable: bool, name: &str| -> anyhow::Result<Vec<Duration>> {
         let mut load = TransferLoad::new(1_024)?;
         let path = dir.join(format!("{name}.redb"));
         let mut market = Marketplace::create_with(&path, load.genesis().clone(), StoreOptions { durable })?;
@@ -417,11 +422,18 @@ fn print_table(r: &Report) {
             format!("durable commit, blocks of {} signed transfers", c.block_size),
             format!("{} tx/s", thousands(c.durable_txs_per_sec)),
             "—".into(),
-            format!("≥ {} tx/s ({})", thousands(TARGET_TXS_PER_SEC), verdict(c.durable_txs_per_sec >= TARGET_TXS_PER_SEC)),
+            format!(
+                "≥ {} tx/s ({})",
+                thousands(TARGET_TXS_PER_SEC),
+                verdict(c.durable_txs_per_sec >= TARGET_TXS_PER_SEC)
+            ),
         ],
         [
             "  block latency p50 / p99 (mean, max)".into(),
-            format!("{:.1} / {:.1} ms ({:.1}, {:.1})", c.latency_p50_ms, c.latency_p99_ms, c.latency_mean_ms, c.latency_max_ms),
+            format!(
+                "{:.1} / {:.1} ms ({:.1}, {:.1})",
+                c.latency_p50_ms, c.latency_p99_ms, c.latency_mean_ms, c.latency_max_ms
+            ),
             format!("reference avg {REFERENCE_AVG_LATENCY_MS} ms"),
             "p99 reported".into(),
         ],

@@ -4,7 +4,7 @@
 use crate::args::DemoArgs;
 use crate::init::now_secs;
 use crate::query::scratch_path;
-use agora::core::limits::MAX_OPEN_BIDS_PER_AGENT;
+use agora::core::reputation::FRESH_MAX_OPEN_BIDS;
 use agora::{
     Action, AgentKey, AssetId, BlockOutcome, Created, FieldBytes, Genesis, Marketplace, PostTask, SignedTx, Status,
     TaskId,
@@ -87,7 +87,10 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let operator = AgentKey::generate()?;
     let genesis_time = now_secs();
+    let employers: Vec<AgentKey> = (0..args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
     let mut genesis = Genesis::development(operator.id(), genesis_time);
+    // The demo's employers are the marketplace's trusted seeds: reputation flows from them.
+    genesis.reputation.trusted = employers.iter().map(AgentKey::id).collect();
     let setup_started = Instant::now();
     let keys = if args.proof_tasks > 0 {
         let dir = crate::keys::keys_dir(&path, None);
@@ -105,7 +108,6 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
     if let Some(keys) = &keys {
         market = market.with_verifier(keys.verifier());
     }
-    let employers: Vec<AgentKey> = (0..args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
     let workers: Vec<AgentKey> =
         (0..args.agents - args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
     let bids_per_task = BIDS_PER_TASK.min(workers.len());
@@ -148,7 +150,8 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
     run.block("registrations (bonds locked)", registrations)?;
 
     // Tasks run in waves so no worker ever holds more open bids than the protocol allows.
-    let wave = (workers.len() * (MAX_OPEN_BIDS_PER_AGENT as usize - 1) / bids_per_task).max(1);
+    // Workers without an established reputation may hold only FRESH_MAX_OPEN_BIDS bids.
+    let wave = (workers.len() * FRESH_MAX_OPEN_BIDS as usize / bids_per_task).max(1);
     let mut first = 0;
     while first < args.tasks {
         let last = (first + wave).min(args.tasks);

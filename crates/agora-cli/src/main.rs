@@ -1,6 +1,7 @@
 //! `agora`: the command-line front end of the Agora marketplace.
 
 mod args;
+mod bench;
 mod demo;
 mod demo_proofs;
 mod init;
@@ -26,6 +27,7 @@ fn main() {
         Command::Query(a) => query::run(&cli.db, cli.keys.as_deref(), a),
         Command::Replay(a) => query::replay(&cli.db, cli.keys.as_deref(), a),
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
+        Command::Bench(a) => bench::run(a),
     };
     if let Err(error) = result {
         // Some errors already quote their source; print each distinct message once.

@@ -134,6 +134,7 @@ fn execute_all(
     proofs: &mut dyn ProofOracle,
 ) -> Result<(Vec<(Status, Created)>, Diff), StateError> {
     let mut block_layer = Layer::new(state);
+    crate::reputation::maybe_start_epoch(&mut block_layer, config, block.header.time)?;
     let mut results = Vec::with_capacity(block.txs.len());
     for (index, (tx, (stateless, _))) in block.txs.iter().zip(checked).enumerate() {
         if *stateless != Status::Ok {

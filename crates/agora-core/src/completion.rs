@@ -10,8 +10,6 @@ use agora_identity::AgentId;
 pub const WORKER_FIELD_DOMAIN: &str = "agora worker field v1";
 /// Domain of completion nullifiers.
 pub const NULLIFIER_DOMAIN: &str = "agora completion nullifier v1";
-/// Reputation earned by one verified completion (fixed-point: 1 000 = one point).
-pub const COMPLETION_REPUTATION: u64 = 1_000;
 
 /// Public inputs every completion statement starts with: task id, worker id, input
 /// commitment, output commitment. The kind's parameters follow.

@@ -72,6 +72,8 @@ impl ChainConfig {
         }
         layer.put(Table::Counters, ASSET_COUNTER.as_bytes().to_vec(), (g.assets.len() as u64).to_le_bytes().to_vec());
         layer.put(Table::Counters, TASK_COUNTER.as_bytes().to_vec(), 0u64.to_le_bytes().to_vec());
+        let epoch = g.genesis_time / g.reputation.epoch_secs.max(1);
+        layer.put(Table::Counters, crate::reputation::EPOCH_COUNTER.as_bytes().to_vec(), epoch.to_le_bytes().to_vec());
         for spec in &g.kinds {
             layer.put(Table::Kinds, keys::kind(spec.kind), spec.to_canonical_bytes());
         }

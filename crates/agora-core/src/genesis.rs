@@ -4,6 +4,7 @@ use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode
 use crate::ids::{Amount, Digest, MANUAL_KIND, TaskKind};
 use crate::limits::*;
 use crate::proof::KeyId;
+use crate::reputation::ReputationParams;
 use agora_identity::AgentId;
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +80,9 @@ pub struct Genesis {
     /// Balances credited at genesis.
     #[serde(default)]
     pub balances: Vec<InitialBalance>,
+    /// The reputation model's parameters.
+    #[serde(default)]
+    pub reputation: ReputationParams,
 }
 
 /// Why a genesis is not acceptable.
@@ -125,6 +129,7 @@ impl Genesis {
             bond: BondConfig { asset: "USD".to_string(), amount: 100_000_000, cooldown_secs: 86_400 },
             kinds: Vec::new(),
             balances: Vec::new(),
+            reputation: ReputationParams::development(vec![operator]),
         }
     }
 
@@ -170,6 +175,18 @@ impl Genesis {
             if spec.name.is_empty() || spec.name.len() > MAX_NAME_BYTES || spec.param_count as usize > MAX_KIND_PARAMS {
                 return Err(GenesisError::Limit("kind"));
             }
+        }
+        for reference in &self.reputation.reference_amounts {
+            if !symbols.contains(&reference.asset) {
+                return Err(GenesisError::UnknownAsset(reference.asset.clone()));
+            }
+        }
+        let trusted: std::collections::BTreeSet<_> = self.reputation.trusted.iter().collect();
+        if trusted.len() != self.reputation.trusted.len() || self.reputation.trusted.len() > MAX_GENESIS_ITEMS {
+            return Err(GenesisError::Limit("reputation.trusted (duplicates or too many)"));
+        }
+        if self.reputation.epoch_secs == 0 {
+            return Err(GenesisError::Limit("reputation.epoch_secs must be positive"));
         }
         let mut supply = std::collections::BTreeMap::<&str, Amount>::new();
         for balance in &self.balances {
@@ -235,6 +252,7 @@ impl Canonical for Genesis {
         w.u64(self.bond.cooldown_secs);
         encode_seq(w, &self.kinds);
         encode_seq(w, &self.balances);
+        self.reputation.encode(w);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(Genesis {
@@ -247,6 +265,7 @@ impl Canonical for Genesis {
             bond: BondConfig { asset: r.str(MAX_SYMBOL_BYTES)?, amount: r.u128()?, cooldown_secs: r.u64()? },
             kinds: decode_seq(r, MAX_GENESIS_ITEMS)?,
             balances: decode_seq(r, MAX_GENESIS_ITEMS)?,
+            reputation: ReputationParams::decode(r)?,
         })
     }
 }

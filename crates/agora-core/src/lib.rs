@@ -23,6 +23,7 @@ mod jsonld;
 pub mod limits;
 mod proof;
 mod records;
+pub mod reputation;
 mod state;
 mod status;
 mod tx;
@@ -30,10 +31,7 @@ mod tx;
 pub use agora_identity::{AgentId, AgentKey, Signature};
 pub use apply::{BlockError, BlockOutcome, apply_block};
 pub use block::{Block, BlockHeader, ChainTip, Created, Receipt, chain_digest};
-pub use completion::{
-    BINDING_PUBLIC_INPUTS, COMPLETION_REPUTATION, completion_nullifier, completion_public_inputs, task_field,
-    worker_field,
-};
+pub use completion::{BINDING_PUBLIC_INPUTS, completion_nullifier, completion_public_inputs, task_field, worker_field};
 pub use config::{ASSET_COUNTER, ChainConfig, TASK_COUNTER, bps_of};
 pub use encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
 pub use field::{BN254_FR_MODULUS_LE, FieldBytes, NonCanonicalField, is_canonical};

@@ -31,3 +31,5 @@ pub const MAX_GENESIS_ITEMS: usize = 10_000;
 /// not by the decoder, so a stored block holding a rejected over-limit transaction still
 /// decodes and replays.
 pub const MAX_DECODE_FIELD_BYTES: usize = 1 << 24;
+/// Evidence edges read when standing is recomputed (in key order).
+pub const MAX_TRUST_EDGES: usize = 10_000_000;

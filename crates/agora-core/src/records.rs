@@ -27,8 +27,11 @@ pub struct AccountRecord {
     pub nonce: u64,
     /// Registration, if any.
     pub registration: Option<Registration>,
-    /// Reputation points (fixed-point integer). Raised only by verified completion proofs.
+    /// Reputation points as of `reputation_updated_at` (decay not yet applied). Raised only by
+    /// verified completion proofs.
     pub reputation: u64,
+    /// Block time the score was last brought up to date.
+    pub reputation_updated_at: u64,
     /// Tasks completed with a verified proof.
     pub proven_completions: u64,
     /// Tasks this agent posted that are open or awarded.
@@ -40,6 +43,11 @@ pub struct AccountRecord {
 }
 
 impl AccountRecord {
+    /// The score at block time `now`, decay applied.
+    pub fn reputation_at(&self, now: u64, half_life_secs: u64) -> u64 {
+        crate::reputation::decayed(self.reputation, now.saturating_sub(self.reputation_updated_at), half_life_secs)
+    }
+
     /// Registered and not deregistering.
     pub fn is_active(&self) -> bool {
         matches!(self.registration, Some(Registration { deregistered_at: None, .. }))
@@ -173,6 +181,12 @@ pub mod keys {
         k.extend_from_slice(bidder.as_bytes());
         k
     }
+    /// Evidence edge key: worker ‖ employer (so a worker's sources are one prefix scan).
+    pub fn edge(worker: &AgentId, employer: &AgentId) -> Vec<u8> {
+        let mut k = worker.as_bytes().to_vec();
+        k.extend_from_slice(employer.as_bytes());
+        k
+    }
     /// Kind key.
     pub fn kind(kind: u16) -> Vec<u8> {
         kind.to_be_bytes().to_vec()
@@ -210,6 +224,7 @@ impl Canonical for AccountRecord {
             }
         }
         w.u64(self.reputation);
+        w.u64(self.reputation_updated_at);
         w.u64(self.proven_completions);
         w.u32(self.open_tasks);
         w.u32(self.active_jobs);
@@ -226,6 +241,7 @@ impl Canonical for AccountRecord {
             nonce,
             registration,
             reputation: r.u64()?,
+            reputation_updated_at: r.u64()?,
             proven_completions: r.u64()?,
             open_tasks: r.u32()?,
             active_jobs: r.u32()?,

@@ -26,11 +26,15 @@ pub enum Table {
     Kinds = 8,
     /// Counter name → u64.
     Counters = 9,
+    /// Worker id ‖ employer id → evidence edge (verified completions between the pair).
+    TrustEdges = 10,
+    /// Agent id → standing (u64, parts per million of full), recomputed each epoch.
+    Standing = 11,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 11] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -40,6 +44,8 @@ impl Table {
         Table::Nullifiers,
         Table::Kinds,
         Table::Counters,
+        Table::TrustEdges,
+        Table::Standing,
     ];
 
     /// A stable name (used as the redb table name).
@@ -54,6 +60,8 @@ impl Table {
             Table::Nullifiers => "nullifiers",
             Table::Kinds => "kinds",
             Table::Counters => "counters",
+            Table::TrustEdges => "trust_edges",
+            Table::Standing => "standing",
         }
     }
 }

@@ -218,7 +218,11 @@ impl Store {
     }
 
     /// [`Store::open`] on `path` through a fault-injecting backend controlled by `faults`.
-    pub fn open_with_faults(path: impl AsRef<Path>, options: StoreOptions, faults: &Faults) -> Result<Store, StoreError> {
+    pub fn open_with_faults(
+        path: impl AsRef<Path>,
+        options: StoreOptions,
+        faults: &Faults,
+    ) -> Result<Store, StoreError> {
         let path = path.as_ref();
         if !path.exists() {
             return Err(StoreError::NotFound(path.to_path_buf()));

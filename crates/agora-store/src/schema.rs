@@ -34,5 +34,7 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::Nullifiers => "state.nullifiers",
         Table::Kinds => "state.kinds",
         Table::Counters => "state.counters",
+        Table::TrustEdges => "state.trust_edges",
+        Table::Standing => "state.standing",
     })
 }

@@ -176,6 +176,11 @@ impl Marketplace {
         Ok(self.store.block(height)?)
     }
 
+    /// The digest recorded after the block at `height` (height 0: the genesis hash).
+    pub fn digest_at(&self, height: u64) -> Result<Option<[u8; 32]>, Error> {
+        Ok(self.store.digest_at(height)?)
+    }
+
     /// Per asset: supply beside balances, escrow and bonds — they must add up exactly.
     pub fn asset_totals(&self) -> Result<Vec<AssetTotals>, Error> {
         Ok(asset_totals(&self.snapshot()?, self.store.config().bond_asset)?)

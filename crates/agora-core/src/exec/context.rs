@@ -171,6 +171,35 @@ impl Ctx<'_, '_> {
         self.read(Table::Kinds, &keys::kind(kind))
     }
 
+    /// An employer's standing: full for genesis-trusted agents, else last epoch's value.
+    pub fn standing(&self, agent: &AgentId) -> Result<u64, StateError> {
+        if self.config.genesis.reputation.trusted.contains(agent) {
+            return Ok(crate::reputation::STANDING_ONE);
+        }
+        match self.layer.get(Table::Standing, agent.as_bytes())? {
+            None => Ok(0),
+            Some(bytes) => Ok(u64::from_le_bytes(bytes.as_slice().try_into().map_err(|_| StateError::Corrupt {
+                table: Table::Standing.name(),
+                reason: "standing is not 8 bytes".into(),
+            })?)),
+        }
+    }
+
+    /// The evidence edge from `employer` to `worker`.
+    pub fn edge(&self, worker: &AgentId, employer: &AgentId) -> Result<crate::reputation::EdgeRecord, StateError> {
+        Ok(self.read(Table::TrustEdges, &keys::edge(worker, employer))?.unwrap_or_default())
+    }
+
+    pub fn put_edge(&mut self, worker: &AgentId, employer: &AgentId, record: &crate::reputation::EdgeRecord) {
+        self.layer.put(Table::TrustEdges, keys::edge(worker, employer), record.to_canonical_bytes());
+    }
+
+    /// The reference amount of an asset for reputation, if the genesis names one.
+    pub fn reference_amount(&self, asset: AssetId) -> Result<Option<Amount>, StateError> {
+        let Some(record) = self.asset(asset)? else { return Ok(None) };
+        Ok(self.config.genesis.reputation.reference_amounts.iter().find(|r| r.asset == record.symbol).map(|r| r.amount))
+    }
+
     /// Fee owed on `amount` at the configured rate (rounded down, exact for any u128).
     pub fn fee_on(&self, amount: Amount) -> Amount {
         crate::config::bps_of(amount, self.config.fee_bps)

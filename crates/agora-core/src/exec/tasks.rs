@@ -2,13 +2,14 @@
 
 use super::context::{Ctx, Fault, ensure};
 use crate::block::Created;
-use crate::completion::{COMPLETION_REPUTATION, completion_nullifier, completion_public_inputs};
+use crate::completion::{completion_nullifier, completion_public_inputs};
 use crate::config::TASK_COUNTER;
 use crate::field::FieldBytes;
 use crate::ids::{Amount, Digest, MANUAL_KIND, TaskId};
 use crate::limits::*;
 use crate::proof::{ProofClaim, ProofVerdict};
 use crate::records::{BidRecord, BidStatus, TaskRecord, TaskStatus};
+use crate::reputation::{ESTABLISHED_REPUTATION, FRESH_MAX_OPEN_BIDS, STANDING_ONE, completion_gain};
 use crate::status::Status;
 use crate::tx::PostTask;
 use agora_identity::AgentId;
@@ -94,9 +95,11 @@ pub(super) fn place_bid(
     ensure(ctx.bid(task_id, sender)?.is_none(), Status::BidExists)?;
     ensure(ctx.time <= task.offer.bid_deadline, Status::BidDeadlinePassed)?;
     let mut bidder = ctx.account(sender)?;
-    ensure(bidder.reputation >= task.offer.min_reputation, Status::ReputationTooLow)?;
+    let reputation = bidder.reputation_at(ctx.time, ctx.config.genesis.reputation.half_life_secs);
+    ensure(reputation >= task.offer.min_reputation, Status::ReputationTooLow)?;
     ensure(task.open_bids < MAX_BIDS_PER_TASK, Status::TooManyBids)?;
-    ensure(bidder.open_bids < MAX_OPEN_BIDS_PER_AGENT, Status::TooManyOpenBids)?;
+    let bid_limit = if reputation >= ESTABLISHED_REPUTATION { MAX_OPEN_BIDS_PER_AGENT } else { FRESH_MAX_OPEN_BIDS };
+    ensure(bidder.open_bids < bid_limit, Status::TooManyOpenBids)?;
     ensure(price > 0, Status::ZeroAmount)?;
     ensure(price <= task.offer.budget, Status::PriceAboveBudget)?;
 
@@ -287,9 +290,27 @@ pub(super) fn submit_completion(
     ctx.put_nullifier(&nullifier);
     task.output_commitment = Some(output_commitment);
     close_task(ctx, &mut task, TaskStatus::Completed)?;
-    let mut worker = ctx.account(sender)?;
-    worker.reputation = worker.reputation.saturating_add(COMPLETION_REPUTATION);
-    worker.proven_completions += 1;
-    ctx.put_account(sender, &worker);
+    credit_reputation(ctx, &task, sender)?;
     Ok(Created::Nothing)
+}
+
+/// The only place reputation rises: records the evidence edge and adds the completion's gain
+/// (value × pair factor × employer standing) to the worker's decayed score.
+fn credit_reputation(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker_id: &AgentId) -> Result<(), Fault> {
+    let reference = ctx.reference_amount(task.offer.asset)?;
+    let standing = ctx.standing(&task.employer)?;
+    let mut edge = ctx.edge(worker_id, &task.employer)?;
+    let gain = completion_gain(task.price, reference, edge.count, standing);
+    let evidence = completion_gain(task.price, reference, edge.count, STANDING_ONE);
+    edge.evidence = edge.evidence.saturating_add(evidence);
+    edge.count = edge.count.saturating_add(1);
+    edge.gained = edge.gained.saturating_add(gain);
+    ctx.put_edge(worker_id, &task.employer, &edge);
+    let mut worker = ctx.account(worker_id)?;
+    let half_life = ctx.config.genesis.reputation.half_life_secs;
+    worker.reputation = worker.reputation_at(ctx.time, half_life).saturating_add(gain);
+    worker.reputation_updated_at = ctx.time;
+    worker.proven_completions += 1;
+    ctx.put_account(worker_id, &worker);
+    Ok(())
 }

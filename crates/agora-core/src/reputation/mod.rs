@@ -1,0 +1,57 @@
+//! The reputation model: evidence only from verified completions, weighted by value paid and
+//! by the employer's standing, with diminishing returns per employer–worker pair, decay over
+//! block time, and standing recomputed at epoch boundaries by EigenTrust from genesis-trusted
+//! agents. Everything is integer fixed-point and deterministic.
+//!
+//! * A completion's **gain** = value weight × pair factor × employer standing
+//!   ([`completion_gain`]). It is added to the worker's score at once.
+//! * **Value weight**: points per reference amount of the asset paid (genesis
+//!   `reference_amounts`), capped at [`MAX_VALUE_WEIGHT_POINTS`].
+//! * **Pair factor**: the k-th completion between the same employer and worker (k = 0, 1, …)
+//!   counts 1/(k+1)²; the whole series sums to < π²/6 ≈ 1.645 of the first.
+//! * **Standing** of an employer (0 … [`STANDING_ONE`]): genesis-trusted agents have full
+//!   standing; everyone else gets the EigenTrust mass that flows to it over the evidence graph,
+//!   relative to a trusted seed's teleport share, capped at full. A ring of identities that only
+//!   deal with each other receives no trust, so it confers nothing — however many bonded
+//!   identities and proven tasks it has.
+//! * **Decay**: scores halve every `half_life_secs` of block time ([`decayed`]).
+
+mod decay;
+mod params;
+mod trust;
+mod weight;
+
+pub use decay::decayed;
+pub use params::{ReferenceAmount, ReputationParams};
+pub use trust::{EPOCH_COUNTER, EdgeRecord, TRUST_ITERATIONS, recompute_standing};
+pub use weight::{MAX_VALUE_WEIGHT_POINTS, POINTS_PER_REFERENCE, completion_gain, pair_factor_ppm, value_weight};
+
+/// Full standing (1.0 in fixed point).
+pub const STANDING_ONE: u64 = 1_000_000;
+/// Reputation an agent needs to count as established (one point of value at full standing).
+pub const ESTABLISHED_REPUTATION: u64 = 1_000;
+/// Open bids an agent below [`ESTABLISHED_REPUTATION`] may hold at once: fresh identities
+/// cannot flood the market with underbids.
+pub const FRESH_MAX_OPEN_BIDS: u32 = 3;
+
+/// At the first block of a new epoch, recomputes standing before any transaction runs.
+pub(crate) fn maybe_start_epoch(
+    layer: &mut crate::state::Layer<'_>,
+    config: &crate::config::ChainConfig,
+    time: u64,
+) -> Result<(), crate::state::StateError> {
+    use crate::state::{StateView, Table};
+    let params = &config.genesis.reputation;
+    let epoch = time / params.epoch_secs.max(1);
+    let stored = match layer.get(Table::Counters, EPOCH_COUNTER.as_bytes())? {
+        Some(bytes) => u64::from_le_bytes(bytes.as_slice().try_into().map_err(|_| {
+            crate::state::StateError::Corrupt { table: Table::Counters.name(), reason: "epoch counter".into() }
+        })?),
+        None => 0,
+    };
+    if epoch > stored {
+        recompute_standing(layer, params)?;
+        layer.put(Table::Counters, EPOCH_COUNTER.as_bytes().to_vec(), epoch.to_le_bytes().to_vec());
+    }
+    Ok(())
+}
