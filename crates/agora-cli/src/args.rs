@@ -350,6 +350,11 @@ pub enum QueryWhat {
         /// did:key.
         did: String,
     },
+    /// An agent's reputation, explained (score, epoch, standing, top sources, decay).
+    Reputation {
+        /// did:key.
+        did: String,
+    },
     /// One balance.
     Balance {
         /// did:key.

@@ -25,6 +25,7 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
                 market.balances(&id)?.into_iter().map(|(a, v)| json!({"asset": a, "amount": v.to_string()})).collect();
             json!({ "did": id, "account": market.account(&id)?, "balances": balances })
         }
+        QueryWhat::Reputation { did: text } => json!(market.reputation(&did(&text)?)?),
         QueryWhat::Balance { did: text, asset } => {
             let id = did(&text)?;
             json!({ "did": id, "asset": asset, "amount": market.balance(&id, AssetId(asset))?.to_string() })

@@ -22,6 +22,7 @@ pub mod bench_support;
 mod error;
 mod marketplace;
 pub mod proofs;
+pub mod reputation;
 
 /// The task-completion circuits.
 pub use agora_circuits as circuits;
@@ -37,6 +38,7 @@ pub use agora_zk::{CircuitShape, Completion, Witness};
 pub use error::Error;
 pub use marketplace::Marketplace;
 pub use proofs::{ProofKeys, default_shapes, task_terms};
+pub use reputation::{ReputationReport, ReputationSource};
 
 /// The state machine, for integrators who drive it directly.
 pub use agora_core as core;

@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::proofs::{ProofKeys, task_terms};
+use crate::reputation::ReputationReport;
 use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, Block, BlockHeader,
     BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
@@ -259,6 +260,49 @@ impl Marketplace {
             None => self.account(&worker.id())?.nonce,
         };
         Ok((self.sign_with_nonce(worker, nonce, action), completion))
+    }
+
+    /// An agent's reputation at the tip, explained: score with decay applied, the epoch, its own
+    /// standing, and the employers whose verified completions it came from.
+    pub fn reputation(&self, id: &AgentId) -> Result<ReputationReport, Error> {
+        use crate::reputation::*;
+        let snapshot = self.snapshot()?;
+        let account = self.account(id)?;
+        let params = &self.config().genesis.reputation;
+        let now = self.tip().time;
+        let score = account.reputation_at(now, params.half_life_secs);
+        let trusted = params.trusted.contains(id);
+        let mut sources = Vec::new();
+        for (key, value) in snapshot.scan_prefix(Table::TrustEdges, id.as_bytes(), usize::MAX)? {
+            if let Some((employer, edge)) = decode_edge(&key, &value) {
+                let employer_standing = standing_of(
+                    params.trusted.contains(&employer),
+                    snapshot.get(Table::Standing, employer.as_bytes())?,
+                );
+                sources.push(ReputationSource {
+                    employer,
+                    completions: edge.count,
+                    gained: edge.gained,
+                    evidence: edge.evidence,
+                    employer_standing,
+                });
+            }
+        }
+        sources.sort_by(|a, b| b.gained.cmp(&a.gained).then(a.employer.cmp(&b.employer)));
+        sources.truncate(TOP_SOURCES);
+        Ok(ReputationReport {
+            did: *id,
+            score,
+            stored: account.reputation,
+            updated_at: account.reputation_updated_at,
+            decay_applied: account.reputation.saturating_sub(score),
+            epoch: epoch_of(snapshot.get(Table::Counters, EPOCH_KEY.as_bytes())?),
+            standing: standing_of(trusted, snapshot.get(Table::Standing, id.as_bytes())?),
+            trusted,
+            proven_completions: account.proven_completions,
+            locked: 0,
+            sources,
+        })
     }
 
     /// A task's job offer as JSON-LD.

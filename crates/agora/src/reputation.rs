@@ -1,0 +1,69 @@
+//! Explaining a reputation: the score, its epoch, and where it came from.
+
+use agora_core::AgentId;
+use agora_core::reputation::{EPOCH_COUNTER, EdgeRecord, STANDING_ONE};
+use serde::Serialize;
+
+/// Sources listed by [`crate::Marketplace::reputation`].
+pub const TOP_SOURCES: usize = 10;
+
+/// One employer whose verified completions raised the score.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReputationSource {
+    /// The employer.
+    pub employer: AgentId,
+    /// Verified completions for it.
+    pub completions: u32,
+    /// Reputation they gave (before decay).
+    pub gained: u64,
+    /// Value-weighted evidence they represent (before standing).
+    pub evidence: u64,
+    /// The employer's standing now (parts per million of full).
+    pub employer_standing: u64,
+}
+
+/// A reputation, explained.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReputationReport {
+    /// The agent.
+    pub did: AgentId,
+    /// Score at the tip's block time (decay applied).
+    pub score: u64,
+    /// Score as last stored, before decay.
+    pub stored: u64,
+    /// Block time the stored score was last updated.
+    pub updated_at: u64,
+    /// Points lost to decay since then.
+    pub decay_applied: u64,
+    /// The standing epoch in force.
+    pub epoch: u64,
+    /// This agent's own standing as an employer (parts per million; full = 1,000,000).
+    pub standing: u64,
+    /// Whether the genesis trusts it.
+    pub trusted: bool,
+    /// Verified completions.
+    pub proven_completions: u64,
+    /// Part of the score pledged as collateral (no pledges exist yet in this protocol version).
+    pub locked: u64,
+    /// Top sources by reputation given.
+    pub sources: Vec<ReputationSource>,
+}
+
+pub(crate) fn decode_edge(key: &[u8], value: &[u8]) -> Option<(AgentId, EdgeRecord)> {
+    use agora_core::Canonical;
+    let employer: [u8; 32] = key.get(32..64)?.try_into().ok()?;
+    Some((AgentId::from_public_key_bytes(employer).ok()?, EdgeRecord::from_canonical_bytes(value).ok()?))
+}
+
+pub(crate) fn standing_of(trusted: bool, stored: Option<Vec<u8>>) -> u64 {
+    if trusted {
+        return STANDING_ONE;
+    }
+    stored.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map(u64::from_le_bytes).unwrap_or(0)
+}
+
+pub(crate) fn epoch_of(stored: Option<Vec<u8>>) -> u64 {
+    stored.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map(u64::from_le_bytes).unwrap_or(0)
+}
+
+pub(crate) const EPOCH_KEY: &str = EPOCH_COUNTER;
