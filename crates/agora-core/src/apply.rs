@@ -181,10 +181,10 @@ struct Verdicts<'v> {
 
 impl ProofOracle for Verdicts<'_> {
     fn check(&mut self, index: usize, claim: ProofClaim) -> ProofVerdict {
-        if let Some((known_claim, verdict)) = self.known.get(&index) {
-            if *known_claim == claim {
-                return *verdict;
-            }
+        if let Some((known_claim, verdict)) = self.known.get(&index)
+            && *known_claim == claim
+        {
+            return *verdict;
         }
         self.verifier.verify_batch(std::slice::from_ref(&claim)).first().copied().unwrap_or(ProofVerdict::Invalid)
     }

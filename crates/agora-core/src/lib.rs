@@ -47,6 +47,6 @@ pub fn hexbytes_decode32(text: &str) -> Result<[u8; 32], String> {
 }
 pub use proof::{KeyId, MAX_PROOF_BYTES, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier};
 pub use records::{AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus, keys};
-pub use state::{Diff, Layer, MemoryState, StateError, StateView, Table};
+pub use state::{Diff, Entries, Layer, MemoryState, StateError, StateView, Table};
 pub use status::Status;
 pub use tx::{Action, PostTask, SignedTx, Split, TX_SIGNING_DOMAIN, TxBody};

@@ -83,13 +83,16 @@ pub enum StateError {
     },
 }
 
+/// Key–value pairs of one table, in key order.
+pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Read access to state.
 pub trait StateView {
     /// The value under `key` in `table`.
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
 
     /// Up to `limit` entries whose key starts with `prefix`, in key order.
-    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError>;
+    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<Entries, StateError>;
 }
 
 /// Writes of one block (or one transaction): `None` deletes. Ordered, so its encoding — and
@@ -172,7 +175,7 @@ impl StateView for Layer<'_> {
         }
     }
 
-    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<Entries, StateError> {
         let overlay_count = self
             .diff
             .writes
@@ -230,7 +233,7 @@ impl StateView for MemoryState {
         Ok(self.entries.get(&(table, key.to_vec())).cloned())
     }
 
-    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<Entries, StateError> {
         Ok(self
             .entries
             .range((table, prefix.to_vec())..)

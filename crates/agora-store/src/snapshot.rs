@@ -8,8 +8,10 @@ use redb::{ReadOnlyTable, ReadTransaction};
 /// The state as of the last committed block, isolated from later writes. Implements
 /// [`StateView`], so the state machine and queries read through it.
 pub struct Snapshot {
-    tables: Vec<(Table, ReadOnlyTable<&'static [u8], &'static [u8]>)>,
+    tables: Vec<(Table, RawReadTable)>,
 }
+
+type RawReadTable = ReadOnlyTable<&'static [u8], &'static [u8]>;
 
 impl Snapshot {
     pub(crate) fn new(path: &std::path::Path, txn: &ReadTransaction) -> Result<Self, StoreError> {
@@ -39,7 +41,7 @@ impl StateView for Snapshot {
         Ok(self.table(table)?.get(key).map_err(storage)?.map(|guard| guard.value().to_vec()))
     }
 
-    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, table: Table, prefix: &[u8], limit: usize) -> Result<agora_core::Entries, StateError> {
         let mut out = Vec::new();
         for entry in self.table(table)?.range::<&[u8]>(prefix..).map_err(storage)? {
             if out.len() >= limit {
