@@ -123,7 +123,7 @@ pub fn apply_block(
 fn check_stateless(tx: &SignedTx, genesis_hash: &Digest) -> (Status, Digest) {
     let bytes = tx.to_canonical_bytes();
     let id = blake3::derive_key(TX_ID_DOMAIN, &bytes);
-    (tx.check_stateless_sized(genesis_hash, bytes.len()), id)
+    (tx.check_stateless_encoded(genesis_hash, &bytes), id)
 }
 
 fn execute_all(

@@ -6,7 +6,7 @@ use crate::ids::{Amount, AssetId, Digest, TaskId, TaskKind};
 use crate::limits::*;
 use crate::proof::MAX_PROOF_BYTES;
 use crate::status::Status;
-use agora_identity::{AgentId, AgentKey, Signature, signing_digest};
+use agora_identity::{AgentId, AgentKey, Signature};
 use serde::{Deserialize, Serialize};
 
 /// Signature domain of transactions.
@@ -180,10 +180,7 @@ impl TxBody {
     /// The digest the sender signs: blake3 (derive-key, [`TX_SIGNING_DOMAIN`]) over the genesis
     /// hash followed by the canonical body, so a signature is valid in one marketplace only.
     pub fn signing_digest(&self, genesis_hash: &Digest) -> Digest {
-        let mut w = Writer::new();
-        w.fixed(genesis_hash);
-        self.encode(&mut w);
-        signing_digest(TX_SIGNING_DOMAIN, &w.into_bytes())
+        signing_digest_of_encoded(genesis_hash, &self.to_canonical_bytes())
     }
 
     /// Signs the body with `key` (which should be the sender's).
@@ -202,23 +199,35 @@ impl SignedTx {
 
     /// Checks everything that needs no state: size, field limits, signature.
     pub fn check_stateless(&self, genesis_hash: &Digest) -> Status {
-        self.check_stateless_sized(genesis_hash, self.to_canonical_bytes().len())
+        self.check_stateless_encoded(genesis_hash, &self.to_canonical_bytes())
     }
 
-    /// [`SignedTx::check_stateless`] when the caller already knows the encoded length.
-    pub fn check_stateless_sized(&self, genesis_hash: &Digest, encoded_len: usize) -> Status {
-        if encoded_len > MAX_TX_BYTES {
+    /// [`SignedTx::check_stateless`] over the transaction's own canonical bytes (`encoded`, as
+    /// from [`Canonical::to_canonical_bytes`]), so the hot path encodes each transaction once.
+    pub fn check_stateless_encoded(&self, genesis_hash: &Digest, encoded: &[u8]) -> Status {
+        if encoded.len() > MAX_TX_BYTES {
             return Status::TxTooLarge;
         }
         if !self.body.action.within_limits() {
             return Status::LimitExceeded;
         }
-        let digest = self.body.signing_digest(genesis_hash);
+        // The signed encoding is the body's encoding followed by the 64-byte signature.
+        let body = &encoded[..encoded.len().saturating_sub(64)];
+        let digest = signing_digest_of_encoded(genesis_hash, body);
         match self.signature.verify_digest(&self.body.sender, &digest) {
             Ok(()) => Status::Ok,
             Err(_) => Status::BadSignature,
         }
     }
+}
+
+/// The signing digest from a body's canonical bytes: the same value as
+/// `agora_identity::signing_digest(TX_SIGNING_DOMAIN, genesis_hash ‖ body)`, streamed.
+fn signing_digest_of_encoded(genesis_hash: &Digest, body: &[u8]) -> Digest {
+    let mut hasher = blake3::Hasher::new_derive_key(TX_SIGNING_DOMAIN);
+    hasher.update(genesis_hash);
+    hasher.update(body);
+    *hasher.finalize().as_bytes()
 }
 
 impl Action {
