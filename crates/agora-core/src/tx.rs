@@ -440,3 +440,21 @@ mod hex_vec {
         hex::decode(text.strip_prefix("0x").unwrap_or(&text)).map_err(serde::de::Error::custom)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signing_digest_is_the_identity_crates_domain_separated_digest() {
+        let key = AgentKey::from_seed([5; 32]);
+        let body = TxBody { sender: key.id(), nonce: 3, action: Action::Register };
+        let genesis = [7u8; 32];
+        let mut message = genesis.to_vec();
+        message.extend_from_slice(&body.to_canonical_bytes());
+        assert_eq!(body.signing_digest(&genesis), agora_identity::signing_digest(TX_SIGNING_DOMAIN, &message));
+        let signed = body.sign(&key, &genesis);
+        assert_eq!(signed.check_stateless(&genesis), Status::Ok);
+        assert_eq!(signed.check_stateless(&[8u8; 32]), Status::BadSignature);
+    }
+}
