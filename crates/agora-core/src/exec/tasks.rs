@@ -132,10 +132,16 @@ pub(super) fn withdraw_bid(
     ctx.delete_bid(task_id, bidder);
     task.open_bids = task.open_bids.saturating_sub(1);
     ctx.put_task(&task);
-    let mut account = ctx.account(sender)?;
-    account.open_bids = account.open_bids.saturating_sub(1);
-    ctx.put_account(sender, &account);
+    release_bid_slot(ctx, sender)?;
     Ok(Created::Nothing)
+}
+
+/// One fewer open bid held by `bidder`.
+fn release_bid_slot(ctx: &mut Ctx<'_, '_>, bidder: &AgentId) -> Result<(), Fault> {
+    let mut account = ctx.account(bidder)?;
+    account.open_bids = account.open_bids.saturating_sub(1);
+    ctx.put_account(bidder, &account);
+    Ok(())
 }
 
 /// Marks every open bid of `task` won (for `winner`) or closed, releasing each bidder's slot.
@@ -146,9 +152,7 @@ fn close_bids(ctx: &mut Ctx<'_, '_>, task: &mut TaskRecord, winner: Option<&Agen
         }
         bid.status = if Some(&bid.bidder) == winner { BidStatus::Won } else { BidStatus::Closed };
         ctx.put_bid(&bid);
-        let mut account = ctx.account(&bid.bidder)?;
-        account.open_bids = account.open_bids.saturating_sub(1);
-        ctx.put_account(&bid.bidder, &account);
+        release_bid_slot(ctx, &bid.bidder)?;
     }
     task.open_bids = 0;
     Ok(())
