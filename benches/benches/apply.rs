@@ -7,7 +7,7 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use agora::bench_support::{LifecycleLoad, MemoryChain, TransferLoad, block_after, expect_all_ok};
+use agora::bench_support::{BIDS_PER_WORKER, LifecycleLoad, MemoryChain, TransferLoad, block_after, expect_all_ok};
 use agora::{Marketplace, NoProofKeys, SignedTx, StoreOptions};
 use agora_benches::{measurement, sizes};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
@@ -112,7 +112,7 @@ fn lifecycles(c: &mut Criterion) {
         // Elements are whole task lifecycles (4 transactions each, in 4 blocks).
         group.throughput(Throughput::Elements(tasks as u64));
         for backend in Backend::ALL {
-            let mut load = LifecycleLoad::new(64, 64).unwrap();
+            let mut load = LifecycleLoad::new(64, tasks.div_ceil(BIDS_PER_WORKER)).unwrap();
             let mut target = Target::new(&backend, load.genesis().clone());
             target.apply(load.registrations());
             group.bench_function(BenchmarkId::new(backend.name(), tasks), |b| {
@@ -127,5 +127,42 @@ fn lifecycles(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, transfers, lifecycles);
+/// Where a transfer block's time goes, stage by stage, on one core: encoding, the signing
+/// digest, the Ed25519 check, the whole stateless check, the transaction id; then per block the
+/// sequential execution share is what `memory` costs beyond the stateless checks spread over
+/// the cores.
+fn breakdown(c: &mut Criterion) {
+    let mut group = c.benchmark_group("apply/breakdown-per-tx");
+    group.sample_size(20).measurement_time(measurement(3));
+    let mut load = TransferLoad::new(AGENTS).unwrap();
+    let hash = agora::core::ChainConfig::new(load.genesis().clone()).unwrap().genesis_hash;
+    let txs = load.txs(1_000);
+    group.throughput(Throughput::Elements(txs.len() as u64));
+    group.bench_function("canonical encoding", |b| {
+        b.iter(|| txs.iter().map(|tx| agora::core::Canonical::to_canonical_bytes(tx).len()).sum::<usize>())
+    });
+    group.bench_function("signing digest (encode + blake3)", |b| {
+        b.iter(|| txs.iter().map(|tx| tx.body.signing_digest(&hash)[0] as usize).sum::<usize>())
+    });
+    let digests: Vec<[u8; 32]> = txs.iter().map(|tx| tx.body.signing_digest(&hash)).collect();
+    group.bench_function("ed25519 verify_strict (key decompression included)", |b| {
+        b.iter(|| {
+            txs.iter().zip(&digests).filter(|(tx, d)| tx.signature.verify_digest(&tx.body.sender, d).is_ok()).count()
+        })
+    });
+    group.bench_function("whole stateless check", |b| {
+        b.iter(|| txs.iter().filter(|tx| tx.check_stateless(&hash) == agora::Status::Ok).count())
+    });
+    group.bench_function("transaction id (encode + blake3)", |b| {
+        b.iter(|| txs.iter().map(|tx| tx.id()[0] as usize).sum::<usize>())
+    });
+    let block = block_after(&agora::ChainTip { height: 0, time: 1_000, digest: hash }, txs.clone());
+    group.bench_function("block hash (encode + blake3)", |b| b.iter(|| block.hash()));
+    let mut chain = MemoryChain::new(load.genesis().clone()).unwrap();
+    let outcome = chain.apply_block(&block, &NoProofKeys).unwrap();
+    group.bench_function("diff encoding", |b| b.iter(|| outcome.diff.to_canonical_bytes().len()));
+    group.finish();
+}
+
+criterion_group!(benches, transfers, lifecycles, breakdown);
 criterion_main!(benches);

@@ -21,7 +21,8 @@ fn replay(c: &mut Criterion) {
         let dir = tempfile::tempdir().unwrap();
         let mut load = TransferLoad::new(1_024).unwrap();
         let options = StoreOptions { durable: false };
-        let mut market = Marketplace::create_with(dir.path().join("source.redb"), load.genesis().clone(), options).unwrap();
+        let mut market =
+            Marketplace::create_with(dir.path().join("source.redb"), load.genesis().clone(), options).unwrap();
         for _ in 0..BLOCKS {
             let time = market.tip().time + 1;
             expect_all_ok(&market.submit(load.txs(size), time).unwrap(), "source block").unwrap();

@@ -47,7 +47,9 @@ fn batch(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(BenchmarkId::new("ours-batch", n), |b| b.iter(|| assert_eq!(f.ours_batch(n), n)));
         if n <= 256 || full() {
-            group.bench_function(BenchmarkId::new("plain-ark-groth16-loop", n), |b| b.iter(|| assert_eq!(f.plain(n), n)));
+            group.bench_function(BenchmarkId::new("plain-ark-groth16-loop", n), |b| {
+                b.iter(|| assert_eq!(f.plain(n), n))
+            });
         }
     }
     group.finish();

@@ -5,6 +5,8 @@
 //! commit point) the whole new one, the stored digests agree with a replay, funds are
 //! conserved, and the database accepts the next block.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use agora::{Action, AgentKey, Block, BlockHeader, Genesis, Marketplace, Status};
 use agora_core::{ChainConfig, ChainTip, InitialBalance, MemoryState, NoProofKeys, TxBody, apply_block};
 use agora_store::fault::{FaultMode, Faults};

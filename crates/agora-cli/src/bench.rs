@@ -10,9 +10,9 @@
 
 use crate::args::BenchArgs;
 use agora::bench_support::{
-    CompletionBench, LifecycleLoad, MemoryChain, TransferLoad, VerifyFixture, bench_key, bench_witness, block_after,
-    expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain, seeded_rng, setup_keys, shape_constraints,
-    shape_name,
+    BIDS_PER_WORKER, CompletionBench, LifecycleLoad, MemoryChain, TransferLoad, VerifyFixture, bench_key,
+    bench_witness, block_after, expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain, seeded_rng,
+    setup_keys, shape_constraints, shape_name,
 };
 use agora::circuits::hashchain::depth_for_constraints;
 use agora::core::limits::MAX_TXS_PER_BLOCK;
@@ -59,6 +59,8 @@ struct Commit {
     memory_txs_per_sec: f64,
     memory_latency_mean_ms: f64,
     signature_check_us_per_tx_one_core: f64,
+    /// The most transfers per second the stateless check alone allows on every core.
+    signature_bound_txs_per_sec: f64,
 }
 
 #[derive(Serialize)]
@@ -218,50 +220,59 @@ fn measure(args: &BenchArgs, dir: &Path, progress: &Progress) -> anyhow::Result<
 }
 
 /// Commits `blocks` blocks of `size` transfers through `market`; returns each block's time.
-fn commit_blocks(
-    market: &mut Marketplace,
-    load: &mut TransferLoad,
-    blocks: usize,
-    size: usize,
-) -> anyhow::Result<Vec<Duration>> {
-    // Sign everything first so only applying and committing is timed.
-    let all: Vec<_> = (0..blocks).map(|_| load.txs(size)).collect();
-    let mut latencies = Vec::with_capacity(blocks);
-    for txs in all {
-        let block = block_after(&market.tip(), txs);
-        let start = Instant::now();
-        let outcome = market.submit_block(&block)?;
-        latencies.push(start.elapsed());
+/// One place blocks go: a redb marketplace (durable or not) or the in-memory chain.
+enum Target {
+    Store(Marketplace),
+    Memory(MemoryChain),
+}
+
+impl Target {
+    /// Applies (and for redb commits) the next block; returns how long that took.
+    fn apply(&mut self, txs: Vec<agora::SignedTx>) -> anyhow::Result<Duration> {
+        let (took, outcome) = match self {
+            Target::Store(market) => {
+                let block = block_after(&market.tip(), txs);
+                let start = Instant::now();
+                let outcome = market.submit_block(&block)?;
+                (start.elapsed(), outcome)
+            }
+            Target::Memory(chain) => {
+                let block = block_after(&chain.tip, txs);
+                let start = Instant::now();
+                let outcome = chain.apply_block(&block, &NoProofKeys).map_err(agora::store::StoreError::from)?;
+                (start.elapsed(), outcome)
+            }
+        };
         expect_all_ok(&outcome, "transfer block")?;
+        Ok(took)
     }
-    Ok(latencies)
 }
 
 fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
     let (blocks, size) = (args.blocks, args.block_size);
     let warmup = 2.min(blocks);
-    let run = |durable: bool, name: &str| -> anyhow::Result<Vec<Duration>> {
-        let mut load = TransferLoad::new(1_024)?;
-        let path = dir.join(format!("{name}.redb"));
-        let mut market = Marketplace::create_with(&path, load.genesis().clone(), StoreOptions { durable })?;
-        commit_blocks(&mut market, &mut load, warmup, size)?;
-        commit_blocks(&mut market, &mut load, blocks, size)
-    };
-    let mut durable = run(true, "durable")?;
-    let no_fsync = run(false, "no-fsync")?;
-
     let mut load = TransferLoad::new(1_024)?;
-    let mut chain = MemoryChain::new(load.genesis().clone())?;
-    let mut memory = Vec::with_capacity(blocks);
-    for i in 0..warmup + blocks {
-        let block = block_after(&chain.tip, load.txs(size));
-        let start = Instant::now();
-        let outcome = chain.apply_block(&block, &NoProofKeys).map_err(agora::store::StoreError::from)?;
-        if i >= warmup {
-            memory.push(start.elapsed());
+    let genesis = load.genesis().clone();
+    let store = |name: &str, durable: bool| -> anyhow::Result<Target> {
+        let path = dir.join(format!("{name}.redb"));
+        Ok(Target::Store(Marketplace::create_with(&path, genesis.clone(), StoreOptions { durable })?))
+    };
+    // The three targets get the very same blocks, interleaved, so a change in the machine's
+    // load touches all three alike. Everything is signed before anything is timed.
+    let mut targets =
+        [store("durable", true)?, store("no-fsync", false)?, Target::Memory(MemoryChain::new(genesis.clone())?)];
+    let all: Vec<_> = (0..warmup + blocks).map(|_| load.txs(size)).collect();
+    let mut times: [Vec<Duration>; 3] = Default::default();
+    for (i, txs) in all.into_iter().enumerate() {
+        for (target, samples) in targets.iter_mut().zip(times.iter_mut()) {
+            let took = target.apply(txs.clone())?;
+            if i >= warmup {
+                samples.push(took);
+            }
         }
-        expect_all_ok(&outcome, "transfer block")?;
     }
+    let [mut durable, no_fsync, memory] = times;
+    let Target::Memory(chain) = &targets[2] else { bail!("the third target is the in-memory chain") };
 
     // The signature check alone, one core: what the parallel stateless pass costs per tx.
     let txs = load.txs(size.min(1_000));
@@ -274,6 +285,8 @@ fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
     }
 
     let total: Duration = durable.iter().sum();
+    let sig_us = sig.as_secs_f64() * 1e6 / txs.len().max(1) as f64;
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     Ok(Commit {
         block_size: size,
         blocks,
@@ -286,14 +299,15 @@ fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
         no_fsync_latency_mean_ms: ms(mean(&no_fsync)),
         memory_txs_per_sec: per_sec(blocks * size, memory.iter().sum()),
         memory_latency_mean_ms: ms(mean(&memory)),
-        signature_check_us_per_tx_one_core: sig.as_secs_f64() * 1e6 / txs.len().max(1) as f64,
+        signature_check_us_per_tx_one_core: sig_us,
+        signature_bound_txs_per_sec: cpus as f64 * 1e6 / sig_us.max(1e-9),
     })
 }
 
 fn lifecycle(args: &BenchArgs, dir: &Path) -> anyhow::Result<Lifecycle> {
     let tasks = args.lifecycle_tasks.clamp(1, MAX_TXS_PER_BLOCK);
     let rounds = args.lifecycle_rounds.max(1);
-    let workers = tasks.div_ceil(16).max(64);
+    let workers = tasks.div_ceil(BIDS_PER_WORKER);
     let mut load = LifecycleLoad::new(64, workers)?;
     let mut market =
         Marketplace::create_with(dir.join("lifecycle.redb"), load.genesis().clone(), StoreOptions { durable: true })?;
@@ -325,18 +339,35 @@ fn prove(shape: CircuitShape, proofs: usize) -> anyhow::Result<Prove> {
     let keys = setup_keys(shape, 7)?;
     let worker = bench_key("prove worker", 0).id();
     let mut rng = seeded_rng(11);
+    // One untimed proof first (page faults on the key, thread pool start-up), then the two
+    // ways alternate which goes first.
+    prove_plain(&keys.pk, plain_circuit(&bench_witness(shape, 0), TaskId(1), &worker)?, &mut rng)?;
     let mut ours = Duration::ZERO;
     let mut plain = Duration::ZERO;
     for i in 0..proofs {
         let witness = bench_witness(shape, i as u64);
         let task = TaskId(i as u64 + 1);
-        let start = Instant::now();
-        prove_ours(&keys.pk, &witness, task, &worker, &mut rng)?;
-        ours += start.elapsed();
-        let circuit = plain_circuit(&witness, task, &worker)?;
-        let start = Instant::now();
-        prove_plain(&keys.pk, circuit, &mut rng)?;
-        plain += start.elapsed();
+        let mut run_ours = || -> anyhow::Result<()> {
+            let start = Instant::now();
+            prove_ours(&keys.pk, &witness, task, &worker, &mut rng)?;
+            ours += start.elapsed();
+            Ok(())
+        };
+        let mut rng_plain = seeded_rng(1_000 + i as u64);
+        let mut run_plain = || -> anyhow::Result<()> {
+            let circuit = plain_circuit(&witness, task, &worker)?;
+            let start = Instant::now();
+            prove_plain(&keys.pk, circuit, &mut rng_plain)?;
+            plain += start.elapsed();
+            Ok(())
+        };
+        if i % 2 == 0 {
+            run_ours()?;
+            run_plain()?;
+        } else {
+            run_plain()?;
+            run_ours()?;
+        }
     }
     Ok(Prove {
         kind: shape_name(shape),
@@ -354,11 +385,22 @@ fn verify(n: usize) -> anyhow::Result<Verify> {
     let depth = depth_for_constraints(1 << 10);
     let f = VerifyFixture::new(depth, n.min(32), n, 21)?;
     let check = |valid: usize| if valid == n { Ok(()) } else { bail!("a benchmark proof did not verify") };
-    let reps = 5;
-    let single_ours = median_of(reps, || check(f.ours_single(n)))? / n as u32;
-    let single_plain = median_of(reps, || check(f.plain(n)))? / n as u32;
-    let decode = median_of(reps, || check(f.decode_only(n)))? / n as u32;
-    let batch = median_of(reps, || check(f.ours_batch(n)))?;
+    // Interleaved repetitions, then the median of each, so load changes hit all alike.
+    let mut samples: [Vec<Duration>; 4] = Default::default();
+    for _ in 0..5 {
+        let runs: [&dyn Fn() -> usize; 4] =
+            [&|| f.ours_single(n), &|| f.plain(n), &|| f.decode_only(n), &|| f.ours_batch(n)];
+        for (run, out) in runs.iter().zip(samples.iter_mut()) {
+            let start = Instant::now();
+            check(run())?;
+            out.push(start.elapsed());
+        }
+    }
+    let [mut a, mut b, mut c, mut d] = samples;
+    let single_ours = percentile(&mut a, 50) / n as u32;
+    let single_plain = percentile(&mut b, 50) / n as u32;
+    let decode = percentile(&mut c, 50) / n as u32;
+    let batch = percentile(&mut d, 50);
     let per_proof = batch / n as u32;
     Ok(Verify {
         constraints: agora::circuits::hashchain::constraints_for_depth(depth),
@@ -402,7 +444,7 @@ fn thousands(x: f64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -450,9 +492,9 @@ fn print_table(r: &Report) {
             String::new(),
         ],
         [
-            "  Ed25519 + encoding check, one core".into(),
+            "  stateless check (Ed25519), one core".into(),
             format!("{:.1} µs/tx", c.signature_check_us_per_tx_one_core),
-            String::new(),
+            format!("bound on {} cores: {} tx/s", r.cpus, thousands(c.signature_bound_txs_per_sec)),
             String::new(),
         ],
         [

@@ -131,7 +131,9 @@ impl TransferLoad {
 /// then each [`LifecycleLoad::round`] is four blocks: `k` tasks posted, one bid on each, every
 /// task awarded, every delivery accepted (the worker paid). Task ids are predicted (the task
 /// counter is sequential), so rounds can be signed before any block is applied; apply them in
-/// order, after the registrations, with every post succeeding.
+/// order, after the registrations, with every post succeeding. Each worker holds at most
+/// [`BIDS_PER_WORKER`] open bids (fresh agents may hold only a few), so a round of `k` tasks
+/// needs `k ≤ BIDS_PER_WORKER · workers`.
 pub struct LifecycleLoad {
     employers: Vec<AgentKey>,
     workers: Vec<AgentKey>,
@@ -142,6 +144,9 @@ pub struct LifecycleLoad {
     next_task: u64,
 }
 
+/// Open bids a workload worker places per round (new agents may only hold a few).
+pub const BIDS_PER_WORKER: usize = 1;
+
 /// Budget of every lifecycle task.
 pub const TASK_BUDGET: Amount = 1_000_000;
 /// Price every worker bids.
@@ -149,7 +154,7 @@ pub const TASK_PRICE: Amount = 900_000;
 
 impl LifecycleLoad {
     /// `employers` and `workers` agents (at least one of each). A round of `k` tasks needs
-    /// `k ≤ 32 · workers` (the open-bid limit per agent).
+    /// `k ≤ BIDS_PER_WORKER · workers`.
     pub fn new(employers: usize, workers: usize) -> Result<Self, Error> {
         let operator = bench_key("operator", 0);
         let employers: Vec<AgentKey> = (0..employers.max(1) as u64).map(|i| bench_key("employer", i)).collect();
@@ -530,7 +535,7 @@ impl CompletionBench {
         let key_id = verifier.register(keys.vk.clone()).map_err(proof_error)?;
         let verifier = Arc::new(verifier);
         let operator = bench_key("operator", 0);
-        let per_worker = (agora_core::limits::MAX_OPEN_BIDS_PER_AGENT as usize).min(16);
+        let per_worker = BIDS_PER_WORKER;
         let employers: Vec<AgentKey> = (0..4u64).map(|i| bench_key("proof employer", i)).collect();
         let workers: Vec<AgentKey> =
             (0..count.div_ceil(per_worker).max(1) as u64).map(|i| bench_key("proof worker", i)).collect();
@@ -680,7 +685,7 @@ mod tests {
             let (_, outcome) = chain.apply(load.txs(25), &agora_core::NoProofKeys).unwrap();
             expect_all_ok(&outcome, "transfers").unwrap();
         }
-        let mut life = LifecycleLoad::new(3, 2).unwrap();
+        let mut life = LifecycleLoad::new(3, 20).unwrap();
         let mut chain = MemoryChain::new(life.genesis().clone()).unwrap();
         let (_, outcome) = chain.apply(life.registrations(), &agora_core::NoProofKeys).unwrap();
         expect_all_ok(&outcome, "registrations").unwrap();
@@ -694,5 +699,31 @@ mod tests {
         for totals in agora_core::asset_totals(&chain.state, chain.config.bond_asset).unwrap() {
             assert!(totals.conserved());
         }
+    }
+
+    #[test]
+    fn proof_fixtures_verify_and_settle() {
+        let depth = 2;
+        let f = VerifyFixture::new(depth, 2, 5, 1).unwrap();
+        assert_eq!((f.ours_single(5), f.plain(5), f.decode_only(5), f.ours_batch(5)), (5, 5, 5, 5));
+        let shape = CircuitShape::Hashchain { depth };
+        let keys = setup_keys(shape, 3).unwrap();
+        let worker = bench_key("w", 0).id();
+        let witness = bench_witness(shape, 0);
+        let ours = prove_ours(&keys.pk, &witness, TaskId(4), &worker, &mut seeded_rng(1)).unwrap();
+        let plain =
+            prove_plain(&keys.pk, plain_circuit(&witness, TaskId(4), &worker).unwrap(), &mut seeded_rng(2)).unwrap();
+        let mut verifier = Groth16Verifier::new();
+        let key_id = verifier.register(keys.vk.clone()).unwrap();
+        let claim = |proof: Vec<u8>| ProofClaim { key_id, public_inputs: ours.public_inputs.clone(), proof };
+        let plain_bytes = encode_proof(&plain).unwrap();
+        assert_eq!(
+            verifier.verify_batch(&[claim(ours.proof.clone()), claim(plain_bytes)]),
+            vec![ProofVerdict::Valid; 2]
+        );
+        let bench = CompletionBench::new(3, depth, 5).unwrap();
+        let outcome = bench.apply().unwrap();
+        expect_all_ok(&outcome, "completions").unwrap();
+        assert_eq!(outcome.receipts.len(), 3);
     }
 }

@@ -54,14 +54,13 @@ fn write(path: &str, max_blocks: u64, per_block: usize) -> Result<(), Box<dyn st
     for agent in &agents {
         nonces.push(market.account(&agent.id())?.nonce);
     }
-    let mut operator_nonce = market.account(&operator.id())?.nonce;
+    let first_operator_nonce = market.account(&operator.id())?.nonce;
     let stdout = std::io::stdout();
-    for _ in 0..max_blocks {
+    for operator_nonce in first_operator_nonce..first_operator_nonce + max_blocks {
         let tip = market.tip();
         let mut txs = Vec::with_capacity(per_block + 1);
         let deposit = Action::Deposit { to: agents[0].id(), asset: USD, amount: 1 + u128::from(tip.height) };
         txs.push(market.sign_with_nonce(&operator, operator_nonce, deposit));
-        operator_nonce += 1;
         for i in 0..per_block {
             let from = (tip.height as usize + i) % agents.len();
             let to = (from + 1 + i % 3) % agents.len();
