@@ -47,6 +47,7 @@ fn near_duplicate_tasks_earn_at_most_twice_the_first() {
     let reference = Some(USD_1);
 
     let mut gains = Vec::new();
+    let mut first_at = 0;
     let mut commitments = std::collections::BTreeSet::new();
     let mut proving = std::time::Duration::ZERO;
     for k in 0..n {
@@ -58,6 +59,9 @@ fn near_duplicate_tasks_earn_at_most_twice_the_first() {
         let done = prove(&witness, task, &worker.id());
         proving += t.elapsed();
         let before = w.account(&worker.id()).reputation_at(w.time, half_life);
+        if k == 0 {
+            first_at = w.time;
+        }
         assert_eq!(w.run(&worker, submit_completion(task, &done)), Status::Ok, "near duplicate {k}");
         let gain = w.account(&worker.id()).reputation - before;
         let expected = completion_gain(PRICE, reference, u32::try_from(k).expect("small"), STANDING_ONE);
@@ -82,7 +86,15 @@ fn near_duplicate_tasks_earn_at_most_twice_the_first() {
         "  total gain        {total} points = {} of the first (bound 200.00%)",
         pct(bps(total.into(), first.into()))
     );
+    // Exact decay over the elapsed block time would cost at most total × elapsed × ln 2 / half-life.
+    let elapsed = w.time - first_at;
+    let exact_loss_bound = (u128::from(total) * u128::from(elapsed) * 694).div_ceil(u128::from(half_life) * 1_000);
     println!("  reputation now    {now} points (after decay); proven completions {}", account.proven_completions);
+    println!(
+        "  decay             {} points lost over {elapsed} s of block time (exact decay: at most {exact_loss_bound}; \
+         the rest is rounding down at every update, see the ignored test below)",
+        total - now
+    );
     println!("  evidence edge     count {}, evidence {}, gained {}", edge.count, edge.evidence, edge.gained);
     println!(
         "  time              {:.2?} total, {:.2?} proving ({:.0?} per proof)",
@@ -101,4 +113,32 @@ fn near_duplicate_tasks_earn_at_most_twice_the_first() {
     // And the bound is not vacuous: repetition does earn something beyond the first.
     assert!(total > first);
     w.assert_conserved();
+}
+
+/// Known issue, reported and left unfixed here: `credit_reputation` stores
+/// `reputation_at(now)` — decay rounded *down* — at every credited completion, so each update
+/// in a later block than the previous one loses at least one point however little time has
+/// passed (`decayed` computes `score × (2h − rest) / 2h` with a floor). A worker completing
+/// many tasks loses about one point per completion to rounding: over 1,000 near-duplicates
+/// (~1.4 hours of block time) it keeps 601 of 1,601 points, where exact decay would have cost
+/// about 1. This test states the intended property and fails until that is fixed.
+#[test]
+#[ignore = "known issue: decay rounds down at every reputation update (reported)"]
+fn frequent_completions_do_not_lose_reputation_to_rounding() {
+    let (employer, worker) = (key(1), key(2));
+    let mut w = proof_world(vec![employer.id()]);
+    w.register(&employer, 0);
+    w.register(&worker, 0);
+    let mut total = 0;
+    for k in 0..20 {
+        let witness = hashchain_resalted(43, k);
+        let task = job(&mut w, &employer, &worker, &witness, PRICE);
+        let done = prove(&witness, task, &worker.id());
+        assert_eq!(w.run(&worker, submit_completion(task, &done)), Status::Ok);
+        total += completion_gain(PRICE, Some(USD_1), u32::try_from(k).expect("small"), STANDING_ONE);
+    }
+    // ~100 s of block time against a 30-day half-life: exact decay costs well under a point.
+    let now = reputation_now(&w, &worker.id());
+    println!("gained {total}, have {now}");
+    assert!(now + 1 >= total, "{} points lost to rounding (gained {total}, have {now})", total - now);
 }

@@ -11,7 +11,8 @@
 //!
 //! A second variant adds a **bridge**: in the first epoch one ring member does one honest
 //! 1 USD job for a trusted employer, giving the ring a single edge from the trusted part of the
-//! graph, through which EigenTrust can leak standing into the ring.
+//! graph, through which EigenTrust can leak standing into the ring. A third variant has the
+//! same bridge with the ring paying itself honest prices (1 USD) instead of the cap.
 //!
 //! # Defence
 //!
@@ -27,8 +28,11 @@
 //!   honest worker's reputation. Printed: ring best as % of honest median, ring total, and the
 //!   attacker's cost (bonds locked + fees paid, checked against the ledger).
 //! * Bridge: printed: the bridge's standing, the best standing inside the ring, the reputation
-//!   ring members gained from ring employers (the leak), the ring's best and total. The bound
-//!   asserted is the one the model actually meets (see the comment at the assertion).
+//!   ring members gained from ring employers (the leak), the ring's best and total. The model
+//!   does **not** keep the leak under 5% of the honest median (measured: ~27× at CI size and
+//!   ~12× at full size with 100 USD ring tasks; ~27% and ~12% with 1 USD ring tasks), so the
+//!   bounds asserted are regression guards on the measured behaviour (see the comment at the
+//!   assertion for why the model lets it through).
 //!
 //! CI size: 20 ring identities, 40 ring completions, 3 trusted employers, 10 honest workers × 2
 //! jobs, 4 epochs, every completion with a real Groth16 proof (hashchain, depth 16).
@@ -51,8 +55,8 @@ use common::*;
 
 /// What an honest job pays: 1 USD (1,000 points at full standing).
 const HONEST_PRICE: Amount = USD_1;
-/// What a ring task pays: the value-weight cap (100 USD = 100,000 points of evidence), the
-/// most one completion can ever be worth.
+/// What a ring task pays in the main variants: the value-weight cap (100 USD = 100,000 points
+/// of evidence), the most one completion can ever be worth.
 const RING_PRICE: Amount = 100 * USD_1;
 /// Key groups of `agent_key`.
 const EMPLOYERS: u8 = 1;
@@ -109,6 +113,7 @@ struct Farm {
     honest: Vec<AgentKey>,
     ring: Vec<AgentKey>,
     ring_tasks: u64,
+    ring_price: Amount,
     /// USD the operator deposited to ring members (bonds included).
     deposited_to_ring: Amount,
     /// What the ring earned from honest employers (net of fees).
@@ -137,7 +142,8 @@ fn terms(n: u64, real: bool) -> (Option<Witness>, u16, FieldBytes, Vec<FieldByte
 /// again (each world's verifier still checks every proof against its own records).
 fn cached_proof(work: u64, witness: &Witness, task: TaskId, worker: &AgentId) -> (Completion, bool) {
     type Cell = Arc<OnceLock<Completion>>;
-    static CACHE: OnceLock<Mutex<HashMap<(u64, AgentId, u64), Cell>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<(u64, AgentId, u64), Cell>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cell = CACHE
         .get_or_init(Default::default)
         .lock()
@@ -204,7 +210,7 @@ fn run_jobs(w: &mut World, jobs: &[Job], real: bool, proving: &mut Duration, pro
     }
 }
 
-fn build_farm(size: Size, bridge: bool) -> Farm {
+fn build_farm(size: Size, bridge: bool, ring_price: Amount) -> Farm {
     let started = Instant::now();
     let employers: Vec<AgentKey> = (0..size.employers).map(|i| agent_key(EMPLOYERS, i)).collect();
     let honest: Vec<AgentKey> = (0..size.honest_workers).map(|i| agent_key(HONEST, i)).collect();
@@ -229,7 +235,7 @@ fn build_farm(size: Size, bridge: bool) -> Farm {
     register_many(&mut w, &employers, per_employer);
     register_many(&mut w, &honest, 0);
     register_many(&mut w, std::slice::from_ref(&outsider), 0);
-    let ring_capital = 2 * RING_PRICE;
+    let ring_capital = 2 * ring_price;
     register_many(&mut w, &ring, ring_capital);
     let deposited_to_ring = u128::from(size.ring) * (BOND + ring_capital);
 
@@ -275,7 +281,7 @@ fn build_farm(size: Size, bridge: bool) -> Farm {
                     Job {
                         employer: ring[e as usize].clone(),
                         worker: ring[((e + offset) % n) as usize].clone(),
-                        price: RING_PRICE,
+                        price: ring_price,
                         work: next_work(),
                     }
                 })
@@ -292,6 +298,7 @@ fn build_farm(size: Size, bridge: bool) -> Farm {
         honest,
         ring,
         ring_tasks: size.ring_completions,
+        ring_price,
         deposited_to_ring,
         honest_income_of_ring,
         proving,
@@ -338,7 +345,7 @@ fn figures(farm: &Farm, label: &str) -> Figures {
     // is now in ring balances, in bonds, or gone in fees.
     let fee_bps = w.config.fee_bps;
     let bonds = u128::from(farm.size.ring) * BOND;
-    let fees = u128::from(farm.ring_tasks) * bps_of(RING_PRICE, fee_bps);
+    let fees = u128::from(farm.ring_tasks) * bps_of(farm.ring_price, fee_bps);
     let balances: Amount = farm.ring.iter().map(|k| w.balance(&k.id(), USD)).sum();
     assert_eq!(farm.deposited_to_ring + farm.honest_income_of_ring, balances + bonds + fees, "ring ledger");
 
@@ -357,7 +364,7 @@ fn figures(farm: &Farm, label: &str) -> Figures {
         "  size: {} ring identities, {} ring completions at {}, {} trusted employers, {} honest workers x {} jobs at {}, {} epochs ({}), proofs: {}",
         farm.size.ring,
         farm.ring_tasks,
-        usd(RING_PRICE),
+        usd(farm.ring_price),
         farm.size.employers,
         farm.size.honest_workers,
         farm.size.jobs_per_worker,
@@ -400,7 +407,7 @@ fn figures(farm: &Farm, label: &str) -> Figures {
 
 #[test]
 fn closed_ring_earns_nothing() {
-    let farm = build_farm(size(), false);
+    let farm = build_farm(size(), false, RING_PRICE);
     let f = figures(&farm, "closed ring");
     // Nobody trusted ever vouched for a ring member: no EigenTrust mass reaches the ring.
     assert_eq!(f.ring_standing_max, 0, "a closed ring has no standing");
@@ -417,7 +424,7 @@ fn closed_ring_earns_nothing() {
 
 #[test]
 fn ring_with_one_bridge_to_a_trusted_employer() {
-    let farm = build_farm(size(), true);
+    let farm = build_farm(size(), true, RING_PRICE);
     let f = figures(&farm, "ring with one bridge");
     // The bridge did real work for a trusted employer: it gets standing; the question is how
     // much of it the ring can launder into reputation.
@@ -447,5 +454,28 @@ fn ring_with_one_bridge_to_a_trusted_employer() {
     assert!(f.ring_best <= leak_best + 1_000, "the ring's best is its leak plus at most the bridge's honest 1,000");
     assert!(f.bridge_standing <= standing_bound, "bridge standing {}", f.bridge_standing);
     assert!(f.ring_standing_max <= standing_bound, "ring standing {}", f.ring_standing_max);
+    farm.w.assert_conserved();
+}
+
+#[test]
+fn ring_with_one_bridge_trading_at_honest_prices() {
+    // The same bridge, but the ring pays itself what honest employers pay (1 USD): standing does
+    // not depend on the ring's prices (EigenTrust normalises each employer's outgoing
+    // evidence), so the leak scales with the ring's price — and still exceeds 5%.
+    let farm = build_farm(size(), true, HONEST_PRICE);
+    let f = figures(&farm, "ring with one bridge, 1 USD ring tasks");
+    let leak_best = f.ring_derived.values().copied().max().unwrap_or(0);
+    // Regression guard on the measured behaviour (target 5% not met; see the variant above).
+    let leak_bound_pct = if full_size() { 15 } else { 30 };
+    println!(
+        "  [bound] leak best / honest median = {} (asserted ≤ {leak_bound_pct}%; target 5% not met)",
+        pct(bps(leak_best.into(), f.honest_median.into()))
+    );
+    assert!(f.bridge_standing > 0);
+    assert!(
+        u128::from(leak_best) * 100 <= leak_bound_pct * u128::from(f.honest_median),
+        "ring-derived reputation {leak_best} > {leak_bound_pct}% of honest median {}",
+        f.honest_median
+    );
     farm.w.assert_conserved();
 }

@@ -39,7 +39,7 @@ pub fn full_size() -> bool {
 /// `part / whole` in basis points (0 when `whole` is 0), for printing percentages without
 /// floating point.
 pub fn bps(part: u128, whole: u128) -> u128 {
-    if whole == 0 { 0 } else { part * 10_000 / whole }
+    (part * 10_000).checked_div(whole).unwrap_or(0)
 }
 
 /// Formats basis points as a percentage with two decimals.
@@ -67,7 +67,7 @@ pub struct Fixture {
 fn generate(shapes: &[CircuitShape]) -> Fixture {
     let started = std::time::Instant::now();
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut rng = StdRng::seed_from_u64(0x5eed_0f_a6_07a);
+    let mut rng = StdRng::seed_from_u64(0x5eed_0fa6_07a0);
     let keys = ProofKeys::generate_with_rng(dir.path(), shapes, &mut rng, |_| {}).expect("key generation");
     let pks =
         keys.kind_specs().iter().map(|spec| (spec.kind, keys.proving_key(spec.kind).expect("proving key"))).collect();
