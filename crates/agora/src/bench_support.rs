@@ -504,6 +504,30 @@ impl VerifyFixture {
             .count()
     }
 
+    /// Plain ark-groth16 from the bytes: the same strict decoding as ours, then
+    /// `verify_with_processed_vk`, one at a time (what a plain verifier of proofs off the wire
+    /// pays).
+    pub fn plain_with_decode(&self, n: usize) -> usize {
+        self.claims[..n]
+            .iter()
+            .zip(&self.decoded)
+            .filter(|(claim, (_, inputs))| match decode_proof(&claim.proof) {
+                Ok(proof) => Groth16::<Bn254>::verify_with_processed_vk(&self.pvk, inputs, &proof).unwrap_or(false),
+                Err(_) => false,
+            })
+            .count()
+    }
+
+    /// The decoded proofs with their public inputs, in claim order.
+    pub fn decoded(&self) -> &[(Proof<Bn254>, Vec<Fr>)] {
+        &self.decoded
+    }
+
+    /// The prepared verifying key.
+    pub fn prepared_key(&self) -> &PreparedVerifyingKey<Bn254> {
+        &self.pvk
+    }
+
     /// Only the strict decoding of the proof bytes (on curve, in subgroup, canonical): the part
     /// of `ours_single` the plain baseline does not do.
     pub fn decode_only(&self, n: usize) -> usize {
@@ -706,6 +730,7 @@ mod tests {
         let depth = 2;
         let f = VerifyFixture::new(depth, 2, 5, 1).unwrap();
         assert_eq!((f.ours_single(5), f.plain(5), f.decode_only(5), f.ours_batch(5)), (5, 5, 5, 5));
+        assert_eq!(f.plain_with_decode(5), 5);
         let shape = CircuitShape::Hashchain { depth };
         let keys = setup_keys(shape, 3).unwrap();
         let worker = bench_key("w", 0).id();
