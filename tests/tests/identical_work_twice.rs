@@ -59,7 +59,7 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
     let done = prove_with(fx, &witness, first, &worker.id());
     assert_eq!(w.run(&worker, submit_completion(first, &done)), Status::Ok);
     let after_first = w.account(&worker.id());
-    assert_eq!((after_first.reputation, after_first.proven_completions), (gain(0), 1));
+    assert_eq!((after_first.reputation_stored(), after_first.proven_completions), (gain(0), 1));
     let edges_after_first = edges(&w);
     assert_eq!(nullifier_count(&w), 1);
 
@@ -86,7 +86,7 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
     assert_action_rejected(&mut w, &worker, submit_completion(later, &proof_later), Status::NullifierUsed);
 
     let account = w.account(&worker.id());
-    assert_eq!(account.reputation, after_first.reputation, "stored reputation unchanged (no gain)");
+    assert_eq!(account.reputation_stored(), after_first.reputation_stored(), "stored reputation unchanged (no gain)");
     assert_eq!(account.reputation_updated_at, after_first.reputation_updated_at);
     assert_eq!(account.proven_completions, 1);
     assert_eq!(edges(&w), edges_after_first, "no evidence recorded for repeated work");
@@ -99,7 +99,7 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
     let theirs = job(&mut w, &employer, &other_worker, &witness, PRICE);
     let their_proof = prove_with(fx, &witness, theirs, &other_worker.id());
     assert_eq!(w.run(&other_worker, submit_completion(theirs, &their_proof)), Status::Ok);
-    assert_eq!(w.account(&other_worker.id()).reputation, gain(0));
+    assert_eq!(w.account(&other_worker.id()).reputation_stored(), gain(0));
 
     // The unsettled repeats can only expire, refunding their employers; still no gain.
     w.time = w.task(later).expect("task").offer.delivery_deadline + 1;
@@ -109,11 +109,11 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
     }
     assert_eq!(w.balance(&employer.id(), USD), employer_before + PRICE, "the repeat's escrow came back");
     let account = w.account(&worker.id());
-    assert_eq!((account.reputation, account.proven_completions, account.active_jobs), (gain(0), 1, 0));
+    assert_eq!((account.reputation_stored(), account.proven_completions, account.active_jobs), (gain(0), 1, 0));
     println!(
         "identical work twice: first completion earned {} points; 4 repeats (same employer, garbage, other employer, 2 epochs later) refused with NullifierUsed; worker still at {} (stored), {} proven",
         gain(0),
-        account.reputation,
+        account.reputation_stored(),
         account.proven_completions
     );
     w.assert_conserved();
@@ -140,7 +140,7 @@ fn same_data_under_another_kind_parameter_is_distinct_work() {
     let t1 = job(&mut w, &employer, &worker, &low, PRICE);
     let p1 = prove_with(fx, &low, t1, &worker.id());
     assert_eq!(w.run(&worker, submit_completion(t1, &p1)), Status::Ok);
-    assert_eq!(w.account(&worker.id()).reputation, gain(0));
+    assert_eq!(w.account(&worker.id()).reputation_stored(), gain(0));
 
     let t2 = job(&mut w, &employer, &worker, &high, PRICE);
     let p2 = prove_with(fx, &high, t2, &worker.id());
@@ -148,7 +148,7 @@ fn same_data_under_another_kind_parameter_is_distinct_work() {
     let before = w.account(&worker.id()).reputation_at(w.time, w.config.genesis.reputation.half_life_secs);
     assert_eq!(w.run(&worker, submit_completion(t2, &p2)), Status::Ok, "distinct work is accepted");
     let account = w.account(&worker.id());
-    assert_eq!(account.reputation, before + gain(1), "second completion of the pair: 1/4 of the first");
+    assert_eq!(account.reputation_stored(), before + gain(1), "second completion of the pair: 1/4 of the first");
     assert_eq!(account.proven_completions, 2);
     assert_eq!(nullifier_count(&w), 2);
 
@@ -158,7 +158,11 @@ fn same_data_under_another_kind_parameter_is_distinct_work() {
         let p = prove_with(fx, witness, t, &worker.id());
         let before = w.account(&worker.id());
         assert_action_rejected(&mut w, &worker, submit_completion(t, &p), Status::NullifierUsed);
-        assert_eq!(w.account(&worker.id()).reputation, before.reputation, "{name} threshold repeated");
+        assert_eq!(
+            w.account(&worker.id()).reputation_stored(),
+            before.reputation_stored(),
+            "{name} threshold repeated"
+        );
     }
     println!(
         "same data, another parameter: thresholds 1,000 and 3,000 over one input commitment earned {} + {} points; repeats refused",

@@ -53,7 +53,7 @@ fn post_bid_award_accept_pays_worker_minus_fee_and_refunds_the_rest() {
     assert_eq!(w.balance(&worker.id(), USD), 8_000 - fee);
     assert_eq!(w.balance(&w.operator.id(), USD), fee, "fee account is the operator in the dev genesis");
     assert_eq!(w.task(task).unwrap().status, TaskStatus::Accepted);
-    assert_eq!(w.account(&worker.id()).reputation, 0, "acceptance never changes reputation");
+    assert_eq!(w.account(&worker.id()).reputation_stored(), 0, "acceptance never changes reputation");
     w.assert_conserved();
 }
 

@@ -213,7 +213,7 @@ fn assert_settled_by_proof(
     assert_eq!((t.escrow, t.output_commitment), (0, Some(output_commitment)));
     assert_eq!(w.balance(&worker.id(), USD), balance_before + PRICE - FEE, "worker paid the price minus the fee");
     let account = w.account(&worker.id());
-    assert_eq!(account.reputation, reputation_before + first_gain());
+    assert_eq!(account.reputation_stored(), reputation_before + first_gain());
     assert_eq!(account.active_jobs, 0);
 }
 
@@ -235,7 +235,7 @@ fn honest_proof_of_each_kind_settles_pays_and_raises_reputation() {
         let record = w.task(task).expect("task");
         assert_eq!(done.public_inputs, completion_public_inputs(&record, &worker.id(), &done.output_commitment));
         assert_eq!(done.input_commitment, record.offer.input_commitment);
-        assert_eq!(w.account(&worker.id()).reputation, 0);
+        assert_eq!(w.account(&worker.id()).reputation_stored(), 0);
         let fees_before = w.balance(&fee_account, USD);
         assert_eq!(w.run(worker, submit_completion(task, &done)), Status::Ok, "{:?}", witness.kind());
         assert_settled_by_proof(&w, task, worker, done.output_commitment, 0, 0);
@@ -255,7 +255,11 @@ fn accepting_delivery_of_a_proof_gated_task_pays_but_never_raises_reputation() {
     assert_eq!(w.run(&employer, Action::AcceptDelivery { task }), Status::Ok);
     assert_eq!(w.balance(&worker.id(), USD), PRICE - FEE);
     let account = w.account(&worker.id());
-    assert_eq!((account.reputation, account.proven_completions), (0, 0), "only a verified proof earns reputation");
+    assert_eq!(
+        (account.reputation_stored(), account.proven_completions),
+        (0, 0),
+        "only a verified proof earns reputation"
+    );
     // The task is closed: a completion afterwards cannot earn it either (rejected before any
     // proof is looked at).
     assert_action_rejected(&mut w, &worker, submit(task, FieldBytes::ZERO, vec![0; 128]), Status::TaskClosed);
@@ -300,7 +304,7 @@ fn stolen_proof_is_invalid_for_the_thiefs_task_and_unusable_on_the_victims() {
     assert_action_rejected(&mut w, &thief, submit_completion(victims_task, &stolen), Status::NotWorker);
     // The victim's own proof still settles, and the thief gained nothing.
     assert_eq!(w.run(&victim, submit_completion(victims_task, &stolen)), Status::Ok);
-    assert_eq!(w.account(&thief.id()).reputation, 0);
+    assert_eq!(w.account(&thief.id()).reputation_stored(), 0);
     assert_eq!(w.balance(&thief.id(), USD), 0);
     assert_eq!(w.task(thiefs_task).unwrap().status, TaskStatus::Awarded);
     w.assert_conserved();
@@ -342,7 +346,7 @@ fn rerandomised_proof_is_valid_once_and_identical_work_earns_once() {
     let honest = prove(&witness, repeat, &worker);
     assert_action_rejected(&mut w, &worker, submit_completion(repeat, &honest), Status::NullifierUsed);
     let account = w.account(&worker.id());
-    assert_eq!((account.reputation, account.proven_completions), (first_gain(), 1));
+    assert_eq!((account.reputation_stored(), account.proven_completions), (first_gain(), 1));
     w.assert_conserved();
 }
 
@@ -438,7 +442,7 @@ fn proof_under_another_kinds_key_is_invalid() {
     let hashchain_proof = prove(&hashchain(1), aggregate_task, &worker);
     assert_action_rejected(&mut w, &worker, submit_completion(aggregate_task, &hashchain_proof), Status::ProofInvalid);
     let account = w.account(&worker.id());
-    assert_eq!((account.reputation, account.proven_completions), (0, 0));
+    assert_eq!((account.reputation_stored(), account.proven_completions), (0, 0));
 }
 
 #[test]
@@ -571,11 +575,11 @@ fn one_bad_proof_in_a_batch_rejects_exactly_that_completion() {
         if i == CORRUPT {
             assert_eq!(w.task(*task).unwrap().status, TaskStatus::Awarded);
             assert_eq!(w.balance(&worker.id(), USD), 0);
-            assert_eq!((account.reputation, account.proven_completions, account.active_jobs), (0, 0, 1));
+            assert_eq!((account.reputation_stored(), account.proven_completions, account.active_jobs), (0, 0, 1));
         } else {
             assert_eq!(w.task(*task).unwrap().status, TaskStatus::Completed);
             assert_eq!(w.balance(&worker.id(), USD), PRICE - FEE);
-            assert_eq!((account.reputation, account.proven_completions), (first_gain(), 1));
+            assert_eq!((account.reputation_stored(), account.proven_completions), (first_gain(), 1));
         }
     }
     w.assert_conserved();

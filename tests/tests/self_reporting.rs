@@ -99,7 +99,7 @@ fn base() -> &'static Base {
             pool.push((task, prove(&witness, task, &agent(k).id())));
         }
         assert!(!standings(&w).is_empty(), "standing recomputed");
-        assert!(w.account(&agent(2).id()).reputation > 0);
+        assert!(w.account(&agent(2).id()).reputation_stored() > 0);
         Base { state: w.state.clone(), tip: w.tip, time: w.time, pool }
     })
 }
@@ -256,7 +256,7 @@ fn hashchain_terms_of(n: u64) -> agora::Witness {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Snapshot {
     /// agent → (reputation, reputation_updated_at, proven_completions)
-    accounts: BTreeMap<AgentId, (u64, u64, u64)>,
+    accounts: BTreeMap<AgentId, (u64, u64, u64, u64, u64)>,
     edges: BTreeMap<(AgentId, AgentId), EdgeRecord>,
     standing: BTreeMap<AgentId, u64>,
     nullifiers: usize,
@@ -269,7 +269,7 @@ fn snapshot(w: &World) -> Snapshot {
         .map(|(k, v)| {
             let id = AgentId::from_public_key_bytes(k.as_slice().try_into().expect("32 bytes")).expect("id");
             let a = AccountRecord::from_canonical_bytes(v).expect("account");
-            (id, (a.reputation, a.reputation_updated_at, a.proven_completions))
+            (id, (a.reputation_micro, a.reputation_updated_at, a.proven_completions, a.received, a.conferred))
         })
         .collect();
     Snapshot {
@@ -281,7 +281,9 @@ fn snapshot(w: &World) -> Snapshot {
 }
 
 /// The invariant for one block: `credited` are the senders of its accepted completions (with
-/// their number), `edge_counts` the (worker, employer) pairs of those completions.
+/// their number), `edge_counts` the (worker, employer) pairs of those completions. An employer
+/// of an accepted completion may change only its `conferred` total, by exactly what its
+/// edges' `gained` rose by (a genesis-trusted employer changes nothing).
 fn check_block(
     before: &Snapshot,
     after: &Snapshot,
@@ -292,7 +294,22 @@ fn check_block(
     for id in before.accounts.keys().chain(after.accounts.keys()) {
         let was = before.accounts.get(id).copied().unwrap_or_default();
         let now = after.accounts.get(id).copied().unwrap_or_default();
+        let employed = edge_counts.keys().any(|(_, employer)| employer == id);
         match credited.get(id) {
+            None if employed => {
+                let conferred: u64 = edge_counts
+                    .keys()
+                    .filter(|(_, employer)| employer == id)
+                    .map(|key| {
+                        let gained = |s: &Snapshot| s.edges.get(key).map(|e| e.gained).unwrap_or(0);
+                        gained(after) - gained(before)
+                    })
+                    .sum();
+                prop_assert_eq!((now.0, now.1, now.2, now.3), (was.0, was.1, was.2, was.3), "employer {} changed", id);
+                // Genesis-trusted employers have no budget and keep no `conferred` total.
+                let expected = if trusted().contains(id) { was.4 } else { was.4 + conferred };
+                prop_assert_eq!(now.4, expected, "conferred by {}", id);
+            }
             None => prop_assert_eq!(now, was, "reputation fields of {} changed without a verified completion", id),
             Some(n) => prop_assert_eq!(now.2, was.2 + n, "proven completions of {}", id),
         }
@@ -440,7 +457,7 @@ fn the_checker_sees_verified_completions_and_would_catch_a_stray_change() {
     )];
     let accepted = run_case(&mut w, pool, &blocks, &mut BTreeMap::new()).expect("invariant holds");
     assert_eq!(accepted, 2);
-    assert!(w.account(&agent(4).id()).reputation > 0, "a trusted employer's verified completion earns");
+    assert!(w.account(&agent(4).id()).reputation_stored() > 0, "a trusted employer's verified completion earns");
 
     // A change nobody was credited for is reported, for each thing the invariant watches.
     let w = world_from_base(Box::new(NoProofKeys));

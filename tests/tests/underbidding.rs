@@ -82,7 +82,7 @@ fn fresh_identity_cannot_bid_on_a_reputation_gated_task() {
     let (employer, fresh) = (key(1), key(2));
     w.register(&employer, 0);
     w.register(&fresh, 0);
-    assert_eq!(w.account(&fresh.id()).reputation, 0);
+    assert_eq!(w.account(&fresh.id()).reputation_stored(), 0);
     for gate in [1, ESTABLISHED_REPUTATION, u64::MAX] {
         let task = post_open(&mut w, &employer, gate);
         assert_action_rejected(&mut w, &fresh, underbid(task), Status::ReputationTooLow);
@@ -144,7 +144,7 @@ fn established_worker_holds_more_bids_and_passes_the_gate_until_reputation_decay
     let earned = completion_gain(price, Some(USD_1), 0, STANDING_ONE);
     assert_eq!(earned, 2 * ESTABLISHED_REPUTATION);
     let account = w.account(&worker.id());
-    assert_eq!((account.reputation, account.reputation_updated_at), (earned, t0));
+    assert_eq!((account.reputation_stored(), account.reputation_updated_at), (earned, t0));
 
     // Established: up to MAX_OPEN_BIDS_PER_AGENT open bids, gated tasks included.
     let limit = MAX_OPEN_BIDS_PER_AGENT as usize;
@@ -200,7 +200,7 @@ fn established_worker_holds_more_bids_and_passes_the_gate_until_reputation_decay
     assert_action_rejected(&mut w, &worker, underbid(gated[2]), Status::ReputationTooLow);
     // Decay is applied on read: the stored score was never touched by any of this.
     let account = w.account(&worker.id());
-    assert_eq!((account.reputation, account.reputation_updated_at), (earned, t0));
+    assert_eq!((account.reputation_stored(), account.reputation_updated_at), (earned, t0));
     println!(
         "established worker: earned {earned} points (2 USD, trusted employer); {} open bids allowed; \
          {} points after one half-life (gate passes), {now} one second later (gate refuses, fresh limit again); \

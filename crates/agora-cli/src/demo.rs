@@ -236,7 +236,7 @@ fn reputation_total(run: &Run) -> anyhow::Result<u64> {
     for task in run.market.tasks(TaskId(1), usize::MAX)? {
         if task.status == agora::TaskStatus::Completed {
             if let Some(worker) = task.worker {
-                total = total.max(run.market.account(&worker)?.reputation);
+                total = total.max(run.market.account(&worker)?.reputation_stored());
             }
         }
     }

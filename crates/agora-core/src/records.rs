@@ -27,13 +27,20 @@ pub struct AccountRecord {
     pub nonce: u64,
     /// Registration, if any.
     pub registration: Option<Registration>,
-    /// Reputation points as of `reputation_updated_at` (decay not yet applied). Raised only by
-    /// verified completion proofs.
-    pub reputation: u64,
+    /// Reputation as of `reputation_updated_at`, decay not yet applied, in millionths of a point
+    /// ([`crate::reputation::MICRO_PER_POINT`]) so that bringing it up to date at every update
+    /// loses no whole points to rounding. Raised only by verified completion proofs.
+    pub reputation_micro: u64,
     /// Block time the score was last brought up to date.
     pub reputation_updated_at: u64,
     /// Tasks completed with a verified proof.
     pub proven_completions: u64,
+    /// Reputation points ever received from verified completions (before decay): the base of
+    /// this agent's conferral budget as an employer.
+    pub received: u64,
+    /// Reputation points this agent has conferred on its workers as an employer (never more than
+    /// [`crate::reputation::conferral_budget`] of `received`).
+    pub conferred: u64,
     /// Tasks this agent posted that are open or awarded.
     pub open_tasks: u32,
     /// Tasks awarded to this agent and not yet settled.
@@ -43,9 +50,40 @@ pub struct AccountRecord {
 }
 
 impl AccountRecord {
-    /// The score at block time `now`, decay applied.
+    /// The score in whole points at block time `now`, decay applied (rounded down).
     pub fn reputation_at(&self, now: u64, half_life_secs: u64) -> u64 {
-        crate::reputation::decayed(self.reputation, now.saturating_sub(self.reputation_updated_at), half_life_secs)
+        self.reputation_micro_at(now, half_life_secs) / crate::reputation::MICRO_PER_POINT
+    }
+
+    /// The score in millionths of a point at block time `now`, decay applied.
+    pub fn reputation_micro_at(&self, now: u64, half_life_secs: u64) -> u64 {
+        crate::reputation::decayed(
+            self.reputation_micro,
+            now.saturating_sub(self.reputation_updated_at),
+            half_life_secs,
+        )
+    }
+
+    /// The stored score in whole points (decay not applied).
+    pub fn reputation_stored(&self) -> u64 {
+        self.reputation_micro / crate::reputation::MICRO_PER_POINT
+    }
+
+    /// Brings the score up to `now` and adds `points` (saturating).
+    pub fn add_reputation(&mut self, points: u64, now: u64, half_life_secs: u64) {
+        let micro = points.saturating_mul(crate::reputation::MICRO_PER_POINT);
+        self.reputation_micro = self.reputation_micro_at(now, half_life_secs).saturating_add(micro);
+        self.reputation_updated_at = now;
+    }
+
+    /// Brings the score up to `now` and removes up to `points` (never below zero); returns the
+    /// points actually removed.
+    pub fn remove_reputation(&mut self, points: u64, now: u64, half_life_secs: u64) -> u64 {
+        let current = self.reputation_micro_at(now, half_life_secs);
+        let micro = points.saturating_mul(crate::reputation::MICRO_PER_POINT).min(current);
+        self.reputation_micro = current - micro;
+        self.reputation_updated_at = now;
+        micro / crate::reputation::MICRO_PER_POINT
     }
 
     /// Registered and not deregistering.
@@ -223,9 +261,11 @@ impl Canonical for AccountRecord {
                 encode_u64_opt(w, reg.deregistered_at);
             }
         }
-        w.u64(self.reputation);
+        w.u64(self.reputation_micro);
         w.u64(self.reputation_updated_at);
         w.u64(self.proven_completions);
+        w.u64(self.received);
+        w.u64(self.conferred);
         w.u32(self.open_tasks);
         w.u32(self.active_jobs);
         w.u32(self.open_bids);
@@ -240,9 +280,11 @@ impl Canonical for AccountRecord {
         Ok(AccountRecord {
             nonce,
             registration,
-            reputation: r.u64()?,
+            reputation_micro: r.u64()?,
             reputation_updated_at: r.u64()?,
             proven_completions: r.u64()?,
+            received: r.u64()?,
+            conferred: r.u64()?,
             open_tasks: r.u32()?,
             active_jobs: r.u32()?,
             open_bids: r.u32()?,

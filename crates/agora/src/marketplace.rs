@@ -293,13 +293,20 @@ impl Marketplace {
         Ok(ReputationReport {
             did: *id,
             score,
-            stored: account.reputation,
+            stored: account.reputation_stored(),
             updated_at: account.reputation_updated_at,
-            decay_applied: account.reputation.saturating_sub(score),
+            decay_applied: account.reputation_stored().saturating_sub(score),
             epoch: epoch_of(snapshot.get(Table::Counters, EPOCH_KEY.as_bytes())?),
             standing: standing_of(trusted, snapshot.get(Table::Standing, id.as_bytes())?),
             trusted,
             proven_completions: account.proven_completions,
+            received: account.received,
+            conferred: account.conferred,
+            conferral_budget: if trusted {
+                None
+            } else {
+                Some(agora_core::reputation::conferral_budget(account.received))
+            },
             locked: 0,
             sources,
         })

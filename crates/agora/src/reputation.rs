@@ -43,6 +43,13 @@ pub struct ReputationReport {
     pub trusted: bool,
     /// Verified completions.
     pub proven_completions: u64,
+    /// Reputation points ever received from verified completions (before decay).
+    pub received: u64,
+    /// Reputation points conferred on workers as an employer.
+    pub conferred: u64,
+    /// The most it may confer in total (1 % of `received`); `None` for a genesis-trusted agent,
+    /// which has no such limit.
+    pub conferral_budget: Option<u64>,
     /// Part of the score pledged as collateral (no pledges exist yet in this protocol version).
     pub locked: u64,
     /// Top sources by reputation given.

@@ -171,9 +171,14 @@ impl Ctx<'_, '_> {
         self.read(Table::Kinds, &keys::kind(kind))
     }
 
+    /// Whether the genesis trusts `agent` (a seed of standing, with no conferral budget).
+    pub fn is_trusted(&self, agent: &AgentId) -> bool {
+        self.config.genesis.reputation.trusted.contains(agent)
+    }
+
     /// An employer's standing: full for genesis-trusted agents, else last epoch's value.
     pub fn standing(&self, agent: &AgentId) -> Result<u64, StateError> {
-        if self.config.genesis.reputation.trusted.contains(agent) {
+        if self.is_trusted(agent) {
             return Ok(crate::reputation::STANDING_ONE);
         }
         match self.layer.get(Table::Standing, agent.as_bytes())? {

@@ -9,7 +9,7 @@ use crate::ids::{Amount, Digest, MANUAL_KIND, TaskId};
 use crate::limits::*;
 use crate::proof::{ProofClaim, ProofVerdict};
 use crate::records::{BidRecord, BidStatus, TaskRecord, TaskStatus};
-use crate::reputation::{ESTABLISHED_REPUTATION, FRESH_MAX_OPEN_BIDS, STANDING_ONE, completion_gain};
+use crate::reputation::{ESTABLISHED_REPUTATION, FRESH_MAX_OPEN_BIDS, STANDING_ONE, completion_gain, conferral_budget};
 use crate::status::Status;
 use crate::tx::PostTask;
 use agora_identity::AgentId;
@@ -299,21 +299,27 @@ pub(super) fn submit_completion(
 }
 
 /// The only place reputation rises: records the evidence edge and adds the completion's gain
-/// (value × pair factor × employer standing) to the worker's decayed score.
+/// (value × pair factor × employer standing, and for an employer outside the trusted set, no
+/// more than what is left of its conferral budget) to the worker's decayed score.
 fn credit_reputation(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker_id: &AgentId) -> Result<(), Fault> {
     let reference = ctx.reference_amount(task.offer.asset)?;
     let standing = ctx.standing(&task.employer)?;
     let mut edge = ctx.edge(worker_id, &task.employer)?;
-    let gain = completion_gain(task.price, reference, edge.count, standing);
+    let mut gain = completion_gain(task.price, reference, edge.count, standing);
+    if !ctx.is_trusted(&task.employer) && gain > 0 {
+        let mut employer = ctx.account(&task.employer)?;
+        gain = gain.min(conferral_budget(employer.received).saturating_sub(employer.conferred));
+        employer.conferred = employer.conferred.saturating_add(gain);
+        ctx.put_account(&task.employer, &employer);
+    }
     let evidence = completion_gain(task.price, reference, edge.count, STANDING_ONE);
     edge.evidence = edge.evidence.saturating_add(evidence);
     edge.count = edge.count.saturating_add(1);
     edge.gained = edge.gained.saturating_add(gain);
     ctx.put_edge(worker_id, &task.employer, &edge);
     let mut worker = ctx.account(worker_id)?;
-    let half_life = ctx.config.genesis.reputation.half_life_secs;
-    worker.reputation = worker.reputation_at(ctx.time, half_life).saturating_add(gain);
-    worker.reputation_updated_at = ctx.time;
+    worker.add_reputation(gain, ctx.time, ctx.config.genesis.reputation.half_life_secs);
+    worker.received = worker.received.saturating_add(gain);
     worker.proven_completions += 1;
     ctx.put_account(worker_id, &worker);
     Ok(())

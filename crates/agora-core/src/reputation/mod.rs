@@ -14,7 +14,16 @@
 //!   relative to a trusted seed's teleport share, capped at full. A ring of identities that only
 //!   deal with each other receives no trust, so it confers nothing — however many bonded
 //!   identities and proven tasks it has.
-//! * **Decay**: scores halve every `half_life_secs` of block time ([`decayed`]).
+//! * **Conferral budget**: an employer outside the genesis-trusted set can confer, over its
+//!   whole life, at most [`CONFERRAL_SHARE_PPM`] (1 %) of the reputation it has itself received
+//!   ([`conferral_budget`]); each gain it confers is taken from that budget. Reputation is
+//!   therefore conserved and damped as it flows away from the seeds: whatever a ring of
+//!   identities does behind one member with honest reputation R, the ring as a whole derives at
+//!   most R × 1 % / (1 − 1 %) from it — independent of the ring's size, of the number of tasks,
+//!   of cycles in the graph and of the prices the ring pays itself.
+//! * **Decay**: scores halve every `half_life_secs` of block time ([`decayed`]). Scores are
+//!   stored in millionths of a point ([`MICRO_PER_POINT`]) so bringing them up to date at every
+//!   update does not lose whole points to rounding.
 
 mod decay;
 mod params;
@@ -25,6 +34,18 @@ pub use decay::decayed;
 pub use params::{ReferenceAmount, ReputationParams};
 pub use trust::{EPOCH_COUNTER, EdgeRecord, TRUST_ITERATIONS, recompute_standing};
 pub use weight::{MAX_VALUE_WEIGHT_POINTS, POINTS_PER_REFERENCE, completion_gain, pair_factor_ppm, value_weight};
+
+/// Millionths of a point per point: the resolution scores are stored at.
+pub const MICRO_PER_POINT: u64 = 1_000_000;
+/// The share (parts per million) of the reputation an agent has received that it may confer,
+/// in total, as an employer outside the genesis-trusted set: 1 %.
+pub const CONFERRAL_SHARE_PPM: u64 = 10_000;
+
+/// The total reputation an agent that has received `received` points may confer on others as
+/// an employer (genesis-trusted employers have no such limit).
+pub fn conferral_budget(received: u64) -> u64 {
+    u64::try_from(u128::from(received) * u128::from(CONFERRAL_SHARE_PPM) / 1_000_000).unwrap_or(u64::MAX)
+}
 
 /// Full standing (1.0 in fixed point).
 pub const STANDING_ONE: u64 = 1_000_000;
