@@ -41,6 +41,7 @@ fn submit(db: &Path, secret: &str, args: &[&str], time: &str) {
 /// Rewrites one byte of audit entry `seq` in the database at `path`, bypassing the state
 /// machine (as an attacker with file access would).
 fn tamper(path: &Path, seq: u64, offset: usize) {
+    use redb::ReadableTable;
     let table: redb::TableDefinition<&[u8], &[u8]> = redb::TableDefinition::new("state.audit_log");
     let db = redb::Database::open(path).unwrap();
     let tx = db.begin_write().unwrap();
