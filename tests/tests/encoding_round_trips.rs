@@ -1,7 +1,7 @@
 //! Every transaction kind survives JSON and canonical-bytes round trips unchanged, and
 //! truncated or extended canonical bytes are refused.
 
-use agora_core::{Action, AssetId, Canonical, FieldBytes, PostTask, SignedTx, Split, TaskId, TxBody};
+use agora_core::{Action, AssetId, Canonical, CaseId, FieldBytes, PostTask, SignedTx, Split, TaskId, TxBody};
 use agora_tests::key;
 
 fn every_action() -> Vec<Action> {
@@ -35,6 +35,14 @@ fn every_action() -> Vec<Action> {
         Action::ExpireTask { task },
         Action::AcceptDelivery { task },
         Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0xab; 128] },
+        Action::OpenDispute { task },
+        Action::RegisterArbitrator,
+        Action::RetireArbitrator,
+        Action::CastVote { case: CaseId(3), worker_bps: 7_500 },
+        Action::ResolveDispute { case: CaseId(3) },
+        Action::Appeal { case: CaseId(u64::MAX) },
+        Action::FreezeAgent { agent: b, reason: 65_535, evidence: [0xee; 32] },
+        Action::AppealFreeze,
     ]
 }
 

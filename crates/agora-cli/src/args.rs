@@ -47,6 +47,8 @@ pub enum Command {
     Query(QueryArgs),
     /// Rebuild the state from the stored blocks and compare digests.
     Replay(ReplayArgs),
+    /// List the audit log of operator and arbitration actions, or verify its hash chain.
+    Audit(AuditArgs),
     /// Run a whole marketplace scenario on a fresh database and print a summary.
     Demo(DemoArgs),
     /// Generate Groth16 keys for the proof-gated task kinds (OS randomness).
@@ -274,6 +276,51 @@ pub enum TxAction {
         #[arg(long)]
         proof: String,
     },
+    /// Dispute an awarded task, posting the dispute fee (employer or worker).
+    OpenDispute {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+    },
+    /// Register as an arbitrator, locking the arbitrator bond.
+    RegisterArbitrator,
+    /// Retire as an arbitrator (no open panels); the bond is returned.
+    RetireArbitrator,
+    /// Vote on a case as a panel member.
+    Vote {
+        /// Case id.
+        #[arg(long)]
+        case: u64,
+        /// Worker share of the escrow in basis points (freeze case: 10000 lifts, 0 upholds).
+        #[arg(long)]
+        worker_bps: u16,
+    },
+    /// Close a case after its appeal window, or apply the default after a missed deadline.
+    ResolveDispute {
+        /// Case id.
+        #[arg(long)]
+        case: u64,
+    },
+    /// Appeal a first-round ruling you lost, posting the appeal bond.
+    Appeal {
+        /// Case id.
+        #[arg(long)]
+        case: u64,
+    },
+    /// Operator: approve freezing an agent.
+    Freeze {
+        /// The agent's did:key.
+        #[arg(long)]
+        agent: String,
+        /// Reason code.
+        #[arg(long)]
+        reason: u16,
+        /// Evidence hash (hex, 32 bytes).
+        #[arg(long)]
+        evidence: String,
+    },
+    /// Appeal your own freeze to an arbitration panel, posting the dispute fee.
+    AppealFreeze,
 }
 
 /// `agora tx post-task`.
@@ -401,6 +448,42 @@ pub enum QueryWhat {
     },
     /// Per asset: supply vs balances + escrow + bonds (conservation check).
     Totals,
+    /// A dispute case.
+    Dispute {
+        /// Case id.
+        id: u64,
+    },
+    /// An agent's arbitrator record.
+    Arbitrator {
+        /// did:key.
+        did: String,
+    },
+    /// An agent's freeze record.
+    Freeze {
+        /// did:key.
+        did: String,
+    },
+}
+
+/// `agora audit`.
+#[derive(Args)]
+pub struct AuditArgs {
+    /// `verify`: recompute the hash chain; without it, list entries.
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only entries of this kind (e.g. freeze_activated, ruling).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only entries whose actor or subject is this did:key.
+    #[arg(long)]
+    pub agent: Option<String>,
+}
+
+/// `agora audit` subcommands.
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the audit chain from the database; exits 1 at the first break.
+    Verify,
 }
 
 /// `agora replay`.

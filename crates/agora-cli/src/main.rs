@@ -4,6 +4,7 @@
 #![allow(clippy::float_arithmetic)]
 
 mod args;
+mod audit;
 mod bench;
 mod demo;
 mod demo_proofs;
@@ -29,6 +30,7 @@ fn main() {
         Command::Submit(a) => submit::run(&cli.db, cli.keys.as_deref(), a),
         Command::Query(a) => query::run(&cli.db, cli.keys.as_deref(), a),
         Command::Replay(a) => query::replay(&cli.db, cli.keys.as_deref(), a),
+        Command::Audit(a) => audit::run(&cli.db, cli.keys.as_deref(), a),
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
         Command::Bench(a) => bench::run(a),
     };

@@ -2,7 +2,7 @@
 
 use crate::args::{QueryArgs, QueryWhat, ReplayArgs};
 use crate::output::print_pretty;
-use agora::{AgentId, AssetId, TaskId};
+use agora::{AgentId, AssetId, CaseId, TaskId};
 use anyhow::{Context, anyhow};
 use serde_json::json;
 use std::path::Path;
@@ -41,6 +41,18 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
             let totals = market.asset_totals()?;
             let conserved = totals.iter().all(|t| t.conserved());
             json!({ "conserved": conserved, "assets": totals })
+        }
+        QueryWhat::Dispute { id } => json!(market.dispute(CaseId(id))?.ok_or_else(|| anyhow!("no dispute {id}"))?),
+        QueryWhat::Arbitrator { did: text } => {
+            let id = did(&text)?;
+            json!({ "did": id, "arbitrator": market.arbitrator(&id)? })
+        }
+        QueryWhat::Freeze { did: text } => {
+            let id = did(&text)?;
+            let freeze = market.freeze(&id)?;
+            let now = market.tip().time;
+            let active = freeze.as_ref().is_some_and(|f| f.is_active(now));
+            json!({ "did": id, "frozen": active, "freeze": freeze })
         }
     };
     print_pretty(&value)

@@ -3,7 +3,7 @@
 use crate::args::{PostTaskArgs, TxAction, TxArgs};
 use crate::output::print_json;
 use agora::core::hexbytes_decode32;
-use agora::{Action, AgentId, AgentKey, AssetId, FieldBytes, Marketplace, PostTask, Split, TaskId, TxBody};
+use agora::{Action, AgentId, AgentKey, AssetId, CaseId, FieldBytes, Marketplace, PostTask, Split, TaskId, TxBody};
 use anyhow::{Context, anyhow};
 use std::path::Path;
 
@@ -81,6 +81,18 @@ fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
             output_commitment: field(&output_commitment, "--output-commitment")?,
             proof: hex::decode(proof.strip_prefix("0x").unwrap_or(&proof)).context("--proof: invalid hex")?,
         },
+        TxAction::OpenDispute { task } => Action::OpenDispute { task: TaskId(task) },
+        TxAction::RegisterArbitrator => Action::RegisterArbitrator,
+        TxAction::RetireArbitrator => Action::RetireArbitrator,
+        TxAction::Vote { case, worker_bps } => Action::CastVote { case: CaseId(case), worker_bps },
+        TxAction::ResolveDispute { case } => Action::ResolveDispute { case: CaseId(case) },
+        TxAction::Appeal { case } => Action::Appeal { case: CaseId(case) },
+        TxAction::Freeze { agent, reason, evidence } => Action::FreezeAgent {
+            agent: did(&agent)?,
+            reason,
+            evidence: hexbytes_decode32(&evidence).map_err(|e| anyhow!("--evidence: {e}"))?,
+        },
+        TxAction::AppealFreeze => Action::AppealFreeze,
     })
 }
 

@@ -143,7 +143,14 @@ fn execute_all(
         }
         let mut tx_layer = Layer::new(&block_layer);
         let outcome = {
-            let mut ctx = Ctx { layer: &mut tx_layer, config, time: block.header.time, index, proofs: &mut *proofs };
+            let mut ctx = Ctx {
+                layer: &mut tx_layer,
+                config,
+                time: block.header.time,
+                prev_digest: block.header.prev_digest,
+                index,
+                proofs: &mut *proofs,
+            };
             execute(&mut ctx, &tx.body)
         };
         match outcome {

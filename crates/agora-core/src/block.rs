@@ -44,6 +44,8 @@ pub enum Created {
     Task(TaskId),
     /// An asset with this id.
     Asset(AssetId),
+    /// A dispute case with this id.
+    Case(crate::cases::CaseId),
 }
 
 /// The result of one transaction in a block.
@@ -127,6 +129,10 @@ impl Canonical for Created {
                 w.u8(2);
                 w.u32(id.0);
             }
+            Created::Case(id) => {
+                w.u8(30);
+                w.u64(id.0);
+            }
         }
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -134,6 +140,7 @@ impl Canonical for Created {
             0 => Created::Nothing,
             1 => Created::Task(TaskId(r.u64()?)),
             2 => Created::Asset(AssetId(r.u32()?)),
+            30 => Created::Case(crate::cases::CaseId(r.u64()?)),
             tag => return Err(DecodeError::UnknownTag { what: "created", tag }),
         })
     }

@@ -1,5 +1,6 @@
 //! Genesis: the parameters a marketplace starts from, and the state they create.
 
+use crate::arbitration_params::ArbitrationParams;
 use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
 use crate::ids::{Amount, Digest, MANUAL_KIND, TaskKind};
 use crate::limits::*;
@@ -83,6 +84,9 @@ pub struct Genesis {
     /// The reputation model's parameters.
     #[serde(default)]
     pub reputation: ReputationParams,
+    /// Disputes, arbitration and the operators' freeze threshold.
+    #[serde(default)]
+    pub arbitration: ArbitrationParams,
 }
 
 /// Why a genesis is not acceptable.
@@ -130,6 +134,7 @@ impl Genesis {
             kinds: Vec::new(),
             balances: Vec::new(),
             reputation: ReputationParams::development(vec![operator]),
+            arbitration: ArbitrationParams::default(),
         }
     }
 
@@ -187,6 +192,9 @@ impl Genesis {
         }
         if self.reputation.epoch_secs == 0 {
             return Err(GenesisError::Limit("reputation.epoch_secs must be positive"));
+        }
+        if !self.arbitration.is_valid(self.operators.len()) {
+            return Err(GenesisError::Limit("arbitration (panel sizes or operator threshold)"));
         }
         let mut supply = std::collections::BTreeMap::<&str, Amount>::new();
         for balance in &self.balances {
@@ -253,6 +261,7 @@ impl Canonical for Genesis {
         encode_seq(w, &self.kinds);
         encode_seq(w, &self.balances);
         self.reputation.encode(w);
+        self.arbitration.encode(w);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(Genesis {
@@ -266,6 +275,7 @@ impl Canonical for Genesis {
             kinds: decode_seq(r, MAX_GENESIS_ITEMS)?,
             balances: decode_seq(r, MAX_GENESIS_ITEMS)?,
             reputation: ReputationParams::decode(r)?,
+            arbitration: ArbitrationParams::decode(r)?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Checks of the state's invariants, for tests, audits and the CLI.
 
+use crate::cases::{ArbitratorRecord, CasePhase, CaseRecord};
 use crate::encoding::Canonical;
 use crate::ids::{Amount, AssetId};
 use crate::records::{AccountRecord, AssetRecord, TaskRecord};
@@ -23,12 +24,20 @@ pub struct AssetTotals {
     /// Sum of registration bonds.
     #[serde(with = "crate::ids::amount_serde")]
     pub bonds: Amount,
+    /// Held by arbitration: arbitrator bonds, and the dispute fees and appeal bonds of open
+    /// cases.
+    #[serde(with = "crate::ids::amount_serde")]
+    pub arbitration: Amount,
 }
 
 impl AssetTotals {
-    /// True when balances + escrow + bonds = supply, exactly.
+    /// True when balances + escrow + bonds + arbitration holdings = supply, exactly.
     pub fn conserved(&self) -> bool {
-        self.balances.checked_add(self.escrow).and_then(|s| s.checked_add(self.bonds)) == Some(self.supply)
+        self.balances
+            .checked_add(self.escrow)
+            .and_then(|s| s.checked_add(self.bonds))
+            .and_then(|s| s.checked_add(self.arbitration))
+            == Some(self.supply)
     }
 }
 
@@ -62,6 +71,16 @@ pub fn asset_totals(state: &dyn StateView, bond_asset: AssetId) -> Result<Vec<As
         let account = AccountRecord::from_canonical_bytes(&bytes).map_err(|e| corrupt(Table::Accounts, e))?;
         if let Some(reg) = account.registration {
             add(bond_asset.0, &|t| &mut t.bonds, reg.bond);
+        }
+    }
+    for (_, bytes) in state.scan_prefix(Table::Arbitrators, &[], usize::MAX)? {
+        let record = ArbitratorRecord::from_canonical_bytes(&bytes).map_err(|e| corrupt(Table::Arbitrators, e))?;
+        add(bond_asset.0, &|t| &mut t.arbitration, record.bond);
+    }
+    for (_, bytes) in state.scan_prefix(Table::Disputes, &[], usize::MAX)? {
+        let case = CaseRecord::from_canonical_bytes(&bytes).map_err(|e| corrupt(Table::Disputes, e))?;
+        if case.phase != CasePhase::Closed {
+            add(bond_asset.0, &|t| &mut t.arbitration, case.fee.saturating_add(case.appeal_bond));
         }
     }
     Ok(totals.into_values().collect())

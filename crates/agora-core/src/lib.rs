@@ -9,7 +9,10 @@
 //! Entry point: [`apply_block`].
 
 mod apply;
+mod arbitration_params;
+mod audit;
 mod block;
+mod cases;
 mod completion;
 mod config;
 mod encoding;
@@ -30,7 +33,16 @@ mod tx;
 
 pub use agora_identity::{AgentId, AgentKey, Signature};
 pub use apply::{BlockError, BlockOutcome, apply_block};
+pub use arbitration_params::ArbitrationParams;
+pub use audit::{
+    AUDIT_COUNTER, AUDIT_DOMAIN, AuditBreak, AuditEntry, AuditKind, AuditVerification, audit_entries, audit_key,
+    verify_audit_chain,
+};
 pub use block::{Block, BlockHeader, ChainTip, Created, Receipt, chain_digest};
+pub use cases::{
+    ArbitratorRecord, CASE_COUNTER, CaseId, CasePhase, CaseRecord, CaseSubject, FreezeProposal, FreezeRecord, Round,
+    Vote, case_keys,
+};
 pub use completion::{BINDING_PUBLIC_INPUTS, completion_nullifier, completion_public_inputs, task_field, worker_field};
 pub use config::{ASSET_COUNTER, ChainConfig, TASK_COUNTER, bps_of};
 pub use encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};

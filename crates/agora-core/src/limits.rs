@@ -33,3 +33,33 @@ pub const MAX_GENESIS_ITEMS: usize = 10_000;
 pub const MAX_DECODE_FIELD_BYTES: usize = 1 << 24;
 /// Evidence edges read when standing is recomputed (in key order).
 pub const MAX_TRUST_EDGES: usize = 10_000_000;
+/// How long after a task's delivery deadline either party may still open a dispute on an
+/// awarded task (seven days).
+pub const DISPUTE_WINDOW_SECS: u64 = 7 * 24 * 3600;
+/// Time a panel has to reach its quorum, counted from the moment it is drawn (three days).
+pub const RULING_PERIOD_SECS: u64 = 3 * 24 * 3600;
+/// Time the losing party has to appeal a first-round ruling (two days).
+pub const APPEAL_WINDOW_SECS: u64 = 2 * 24 * 3600;
+/// Longest a freeze lasts unless the operators renew it (thirty days).
+pub const MAX_FREEZE_SECS: u64 = 30 * 24 * 3600;
+/// Operator approvals of a freeze proposal must gather within this time (one day).
+pub const FREEZE_PROPOSAL_TTL_SECS: u64 = 24 * 3600;
+/// Arbitrators read when a panel is drawn (in key order).
+pub const MAX_ARBITRATORS: usize = 1_024;
+/// Largest first-round panel a genesis may configure (the appeal panel has `2 × quorum + 1`).
+pub const MAX_PANEL_SIZE: u8 = 15;
+/// Share of its score the losing party of a decided dispute loses (basis points).
+pub const DISPUTE_REPUTATION_PENALTY_BPS: u16 = 2_000;
+/// Standing of a newly registered arbitrator.
+pub const ARBITRATOR_INITIAL_STANDING: u32 = 100;
+/// Standing an arbitrator loses for each final ruling it voted against (or did not vote on).
+pub const ARBITRATOR_STANDING_PENALTY: u32 = 10;
+/// Standing an arbitrator gains for each final ruling it voted with.
+pub const ARBITRATOR_STANDING_REWARD: u32 = 1;
+/// Worker share (basis points) of the default ruling when a first-round panel misses its
+/// deadline: an even split.
+pub const DEFAULT_RULING_BPS: u16 = 5_000;
+/// Ruling of a freeze case that lifts the freeze (any other accepted ruling, 0, upholds it).
+pub const LIFT_FREEZE_BPS: u16 = 10_000;
+/// Maximum bytes of an audit entry's data.
+pub const MAX_AUDIT_DATA_BYTES: usize = 256;

@@ -122,6 +122,10 @@ pub enum TaskStatus {
     Cancelled = 4,
     /// Expired after the delivery deadline; escrow refunded.
     Expired = 5,
+    /// Under dispute: the escrow stays locked until the case is resolved.
+    Disputed = 30,
+    /// Settled by an arbitration ruling (or its documented default).
+    Arbitrated = 31,
 }
 
 /// A task's record.
@@ -321,6 +325,8 @@ impl Canonical for TaskStatus {
             3 => TaskStatus::Completed,
             4 => TaskStatus::Cancelled,
             5 => TaskStatus::Expired,
+            30 => TaskStatus::Disputed,
+            31 => TaskStatus::Arbitrated,
             tag => return Err(DecodeError::UnknownTag { what: "task status", tag }),
         })
     }

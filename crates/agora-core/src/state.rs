@@ -30,11 +30,19 @@ pub enum Table {
     TrustEdges = 10,
     /// Agent id → standing (u64, parts per million of full), recomputed each epoch.
     Standing = 11,
+    /// Case id (big-endian) → dispute case record (task disputes and freeze appeals).
+    Disputes = 30,
+    /// Agent id → arbitrator record (bond, standing, open cases).
+    Arbitrators = 31,
+    /// Agent id → freeze record (active freeze and pending operator approvals).
+    Freezes = 32,
+    /// Sequence number (big-endian) → hash-chained audit entry.
+    AuditLog = 33,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 15] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -46,6 +54,10 @@ impl Table {
         Table::Counters,
         Table::TrustEdges,
         Table::Standing,
+        Table::Disputes,
+        Table::Arbitrators,
+        Table::Freezes,
+        Table::AuditLog,
     ];
 
     /// A stable name (used as the redb table name).
@@ -62,6 +74,10 @@ impl Table {
             Table::Counters => "counters",
             Table::TrustEdges => "trust_edges",
             Table::Standing => "standing",
+            Table::Disputes => "disputes",
+            Table::Arbitrators => "arbitrators",
+            Table::Freezes => "freezes",
+            Table::AuditLog => "audit_log",
         }
     }
 }

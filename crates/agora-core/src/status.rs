@@ -135,6 +135,47 @@ statuses! {
     ProofMalformed = 64,
     /// The proof does not verify for the statement the state machine built.
     ProofInvalid = 65,
+    // ---- disputes, arbitration and freezes ----
+    /// The task is under dispute: acceptance, expiry, cancellation and completion wait for the
+    /// ruling.
+    TaskDisputed = 80,
+    /// Only the task's employer or awarded worker may do this (or the frozen agent, for a freeze
+    /// case).
+    NotParty = 81,
+    /// The dispute window of this task (or this party's right to dispute it) has closed.
+    DisputeWindowClosed = 82,
+    /// This case already has what the transaction would create (an open case, an appeal).
+    CaseExists = 83,
+    /// No dispute case with this id.
+    UnknownCase = 84,
+    /// The sender is not a registered arbitrator.
+    NotArbitrator = 85,
+    /// The sender is already a registered arbitrator.
+    AlreadyArbitrator = 86,
+    /// The sender is not on the case's current panel.
+    NotOnPanel = 87,
+    /// The panel member already voted in this round.
+    AlreadyVoted = 88,
+    /// The ruling is out of range (over 10,000 bps, or neither 0 nor 10,000 for a freeze case).
+    InvalidRuling = 89,
+    /// The panel's ruling deadline has passed.
+    RulingDeadlinePassed = 90,
+    /// The case is not in the phase this action needs (already closed, not ruled, voting).
+    CaseNotInPhase = 91,
+    /// Only the losing party of a first-round ruling may appeal, once.
+    NotAppellant = 92,
+    /// The appeal window has closed.
+    AppealWindowClosed = 93,
+    /// Too few eligible arbitrators to draw the panel.
+    NotEnoughArbitrators = 94,
+    /// The agent is frozen: it may not post, bid, withdraw or transfer.
+    AgentFrozen = 95,
+    /// The agent is not frozen.
+    NotFrozen = 96,
+    /// This operator already approved the pending freeze, or it names a different reason.
+    FreezeConflict = 97,
+    /// The arbitrator still sits on an open panel.
+    ArbitratorBusy = 98,
 }
 
 impl std::fmt::Display for Status {

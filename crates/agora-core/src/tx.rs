@@ -1,5 +1,6 @@
 //! Transactions: every state change is one, signed by its sender.
 
+use crate::cases::CaseId;
 use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
 use crate::field::FieldBytes;
 use crate::ids::{Amount, AssetId, Digest, TaskId, TaskKind};
@@ -153,6 +154,47 @@ pub enum Action {
         #[serde(with = "hex_vec")]
         proof: Vec<u8>,
     },
+    /// Employer or awarded worker: disputes an awarded task, posting the dispute fee; the
+    /// escrow stays locked and a panel is drawn.
+    OpenDispute {
+        /// Task.
+        task: TaskId,
+    },
+    /// Registers the sender as an arbitrator, locking the arbitrator bond.
+    RegisterArbitrator,
+    /// Retires an arbitrator that sits on no open panel; its bond is returned.
+    RetireArbitrator,
+    /// Panel member: votes on the case's current round.
+    CastVote {
+        /// Case.
+        case: CaseId,
+        /// Worker share of the escrow in basis points (freeze case: 10,000 lifts, 0 upholds).
+        worker_bps: u16,
+    },
+    /// Anyone: closes a case whose appeal window passed, or applies the documented default to
+    /// a case whose panel missed its ruling deadline.
+    ResolveDispute {
+        /// Case.
+        case: CaseId,
+    },
+    /// The losing party: appeals a first-round ruling, posting the appeal bond.
+    Appeal {
+        /// Case.
+        case: CaseId,
+    },
+    /// Operator: approves freezing `agent` (takes effect, or renews, at the genesis threshold
+    /// of distinct operator approvals of the same reason and evidence).
+    FreezeAgent {
+        /// The agent to freeze.
+        agent: AgentId,
+        /// Reason code.
+        reason: u16,
+        /// Hash of the evidence.
+        #[serde(with = "crate::hexbytes::serde32")]
+        evidence: Digest,
+    },
+    /// Frozen agent: appeals its freeze to an arbitration panel, posting the dispute fee.
+    AppealFreeze,
 }
 
 /// The signed part of a transaction.
@@ -264,6 +306,14 @@ impl Action {
             Action::ExpireTask { .. } => "expire_task",
             Action::AcceptDelivery { .. } => "accept_delivery",
             Action::SubmitCompletion { .. } => "submit_completion",
+            Action::OpenDispute { .. } => "open_dispute",
+            Action::RegisterArbitrator => "register_arbitrator",
+            Action::RetireArbitrator => "retire_arbitrator",
+            Action::CastVote { .. } => "cast_vote",
+            Action::ResolveDispute { .. } => "resolve_dispute",
+            Action::Appeal { .. } => "appeal",
+            Action::FreezeAgent { .. } => "freeze_agent",
+            Action::AppealFreeze => "appeal_freeze",
         }
     }
 }
@@ -376,6 +426,32 @@ impl Canonical for Action {
                 output_commitment.encode(w);
                 w.var_bytes(proof);
             }
+            Action::OpenDispute { task } => {
+                w.u8(30);
+                w.u64(task.0);
+            }
+            Action::RegisterArbitrator => w.u8(31),
+            Action::RetireArbitrator => w.u8(32),
+            Action::CastVote { case, worker_bps } => {
+                w.u8(33);
+                w.u64(case.0);
+                w.u16(*worker_bps);
+            }
+            Action::ResolveDispute { case } => {
+                w.u8(34);
+                w.u64(case.0);
+            }
+            Action::Appeal { case } => {
+                w.u8(35);
+                w.u64(case.0);
+            }
+            Action::FreezeAgent { agent, reason, evidence } => {
+                w.u8(36);
+                agent.encode(w);
+                w.u16(*reason);
+                w.fixed(evidence);
+            }
+            Action::AppealFreeze => w.u8(37),
         }
     }
 
@@ -402,6 +478,14 @@ impl Canonical for Action {
                 output_commitment: FieldBytes::decode(r)?,
                 proof: r.var_bytes(MAX_DECODE_FIELD_BYTES)?,
             },
+            30 => Action::OpenDispute { task: TaskId(r.u64()?) },
+            31 => Action::RegisterArbitrator,
+            32 => Action::RetireArbitrator,
+            33 => Action::CastVote { case: CaseId(r.u64()?), worker_bps: r.u16()? },
+            34 => Action::ResolveDispute { case: CaseId(r.u64()?) },
+            35 => Action::Appeal { case: CaseId(r.u64()?) },
+            36 => Action::FreezeAgent { agent: AgentId::decode(r)?, reason: r.u16()?, evidence: r.fixed()? },
+            37 => Action::AppealFreeze,
             tag => return Err(DecodeError::UnknownTag { what: "action", tag }),
         })
     }

@@ -36,5 +36,9 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::Counters => "state.counters",
         Table::TrustEdges => "state.trust_edges",
         Table::Standing => "state.standing",
+        Table::Disputes => "state.disputes",
+        Table::Arbitrators => "state.arbitrators",
+        Table::Freezes => "state.freezes",
+        Table::AuditLog => "state.audit_log",
     })
 }

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod bench_support;
+mod disputes;
 mod error;
 mod marketplace;
 pub mod proofs;
@@ -30,6 +31,10 @@ pub use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
     BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys, PostTask,
     ProofVerifier, Receipt, SignedTx, Split, Status, TaskId, TaskRecord, TaskStatus, TxBody,
+};
+pub use agora_core::{
+    ArbitrationParams, ArbitratorRecord, AuditEntry, AuditKind, AuditVerification, CaseId, CasePhase, CaseRecord,
+    CaseSubject, FreezeRecord,
 };
 pub use agora_store::{ReplayReport, StoreOptions};
 /// Groth16 keys, proving and batch verification.

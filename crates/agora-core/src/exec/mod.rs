@@ -4,8 +4,14 @@
 //! the caller merges that layer into the block only when the handler returns `Ok`.
 
 mod agents;
+mod arbitration;
+mod audit_log;
 mod context;
+mod disputes;
+mod freeze;
 mod ledger;
+mod panel;
+mod penalty;
 mod tasks;
 
 pub(crate) use context::{Ctx, Fault, ProofOracle};
@@ -19,6 +25,9 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
     let mut account = ctx.account(&sender)?;
     if body.nonce != account.nonce {
         return Err(crate::status::Status::BadNonce.into());
+    }
+    if freeze::blocked_while_frozen(&body.action) && freeze::is_frozen(ctx, &sender)? {
+        return Err(crate::status::Status::AgentFrozen.into());
     }
     let created = match &body.action {
         Action::DeclareAsset { symbol, decimals } => ledger::declare_asset(ctx, &sender, symbol, *decimals)?,
@@ -40,7 +49,18 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         Action::SubmitCompletion { task, output_commitment, proof } => {
             tasks::submit_completion(ctx, &sender, *task, *output_commitment, proof)?
         }
+        Action::OpenDispute { task } => disputes::open_dispute(ctx, &sender, *task)?,
+        Action::RegisterArbitrator => arbitration::register_arbitrator(ctx, &sender)?,
+        Action::RetireArbitrator => arbitration::retire_arbitrator(ctx, &sender)?,
+        Action::CastVote { case, worker_bps } => arbitration::cast_vote(ctx, &sender, *case, *worker_bps)?,
+        Action::ResolveDispute { case } => arbitration::resolve(ctx, &sender, *case)?,
+        Action::Appeal { case } => arbitration::appeal(ctx, &sender, *case)?,
+        Action::FreezeAgent { agent, reason, evidence } => {
+            freeze::freeze_agent(ctx, &sender, agent, *reason, *evidence)?
+        }
+        Action::AppealFreeze => freeze::appeal_freeze(ctx, &sender)?,
     };
+    audit_log::record_operator_action(ctx, &sender, &body.action)?;
     account = ctx.account(&sender)?;
     account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;
     ctx.put_account(&sender, &account);

@@ -23,6 +23,11 @@ fn existing_task(ctx: &Ctx<'_, '_>, task: TaskId) -> Result<TaskRecord, Fault> {
     Ok(ctx.task(task)?.ok_or(Status::UnknownTask)?)
 }
 
+/// Refuses actions on a task under dispute: the escrow waits for the ruling.
+fn not_disputed(task: &TaskRecord) -> Result<(), Fault> {
+    ensure(task.status != TaskStatus::Disputed, Status::TaskDisputed)
+}
+
 fn is_closed(task: &TaskRecord) -> bool {
     !matches!(task.status, TaskStatus::Open | TaskStatus::Awarded)
 }
@@ -188,7 +193,7 @@ pub(super) fn award(
 }
 
 /// Closes a live task: refunds or pays out its escrow elsewhere first; here only bookkeeping.
-fn close_task(ctx: &mut Ctx<'_, '_>, task: &mut TaskRecord, status: TaskStatus) -> Result<(), Fault> {
+pub(super) fn close_task(ctx: &mut Ctx<'_, '_>, task: &mut TaskRecord, status: TaskStatus) -> Result<(), Fault> {
     if task.status == TaskStatus::Open {
         close_bids(ctx, task, None)?;
     }
@@ -210,6 +215,7 @@ fn close_task(ctx: &mut Ctx<'_, '_>, task: &mut TaskRecord, status: TaskStatus) 
 pub(super) fn cancel(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId) -> Result<Created, Fault> {
     let mut task = existing_task(ctx, task_id)?;
     ensure(task.employer == *sender, Status::NotEmployer)?;
+    not_disputed(&task)?;
     ensure(!is_closed(&task), Status::TaskClosed)?;
     ensure(task.status == TaskStatus::Open, Status::TaskNotOpen)?;
     ctx.credit(sender, task.offer.asset, task.escrow)?;
@@ -219,6 +225,7 @@ pub(super) fn cancel(ctx: &mut Ctx<'_, '_>, sender: &AgentId, task_id: TaskId) -
 
 pub(super) fn expire(ctx: &mut Ctx<'_, '_>, task_id: TaskId) -> Result<Created, Fault> {
     let mut task = existing_task(ctx, task_id)?;
+    not_disputed(&task)?;
     ensure(!is_closed(&task), Status::TaskClosed)?;
     ensure(ctx.time > task.offer.delivery_deadline, Status::DeadlineNotReached)?;
     let employer = task.employer;
@@ -246,6 +253,7 @@ fn pay_out(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker: &AgentId) -> Result
 }
 
 fn awarded_worker(task: &TaskRecord) -> Result<AgentId, Fault> {
+    not_disputed(task)?;
     ensure(!is_closed(task), Status::TaskClosed)?;
     ensure(task.status == TaskStatus::Awarded, Status::TaskNotAwarded)?;
     Ok(task.worker.ok_or(Status::TaskNotAwarded)?)
