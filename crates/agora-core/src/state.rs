@@ -30,11 +30,19 @@ pub enum Table {
     TrustEdges = 10,
     /// Agent id → standing (u64, parts per million of full), recomputed each epoch.
     Standing = 11,
+    /// Loan id (big-endian) → loan record.
+    Loans = 20,
+    /// Agent id → reputation locked by its active loans.
+    ReputationLocks = 21,
+    /// Parent task id ‖ sub-task id (both big-endian) → empty.
+    SubTasks = 22,
+    /// Sub-task id (big-endian) → parent task id (big-endian).
+    TaskParents = 23,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 15] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -46,6 +54,10 @@ impl Table {
         Table::Counters,
         Table::TrustEdges,
         Table::Standing,
+        Table::Loans,
+        Table::ReputationLocks,
+        Table::SubTasks,
+        Table::TaskParents,
     ];
 
     /// A stable name (used as the redb table name).
@@ -62,6 +74,10 @@ impl Table {
             Table::Counters => "counters",
             Table::TrustEdges => "trust_edges",
             Table::Standing => "standing",
+            Table::Loans => "loans",
+            Table::ReputationLocks => "reputation_locks",
+            Table::SubTasks => "subtasks",
+            Table::TaskParents => "task_parents",
         }
     }
 }

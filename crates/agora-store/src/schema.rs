@@ -36,5 +36,9 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::Counters => "state.counters",
         Table::TrustEdges => "state.trust_edges",
         Table::Standing => "state.standing",
+        Table::Loans => "state.loans",
+        Table::ReputationLocks => "state.reputation_locks",
+        Table::SubTasks => "state.subtasks",
+        Table::TaskParents => "state.task_parents",
     })
 }

@@ -91,11 +91,11 @@ impl Marketplace {
         Ok(self.store.commit_block(block, self.verifier.as_ref())?)
     }
 
-    fn snapshot(&self) -> Result<Snapshot, Error> {
+    pub(crate) fn snapshot(&self) -> Result<Snapshot, Error> {
         Ok(self.store.snapshot()?)
     }
 
-    fn read<T: Canonical>(&self, table: Table, key: &[u8]) -> Result<Option<T>, Error> {
+    pub(crate) fn read<T: Canonical>(&self, table: Table, key: &[u8]) -> Result<Option<T>, Error> {
         match self.snapshot()?.get(table, key)? {
             None => Ok(None),
             Some(bytes) => Ok(Some(T::from_canonical_bytes(&bytes)?)),
@@ -300,7 +300,7 @@ impl Marketplace {
             standing: standing_of(trusted, snapshot.get(Table::Standing, id.as_bytes())?),
             trusted,
             proven_completions: account.proven_completions,
-            locked: 0,
+            locked: self.reputation_lock(id)?.locked,
             sources,
         })
     }

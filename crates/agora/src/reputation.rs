@@ -43,7 +43,8 @@ pub struct ReputationReport {
     pub trusted: bool,
     /// Verified completions.
     pub proven_completions: u64,
-    /// Part of the score pledged as collateral (no pledges exist yet in this protocol version).
+    /// Points pledged as loan collateral (face value, not decayed). They are not available for
+    /// another pledge nor for bidding gates: usable = `score − locked`, floored at 0.
     pub locked: u64,
     /// Top sources by reputation given.
     pub sources: Vec<ReputationSource>,

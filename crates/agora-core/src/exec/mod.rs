@@ -6,6 +6,9 @@
 mod agents;
 mod context;
 mod ledger;
+mod loans;
+mod pledges;
+mod subtasks;
 mod tasks;
 
 pub(crate) use context::{Ctx, Fault, ProofOracle};
@@ -40,6 +43,14 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         Action::SubmitCompletion { task, output_commitment, proof } => {
             tasks::submit_completion(ctx, &sender, *task, *output_commitment, proof)?
         }
+        Action::OfferLoan { asset, principal, interest_bps, due, borrower } => {
+            loans::offer(ctx, &sender, *asset, *principal, *interest_bps, *due, *borrower)?
+        }
+        Action::CancelLoan { loan } => loans::cancel(ctx, &sender, *loan)?,
+        Action::AcceptLoan { loan, pledge } => loans::accept(ctx, &sender, *loan, *pledge)?,
+        Action::RepayLoan { loan } => loans::repay(ctx, &sender, *loan)?,
+        Action::ClaimDefault { loan } => loans::claim_default(ctx, &sender, *loan)?,
+        Action::PostSubtask { parent, offer } => subtasks::post(ctx, &sender, *parent, offer)?,
     };
     account = ctx.account(&sender)?;
     account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;
