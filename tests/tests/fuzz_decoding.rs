@@ -69,6 +69,28 @@ fn every_action() -> Vec<Action> {
         Action::ExpireTask { task },
         Action::AcceptDelivery { task },
         Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0xab; 128] },
+        Action::OfferLoan { asset: AssetId(1), principal: 1 << 90, interest_bps: 250, due: 99, borrower: Some(b) },
+        Action::OfferLoan { asset: AssetId(1), principal: 5, interest_bps: 0, due: 1, borrower: None },
+        Action::CancelLoan { loan: agora_core::loans::LoanId(3) },
+        Action::AcceptLoan { loan: agora_core::loans::LoanId(3), pledge: 12_345 },
+        Action::RepayLoan { loan: agora_core::loans::LoanId(3) },
+        Action::ClaimDefault { loan: agora_core::loans::LoanId(3) },
+        Action::PostSubtask {
+            parent: task,
+            offer: PostTask {
+                title: "sub".into(),
+                requirements: String::new(),
+                kind: 0,
+                params: vec![],
+                input_commitment: FieldBytes::from_u64(2),
+                asset: AssetId(1),
+                budget: 4,
+                bid_deadline: 1,
+                delivery_deadline: 2,
+                splits: vec![Split { to: a, bps: 10_000 }],
+                min_reputation: 0,
+            },
+        },
     ]
 }
 

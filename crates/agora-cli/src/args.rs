@@ -276,6 +276,51 @@ pub enum TxAction {
         #[arg(long)]
         proof: String,
     },
+    /// Offer a loan; the principal is escrowed at once (lender).
+    OfferLoan {
+        /// Asset id of the principal (needs a genesis reference amount).
+        #[arg(long)]
+        asset: u32,
+        /// Principal.
+        #[arg(long)]
+        principal: u128,
+        /// Flat interest for the whole term, in basis points (at most 10,000).
+        #[arg(long, default_value_t = 0)]
+        interest_bps: u16,
+        /// Due time (block time, seconds); default may be claimed strictly after it.
+        #[arg(long)]
+        due: u64,
+        /// Only this did:key may accept.
+        #[arg(long)]
+        borrower: Option<String>,
+    },
+    /// Withdraw an unaccepted loan offer; the principal is refunded (lender).
+    CancelLoan {
+        /// Loan id.
+        #[arg(long)]
+        loan: u64,
+    },
+    /// Accept a loan by pledging reputation points (borrower).
+    AcceptLoan {
+        /// Loan id.
+        #[arg(long)]
+        loan: u64,
+        /// Reputation points pledged.
+        #[arg(long)]
+        pledge: u64,
+    },
+    /// Repay principal plus interest and unlock the pledge (borrower).
+    RepayLoan {
+        /// Loan id.
+        #[arg(long)]
+        loan: u64,
+    },
+    /// After the due time: burn the pledge and take the bond share (lender).
+    ClaimDefault {
+        /// Loan id.
+        #[arg(long)]
+        loan: u64,
+    },
     /// Dispute an awarded task, posting the dispute fee (employer or worker).
     OpenDispute {
         /// Task id.
@@ -363,6 +408,10 @@ pub struct PostTaskArgs {
     /// Minimum bidder reputation.
     #[arg(long, default_value_t = 0)]
     pub min_reputation: u64,
+    /// Post as a sub-task of this awarded task (you must be its worker; the delivery deadline
+    /// may not exceed the parent's).
+    #[arg(long)]
+    pub parent: Option<u64>,
 }
 
 /// `agora submit`.
@@ -412,9 +461,14 @@ pub enum QueryWhat {
     },
     /// Every asset.
     Assets,
-    /// A task.
+    /// A task, with its parent and sub-tasks.
     Task {
         /// Task id.
+        id: u64,
+    },
+    /// A loan.
+    Loan {
+        /// Loan id.
         id: u64,
     },
     /// Tasks in id order.

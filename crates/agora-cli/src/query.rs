@@ -2,7 +2,7 @@
 
 use crate::args::{QueryArgs, QueryWhat, ReplayArgs};
 use crate::output::print_pretty;
-use agora::{AgentId, AssetId, CaseId, TaskId};
+use agora::{AgentId, AssetId, CaseId, LoanId, TaskId};
 use anyhow::{Context, anyhow};
 use serde_json::json;
 use std::path::Path;
@@ -31,7 +31,8 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
             json!({ "did": id, "asset": asset, "amount": market.balance(&id, AssetId(asset))?.to_string() })
         }
         QueryWhat::Assets => json!(market.assets()?),
-        QueryWhat::Task { id } => json!(market.task(TaskId(id))?.ok_or_else(|| anyhow!("no task {id}"))?),
+        QueryWhat::Task { id } => json!(market.task_view(TaskId(id))?.ok_or_else(|| anyhow!("no task {id}"))?),
+        QueryWhat::Loan { id } => json!(market.loan(LoanId(id))?.ok_or_else(|| anyhow!("no loan {id}"))?),
         QueryWhat::Tasks { from, limit } => json!(market.tasks(TaskId(from), limit)?),
         QueryWhat::Offer { id } => market.job_offer(TaskId(id))?.ok_or_else(|| anyhow!("no task {id}"))?,
         QueryWhat::Bids { task } => json!(market.bids(TaskId(task))?),

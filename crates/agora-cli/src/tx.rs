@@ -3,7 +3,9 @@
 use crate::args::{PostTaskArgs, TxAction, TxArgs};
 use crate::output::print_json;
 use agora::core::hexbytes_decode32;
-use agora::{Action, AgentId, AgentKey, AssetId, CaseId, FieldBytes, Marketplace, PostTask, Split, TaskId, TxBody};
+use agora::{
+    Action, AgentId, AgentKey, AssetId, CaseId, FieldBytes, LoanId, Marketplace, PostTask, Split, TaskId, TxBody,
+};
 use anyhow::{Context, anyhow};
 use std::path::Path;
 
@@ -40,7 +42,7 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
         }
         None => (a.kind, field(&a.input_commitment, "--input-commitment")?, params),
     };
-    Ok(Action::PostTask(PostTask {
+    let offer = PostTask {
         title: a.title,
         requirements: a.requirements,
         kind,
@@ -52,7 +54,11 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
         delivery_deadline: a.delivery_deadline,
         splits,
         min_reputation: a.min_reputation,
-    }))
+    };
+    Ok(match a.parent {
+        Some(parent) => Action::PostSubtask { parent: TaskId(parent), offer },
+        None => Action::PostTask(offer),
+    })
 }
 
 fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
@@ -81,6 +87,17 @@ fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
             output_commitment: field(&output_commitment, "--output-commitment")?,
             proof: hex::decode(proof.strip_prefix("0x").unwrap_or(&proof)).context("--proof: invalid hex")?,
         },
+        TxAction::OfferLoan { asset, principal, interest_bps, due, borrower } => Action::OfferLoan {
+            asset: AssetId(asset),
+            principal,
+            interest_bps,
+            due,
+            borrower: borrower.as_deref().map(did).transpose()?,
+        },
+        TxAction::CancelLoan { loan } => Action::CancelLoan { loan: LoanId(loan) },
+        TxAction::AcceptLoan { loan, pledge } => Action::AcceptLoan { loan: LoanId(loan), pledge },
+        TxAction::RepayLoan { loan } => Action::RepayLoan { loan: LoanId(loan) },
+        TxAction::ClaimDefault { loan } => Action::ClaimDefault { loan: LoanId(loan) },
         TxAction::OpenDispute { task } => Action::OpenDispute { task: TaskId(task) },
         TxAction::RegisterArbitrator => Action::RegisterArbitrator,
         TxAction::RetireArbitrator => Action::RetireArbitrator,

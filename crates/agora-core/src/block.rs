@@ -3,6 +3,7 @@
 use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
 use crate::ids::{AssetId, Digest, TaskId};
 use crate::limits::MAX_TXS_PER_BLOCK;
+use crate::loans::LoanId;
 use crate::status::Status;
 use crate::tx::SignedTx;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,8 @@ pub enum Created {
     Task(TaskId),
     /// An asset with this id.
     Asset(AssetId),
+    /// A loan with this id (encoded with tag 20).
+    Loan(LoanId),
     /// A dispute case with this id.
     Case(crate::cases::CaseId),
 }
@@ -129,6 +132,10 @@ impl Canonical for Created {
                 w.u8(2);
                 w.u32(id.0);
             }
+            Created::Loan(id) => {
+                w.u8(20);
+                w.u64(id.0);
+            }
             Created::Case(id) => {
                 w.u8(30);
                 w.u64(id.0);
@@ -140,6 +147,7 @@ impl Canonical for Created {
             0 => Created::Nothing,
             1 => Created::Task(TaskId(r.u64()?)),
             2 => Created::Asset(AssetId(r.u32()?)),
+            20 => Created::Loan(LoanId(r.u64()?)),
             30 => Created::Case(crate::cases::CaseId(r.u64()?)),
             tag => return Err(DecodeError::UnknownTag { what: "created", tag }),
         })

@@ -3,6 +3,7 @@
 use crate::cases::{ArbitratorRecord, CasePhase, CaseRecord};
 use crate::encoding::Canonical;
 use crate::ids::{Amount, AssetId};
+use crate::loans::LoanRecord;
 use crate::records::{AccountRecord, AssetRecord, TaskRecord};
 use crate::state::{StateError, StateView, Table};
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ pub struct AssetTotals {
     /// Sum of all account balances (the fee account included).
     #[serde(with = "crate::ids::amount_serde")]
     pub balances: Amount,
-    /// Sum of task escrows.
+    /// Sum of task escrows and loan escrows (principals on offer).
     #[serde(with = "crate::ids::amount_serde")]
     pub escrow: Amount,
     /// Sum of registration bonds.
@@ -31,7 +32,8 @@ pub struct AssetTotals {
 }
 
 impl AssetTotals {
-    /// True when balances + escrow + bonds + arbitration holdings = supply, exactly.
+    /// True when balances + escrow (tasks and loans) + bonds + arbitration holdings = supply,
+    /// exactly.
     pub fn conserved(&self) -> bool {
         self.balances
             .checked_add(self.escrow)
@@ -66,6 +68,10 @@ pub fn asset_totals(state: &dyn StateView, bond_asset: AssetId) -> Result<Vec<As
     for (_, bytes) in state.scan_prefix(Table::Tasks, &[], usize::MAX)? {
         let task = TaskRecord::from_canonical_bytes(&bytes).map_err(|e| corrupt(Table::Tasks, e))?;
         add(task.offer.asset.0, &|t| &mut t.escrow, task.escrow);
+    }
+    for (_, bytes) in state.scan_prefix(Table::Loans, &[], usize::MAX)? {
+        let loan = LoanRecord::from_canonical_bytes(&bytes).map_err(|e| corrupt(Table::Loans, e))?;
+        add(loan.asset.0, &|t| &mut t.escrow, loan.escrow);
     }
     for (_, bytes) in state.scan_prefix(Table::Accounts, &[], usize::MAX)? {
         let account = AccountRecord::from_canonical_bytes(&bytes).map_err(|e| corrupt(Table::Accounts, e))?;

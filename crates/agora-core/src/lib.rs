@@ -24,11 +24,13 @@ mod ids;
 mod invariants;
 mod jsonld;
 pub mod limits;
+pub mod loans;
 mod proof;
 mod records;
 pub mod reputation;
 mod state;
 mod status;
+pub mod subtasks;
 mod tx;
 
 pub use agora_identity::{AgentId, AgentKey, Signature};

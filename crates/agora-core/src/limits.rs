@@ -33,6 +33,12 @@ pub const MAX_GENESIS_ITEMS: usize = 10_000;
 pub const MAX_DECODE_FIELD_BYTES: usize = 1 << 24;
 /// Evidence edges read when standing is recomputed (in key order).
 pub const MAX_TRUST_EDGES: usize = 10_000_000;
+/// Highest interest a loan may carry, in basis points (100 %).
+pub const MAX_LOAN_INTEREST_BPS: u16 = 10_000;
+/// Furthest ahead a loan's due time may be set (one year).
+pub const MAX_LOAN_DURATION_SECS: u64 = 365 * 24 * 3600;
+/// Maximum sub-tasks one task may have.
+pub const MAX_SUBTASKS_PER_TASK: usize = 16;
 /// How long after a task's delivery deadline either party may still open a dispute on an
 /// awarded task (seven days).
 pub const DISPUTE_WINDOW_SECS: u64 = 7 * 24 * 3600;

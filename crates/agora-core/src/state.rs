@@ -30,6 +30,14 @@ pub enum Table {
     TrustEdges = 10,
     /// Agent id → standing (u64, parts per million of full), recomputed each epoch.
     Standing = 11,
+    /// Loan id (big-endian) → loan record.
+    Loans = 20,
+    /// Agent id → reputation locked by its active loans.
+    ReputationLocks = 21,
+    /// Parent task id ‖ sub-task id (both big-endian) → empty.
+    SubTasks = 22,
+    /// Sub-task id (big-endian) → parent task id (big-endian).
+    TaskParents = 23,
     /// Case id (big-endian) → dispute case record (task disputes and freeze appeals).
     Disputes = 30,
     /// Agent id → arbitrator record (bond, standing, open cases).
@@ -42,7 +50,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 15] = [
+    pub const ALL: [Table; 19] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -54,6 +62,10 @@ impl Table {
         Table::Counters,
         Table::TrustEdges,
         Table::Standing,
+        Table::Loans,
+        Table::ReputationLocks,
+        Table::SubTasks,
+        Table::TaskParents,
         Table::Disputes,
         Table::Arbitrators,
         Table::Freezes,
@@ -74,6 +86,10 @@ impl Table {
             Table::Counters => "counters",
             Table::TrustEdges => "trust_edges",
             Table::Standing => "standing",
+            Table::Loans => "loans",
+            Table::ReputationLocks => "reputation_locks",
+            Table::SubTasks => "subtasks",
+            Table::TaskParents => "task_parents",
             Table::Disputes => "disputes",
             Table::Arbitrators => "arbitrators",
             Table::Freezes => "freezes",

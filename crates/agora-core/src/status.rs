@@ -135,6 +135,27 @@ statuses! {
     ProofMalformed = 64,
     /// The proof does not verify for the statement the state machine built.
     ProofInvalid = 65,
+    // ---- loans and sub-tasks ----
+    /// No loan with this id.
+    UnknownLoan = 70,
+    /// Only the loan's lender may do this.
+    NotLender = 71,
+    /// Only the loan's borrower (or the borrower the offer names) may do this.
+    NotBorrower = 72,
+    /// The loan is not on offer (already accepted, repaid, defaulted or cancelled).
+    LoanNotOffered = 73,
+    /// The loan is not active (not accepted yet, or already repaid or defaulted).
+    LoanNotActive = 74,
+    /// The loan's due time has passed: it can no longer be accepted.
+    LoanPastDue = 75,
+    /// The pledge exceeds the borrower's available reputation (decayed score minus pledges).
+    PledgeAboveReputation = 76,
+    /// The principal's value exceeds the borrow limit (or the asset has no reference amount).
+    AboveBorrowLimit = 77,
+    /// A sub-task's delivery deadline is later than its parent's.
+    DeadlineBeyondParent = 78,
+    /// The parent task already has the maximum number of sub-tasks.
+    TooManySubtasks = 79,
     // ---- disputes, arbitration and freezes ----
     /// The task is under dispute: acceptance, expiry, cancellation and completion wait for the
     /// ruling.

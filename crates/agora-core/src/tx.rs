@@ -5,6 +5,7 @@ use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode
 use crate::field::FieldBytes;
 use crate::ids::{Amount, AssetId, Digest, TaskId, TaskKind};
 use crate::limits::*;
+use crate::loans::LoanId;
 use crate::proof::MAX_PROOF_BYTES;
 use crate::status::Status;
 use agora_identity::{AgentId, AgentKey, Signature};
@@ -154,6 +155,50 @@ pub enum Action {
         #[serde(with = "hex_vec")]
         proof: Vec<u8>,
     },
+    /// Lender: offers a loan, escrowing the principal from its balance at once.
+    OfferLoan {
+        /// Asset of the principal (must have a genesis reference amount).
+        asset: AssetId,
+        /// Amount lent.
+        #[serde(with = "crate::ids::amount_serde")]
+        principal: Amount,
+        /// Flat interest on the principal for the whole term, in basis points.
+        interest_bps: u16,
+        /// Block time after which the lender may claim default.
+        due: u64,
+        /// The only agent who may accept, if any.
+        #[serde(default)]
+        borrower: Option<AgentId>,
+    },
+    /// Lender: withdraws an unaccepted offer; the principal is refunded.
+    CancelLoan {
+        /// Loan.
+        loan: LoanId,
+    },
+    /// Borrower: accepts a loan by pledging reputation; the principal moves to the sender.
+    AcceptLoan {
+        /// Loan.
+        loan: LoanId,
+        /// Reputation points of the sender pledged (locked until repaid or defaulted).
+        pledge: u64,
+    },
+    /// Borrower: repays principal plus interest to the lender and unlocks the pledge.
+    RepayLoan {
+        /// Loan.
+        loan: LoanId,
+    },
+    /// Lender, after the due time: burns the pledge and takes a share of the borrower's bond.
+    ClaimDefault {
+        /// Loan.
+        loan: LoanId,
+    },
+    /// The awarded worker of `parent` posts a sub-task, funded from its own balance.
+    PostSubtask {
+        /// The awarded task this one helps deliver.
+        parent: TaskId,
+        /// The sub-task's offer (same rules as `PostTask`, deadline within the parent's).
+        offer: PostTask,
+    },
     /// Employer or awarded worker: disputes an awarded task, posting the dispute fee; the
     /// escrow stays locked and a panel is drawn.
     OpenDispute {
@@ -277,13 +322,9 @@ impl Action {
     pub fn within_limits(&self) -> bool {
         match self {
             Action::DeclareAsset { symbol, .. } => !symbol.is_empty() && symbol.len() <= MAX_SYMBOL_BYTES,
-            Action::PostTask(p) => {
-                p.title.len() <= MAX_TITLE_BYTES
-                    && p.requirements.len() <= MAX_REQUIREMENTS_BYTES
-                    && p.params.len() <= MAX_KIND_PARAMS
-                    && p.splits.len() <= MAX_SPLITS
-            }
+            Action::PostTask(p) | Action::PostSubtask { offer: p, .. } => p.within_limits(),
             Action::SubmitCompletion { proof, .. } => proof.len() <= MAX_PROOF_BYTES,
+            Action::OfferLoan { interest_bps, .. } => *interest_bps <= MAX_LOAN_INTEREST_BPS,
             _ => true,
         }
     }
@@ -306,6 +347,12 @@ impl Action {
             Action::ExpireTask { .. } => "expire_task",
             Action::AcceptDelivery { .. } => "accept_delivery",
             Action::SubmitCompletion { .. } => "submit_completion",
+            Action::OfferLoan { .. } => "offer_loan",
+            Action::CancelLoan { .. } => "cancel_loan",
+            Action::AcceptLoan { .. } => "accept_loan",
+            Action::RepayLoan { .. } => "repay_loan",
+            Action::ClaimDefault { .. } => "claim_default",
+            Action::PostSubtask { .. } => "post_subtask",
             Action::OpenDispute { .. } => "open_dispute",
             Action::RegisterArbitrator => "register_arbitrator",
             Action::RetireArbitrator => "retire_arbitrator",
@@ -315,6 +362,16 @@ impl Action {
             Action::FreezeAgent { .. } => "freeze_agent",
             Action::AppealFreeze => "appeal_freeze",
         }
+    }
+}
+
+impl PostTask {
+    /// True when the offer's text, parameters and splits are within their named limits.
+    pub fn within_limits(&self) -> bool {
+        self.title.len() <= MAX_TITLE_BYTES
+            && self.requirements.len() <= MAX_REQUIREMENTS_BYTES
+            && self.params.len() <= MAX_KIND_PARAMS
+            && self.splits.len() <= MAX_SPLITS
     }
 }
 
@@ -426,6 +483,36 @@ impl Canonical for Action {
                 output_commitment.encode(w);
                 w.var_bytes(proof);
             }
+            Action::OfferLoan { asset, principal, interest_bps, due, borrower } => {
+                w.u8(20);
+                w.u32(asset.0);
+                w.u128(*principal);
+                w.u16(*interest_bps);
+                w.u64(*due);
+                borrower.encode(w);
+            }
+            Action::CancelLoan { loan } => {
+                w.u8(21);
+                w.u64(loan.0);
+            }
+            Action::AcceptLoan { loan, pledge } => {
+                w.u8(22);
+                w.u64(loan.0);
+                w.u64(*pledge);
+            }
+            Action::RepayLoan { loan } => {
+                w.u8(23);
+                w.u64(loan.0);
+            }
+            Action::ClaimDefault { loan } => {
+                w.u8(24);
+                w.u64(loan.0);
+            }
+            Action::PostSubtask { parent, offer } => {
+                w.u8(25);
+                w.u64(parent.0);
+                offer.encode(w);
+            }
             Action::OpenDispute { task } => {
                 w.u8(30);
                 w.u64(task.0);
@@ -478,6 +565,18 @@ impl Canonical for Action {
                 output_commitment: FieldBytes::decode(r)?,
                 proof: r.var_bytes(MAX_DECODE_FIELD_BYTES)?,
             },
+            20 => Action::OfferLoan {
+                asset: AssetId(r.u32()?),
+                principal: r.u128()?,
+                interest_bps: r.u16()?,
+                due: r.u64()?,
+                borrower: Option::decode(r)?,
+            },
+            21 => Action::CancelLoan { loan: LoanId(r.u64()?) },
+            22 => Action::AcceptLoan { loan: LoanId(r.u64()?), pledge: r.u64()? },
+            23 => Action::RepayLoan { loan: LoanId(r.u64()?) },
+            24 => Action::ClaimDefault { loan: LoanId(r.u64()?) },
+            25 => Action::PostSubtask { parent: TaskId(r.u64()?), offer: PostTask::decode(r)? },
             30 => Action::OpenDispute { task: TaskId(r.u64()?) },
             31 => Action::RegisterArbitrator,
             32 => Action::RetireArbitrator,

@@ -21,12 +21,14 @@
 pub mod bench_support;
 mod disputes;
 mod error;
+mod lending;
 mod marketplace;
 pub mod proofs;
 pub mod reputation;
 
 /// The task-completion circuits.
 pub use agora_circuits as circuits;
+pub use agora_core::loans::{LoanId, LoanRecord, LoanStatus, ReputationLock};
 pub use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
     BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys, PostTask,
@@ -41,6 +43,7 @@ pub use agora_store::{ReplayReport, StoreOptions};
 pub use agora_zk as zk;
 pub use agora_zk::{CircuitShape, Completion, Witness};
 pub use error::Error;
+pub use lending::TaskView;
 pub use marketplace::Marketplace;
 pub use proofs::{ProofKeys, default_shapes, task_terms};
 pub use reputation::{ReputationReport, ReputationSource};

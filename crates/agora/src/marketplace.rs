@@ -300,6 +300,7 @@ impl Marketplace {
             standing: standing_of(trusted, snapshot.get(Table::Standing, id.as_bytes())?),
             trusted,
             proven_completions: account.proven_completions,
+            locked: self.reputation_lock(id)?.locked,
             received: account.received,
             conferred: account.conferred,
             conferral_budget: if trusted {
@@ -307,7 +308,6 @@ impl Marketplace {
             } else {
                 Some(agora_core::reputation::conferral_budget(account.received))
             },
-            locked: 0,
             sources,
         })
     }

@@ -50,7 +50,8 @@ pub struct ReputationReport {
     /// The most it may confer in total (1 % of `received`); `None` for a genesis-trusted agent,
     /// which has no such limit.
     pub conferral_budget: Option<u64>,
-    /// Part of the score pledged as collateral (no pledges exist yet in this protocol version).
+    /// Points pledged as loan collateral (face value, not decayed). They are not available for
+    /// another pledge nor for bidding gates: usable = `score − locked`, floored at 0.
     pub locked: u64,
     /// Top sources by reputation given.
     pub sources: Vec<ReputationSource>,

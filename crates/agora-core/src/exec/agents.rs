@@ -23,6 +23,8 @@ pub(super) fn deregister(ctx: &mut Ctx<'_, '_>, sender: &AgentId) -> Result<Crea
         return Err(Status::NotRegistered.into());
     };
     ensure(account.open_tasks == 0 && account.active_jobs == 0 && account.open_bids == 0, Status::OpenObligations)?;
+    // A borrower cannot walk away with the bond that backs its loans.
+    ensure(super::pledges::lock_of(ctx, sender)?.active_loans == 0, Status::OpenObligations)?;
     registration.deregistered_at = Some(ctx.time);
     account.registration = Some(registration);
     ctx.put_account(sender, &account);

@@ -10,8 +10,11 @@ mod context;
 mod disputes;
 mod freeze;
 mod ledger;
+mod loans;
 mod panel;
 mod penalty;
+mod pledges;
+mod subtasks;
 mod tasks;
 
 pub(crate) use context::{Ctx, Fault, ProofOracle};
@@ -49,6 +52,14 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         Action::SubmitCompletion { task, output_commitment, proof } => {
             tasks::submit_completion(ctx, &sender, *task, *output_commitment, proof)?
         }
+        Action::OfferLoan { asset, principal, interest_bps, due, borrower } => {
+            loans::offer(ctx, &sender, *asset, *principal, *interest_bps, *due, *borrower)?
+        }
+        Action::CancelLoan { loan } => loans::cancel(ctx, &sender, *loan)?,
+        Action::AcceptLoan { loan, pledge } => loans::accept(ctx, &sender, *loan, *pledge)?,
+        Action::RepayLoan { loan } => loans::repay(ctx, &sender, *loan)?,
+        Action::ClaimDefault { loan } => loans::claim_default(ctx, &sender, *loan)?,
+        Action::PostSubtask { parent, offer } => subtasks::post(ctx, &sender, *parent, offer)?,
         Action::OpenDispute { task } => disputes::open_dispute(ctx, &sender, *task)?,
         Action::RegisterArbitrator => arbitration::register_arbitrator(ctx, &sender)?,
         Action::RetireArbitrator => arbitration::retire_arbitrator(ctx, &sender)?,

@@ -100,7 +100,8 @@ pub(super) fn place_bid(
     ensure(ctx.bid(task_id, sender)?.is_none(), Status::BidExists)?;
     ensure(ctx.time <= task.offer.bid_deadline, Status::BidDeadlinePassed)?;
     let mut bidder = ctx.account(sender)?;
-    let reputation = bidder.reputation_at(ctx.time, ctx.config.genesis.reputation.half_life_secs);
+    // Reputation pledged to loans is collateral, not standing to bid on: it does not count.
+    let reputation = super::pledges::usable_reputation(ctx, sender)?;
     ensure(reputation >= task.offer.min_reputation, Status::ReputationTooLow)?;
     ensure(task.open_bids < MAX_BIDS_PER_TASK, Status::TooManyBids)?;
     let bid_limit = if reputation >= ESTABLISHED_REPUTATION { MAX_OPEN_BIDS_PER_AGENT } else { FRESH_MAX_OPEN_BIDS };
