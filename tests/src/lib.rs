@@ -1,5 +1,10 @@
 //! Shared harness for Agora's test suites: an in-memory world driven through the real state
 //! machine (`apply_block` over `MemoryState`), with helpers to sign, apply and inspect.
+//!
+//! A test harness: a broken invariant or a malformed record here is a test failure, so it
+//! panics with a message rather than returning errors.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, Block, BlockHeader, Canonical, ChainConfig, ChainTip,

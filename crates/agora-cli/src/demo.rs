@@ -234,10 +234,10 @@ fn run_wave(
 fn reputation_total(run: &Run) -> anyhow::Result<u64> {
     let mut total = 0u64;
     for task in run.market.tasks(TaskId(1), usize::MAX)? {
-        if task.status == agora::TaskStatus::Completed {
-            if let Some(worker) = task.worker {
-                total = total.max(run.market.account(&worker)?.reputation_stored());
-            }
+        if task.status == agora::TaskStatus::Completed
+            && let Some(worker) = task.worker
+        {
+            total = total.max(run.market.account(&worker)?.reputation_stored());
         }
     }
     Ok(total)

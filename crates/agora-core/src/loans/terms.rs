@@ -24,7 +24,7 @@ pub fn interest_on(principal: Amount, bps: u16) -> Amount {
     let floor = bps_of(principal, bps);
     let d = Amount::from(BPS_DENOMINATOR);
     // principal × bps ≡ (principal mod d) × bps (mod d): the division is exact iff this is 0.
-    if (principal % d) * Amount::from(bps) % d == 0 { floor } else { floor.saturating_add(1) }
+    if ((principal % d) * Amount::from(bps)).is_multiple_of(d) { floor } else { floor.saturating_add(1) }
 }
 
 /// The value of `amount` in reference points, `amount × 1,000 / reference` **rounded up**
