@@ -155,3 +155,82 @@ impl World {
         }
     }
 }
+
+/// One transaction action of every kind (some kinds twice, with extreme values), for
+/// round-trip and fuzzing suites: a new kind added here is covered by all of them.
+pub fn one_of_every_action() -> Vec<Action> {
+    use agora_core::{CaseId, FieldBytes, PostTask, Split, loans::LoanId};
+    let (a, b) = (key(1).id(), key(2).id());
+    let task = TaskId(7);
+    vec![
+        Action::DeclareAsset { symbol: "EURC".into(), decimals: 6 },
+        Action::Deposit { to: a, asset: AssetId(1), amount: u128::MAX },
+        Action::Withdraw { asset: AssetId(2), amount: 5 },
+        Action::Transfer { to: b, asset: AssetId(1), amount: 1 << 100 },
+        Action::Register,
+        Action::Deregister,
+        Action::ReclaimBond,
+        Action::PostTask(PostTask {
+            title: "t".into(),
+            requirements: "r".into(),
+            kind: 3,
+            params: vec![FieldBytes::from_u64(16)],
+            input_commitment: FieldBytes::from_u64(9),
+            asset: AssetId(1),
+            budget: 10,
+            bid_deadline: 1,
+            delivery_deadline: 2,
+            splits: vec![Split { to: b, bps: 100 }],
+            min_reputation: 3,
+        }),
+        Action::PlaceBid { task, price: 9, eta_secs: 60, plan_hash: [4; 32] },
+        Action::WithdrawBid { task, bidder: a },
+        Action::AwardBid { task, bidder: b },
+        Action::CancelTask { task },
+        Action::ExpireTask { task },
+        Action::AcceptDelivery { task },
+        Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0xab; 128] },
+        Action::OfferLoan { asset: AssetId(1), principal: 1 << 90, interest_bps: 250, due: 99, borrower: Some(b) },
+        Action::OfferLoan { asset: AssetId(1), principal: 5, interest_bps: 0, due: 1, borrower: None },
+        Action::CancelLoan { loan: LoanId(3) },
+        Action::AcceptLoan { loan: LoanId(3), pledge: 12_345 },
+        Action::RepayLoan { loan: LoanId(3) },
+        Action::ClaimDefault { loan: LoanId(3) },
+        Action::PostSubtask {
+            parent: task,
+            offer: PostTask {
+                title: "sub".into(),
+                requirements: String::new(),
+                kind: 0,
+                params: vec![],
+                input_commitment: FieldBytes::from_u64(2),
+                asset: AssetId(1),
+                budget: 4,
+                bid_deadline: 1,
+                delivery_deadline: 2,
+                splits: vec![Split { to: a, bps: 10_000 }],
+                min_reputation: 0,
+            },
+        },
+        Action::OpenDispute { task },
+        Action::RegisterArbitrator,
+        Action::RetireArbitrator,
+        Action::CastVote { case: CaseId(3), worker_bps: 7_500 },
+        Action::ResolveDispute { case: CaseId(3) },
+        Action::Appeal { case: CaseId(u64::MAX) },
+        Action::FreezeAgent { agent: b, reason: 65_535, evidence: [0xee; 32] },
+        Action::AppealFreeze,
+    ]
+}
+
+/// A verifier that answers `Valid` to every claim. **Test only**: for suites that exercise the
+/// ledger, loans or the reputation graph rather than the proof gate (which `proof_gate.rs` and
+/// the CI-size adversarial runs exercise with real Groth16 proofs).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TestOnlyAcceptAllProofs;
+
+impl ProofVerifier for TestOnlyAcceptAllProofs {
+    fn verify_batch(&self, claims: &[agora_core::ProofClaim]) -> Vec<agora_core::ProofVerdict> {
+        vec![agora_core::ProofVerdict::Valid; claims.len()]
+    }
+}

@@ -3,25 +3,13 @@
 //! proven completions (so reputation exists) and loans backed by it.
 
 use agora_core::loans::LoanId;
-use agora_core::{
-    Action, AgentKey, Amount, FieldBytes, Genesis, KeyId, KindSpec, PostTask, ProofClaim, ProofVerdict, ProofVerifier,
-    Split, Status, TaskId,
-};
+use agora_core::{Action, AgentKey, Amount, FieldBytes, Genesis, KeyId, KindSpec, PostTask, Split, Status, TaskId};
 use agora_tests::{USD, World, key};
 use proptest::prelude::*;
 
 const AGENTS: u8 = 6;
-/// A proof-gated kind; completions of it are accepted by [`TestOnlyAcceptAll`].
+/// A proof-gated kind; completions of it are accepted by [`agora_tests::TestOnlyAcceptAllProofs`].
 const KIND: u16 = 9;
-
-/// Answers `Valid` to every claim: this suite audits money, not the proof gate.
-struct TestOnlyAcceptAll;
-
-impl ProofVerifier for TestOnlyAcceptAll {
-    fn verify_batch(&self, claims: &[ProofClaim]) -> Vec<ProofVerdict> {
-        vec![ProofVerdict::Valid; claims.len()]
-    }
-}
 
 /// A development world with one proof kind, and agent 0 trusted (so completions it employs
 /// earn reputation that loans can be pledged from).
@@ -31,7 +19,7 @@ fn world() -> World {
     genesis.kinds = vec![KindSpec { kind: KIND, name: "test".into(), key_id: KeyId([7; 32]), param_count: 0 }];
     genesis.reputation.trusted = vec![agent(0).id()];
     let mut w = World::with_genesis(genesis, operator);
-    w.set_verifier(Box::new(TestOnlyAcceptAll));
+    w.set_verifier(Box::new(agora_tests::TestOnlyAcceptAllProofs));
     w
 }
 

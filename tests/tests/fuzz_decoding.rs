@@ -38,64 +38,8 @@ fn cases(ci: u32) -> ProptestConfig {
 // Valid values to mutate.
 // ---------------------------------------------------------------------------------------------
 
-fn every_action() -> Vec<Action> {
-    let (a, b) = (key(1).id(), key(2).id());
-    let task = TaskId(7);
-    vec![
-        Action::DeclareAsset { symbol: "EURC".into(), decimals: 6 },
-        Action::Deposit { to: a, asset: AssetId(1), amount: u128::MAX },
-        Action::Withdraw { asset: AssetId(2), amount: 5 },
-        Action::Transfer { to: b, asset: AssetId(1), amount: 1 << 100 },
-        Action::Register,
-        Action::Deregister,
-        Action::ReclaimBond,
-        Action::PostTask(PostTask {
-            title: "t".into(),
-            requirements: "r".into(),
-            kind: 3,
-            params: vec![FieldBytes::from_u64(16)],
-            input_commitment: FieldBytes::from_u64(9),
-            asset: AssetId(1),
-            budget: 10,
-            bid_deadline: 1,
-            delivery_deadline: 2,
-            splits: vec![Split { to: b, bps: 100 }],
-            min_reputation: 3,
-        }),
-        Action::PlaceBid { task, price: 9, eta_secs: 60, plan_hash: [4; 32] },
-        Action::WithdrawBid { task, bidder: a },
-        Action::AwardBid { task, bidder: b },
-        Action::CancelTask { task },
-        Action::ExpireTask { task },
-        Action::AcceptDelivery { task },
-        Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0xab; 128] },
-        Action::OfferLoan { asset: AssetId(1), principal: 1 << 90, interest_bps: 250, due: 99, borrower: Some(b) },
-        Action::OfferLoan { asset: AssetId(1), principal: 5, interest_bps: 0, due: 1, borrower: None },
-        Action::CancelLoan { loan: agora_core::loans::LoanId(3) },
-        Action::AcceptLoan { loan: agora_core::loans::LoanId(3), pledge: 12_345 },
-        Action::RepayLoan { loan: agora_core::loans::LoanId(3) },
-        Action::ClaimDefault { loan: agora_core::loans::LoanId(3) },
-        Action::PostSubtask {
-            parent: task,
-            offer: PostTask {
-                title: "sub".into(),
-                requirements: String::new(),
-                kind: 0,
-                params: vec![],
-                input_commitment: FieldBytes::from_u64(2),
-                asset: AssetId(1),
-                budget: 4,
-                bid_deadline: 1,
-                delivery_deadline: 2,
-                splits: vec![Split { to: a, bps: 10_000 }],
-                min_reputation: 0,
-            },
-        },
-    ]
-}
-
 fn signed_txs() -> Vec<SignedTx> {
-    every_action()
+    agora_tests::one_of_every_action()
         .into_iter()
         .enumerate()
         .map(|(n, action)| TxBody { sender: key(1).id(), nonce: n as u64, action }.sign(&key(1), &[3; 32]))

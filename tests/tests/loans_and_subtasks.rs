@@ -5,8 +5,8 @@
 use agora_core::loans::{LoanId, LoanRecord, LoanStatus, ReputationLock, loan_key, lock_key};
 use agora_core::subtasks::{parent_of, subtasks_of};
 use agora_core::{
-    Action, AgentKey, Amount, Canonical, Created, FieldBytes, Genesis, KeyId, KindSpec, PostTask, ProofClaim,
-    ProofVerdict, ProofVerifier, Split, StateView, Status, Table, TaskId, TaskStatus,
+    Action, AgentKey, Amount, Canonical, Created, FieldBytes, Genesis, KeyId, KindSpec, PostTask, Split, StateView,
+    Status, Table, TaskId, TaskStatus,
 };
 use agora_tests::{BOND, USD, World, key};
 
@@ -15,15 +15,6 @@ const DOLLAR: Amount = 1_000_000;
 /// The proof-gated kind the test genesis registers.
 const KIND: u16 = 9;
 
-/// Answers `Valid` to every claim: these suites test loans, not the proof gate.
-struct TestOnlyAcceptAll;
-
-impl ProofVerifier for TestOnlyAcceptAll {
-    fn verify_batch(&self, claims: &[ProofClaim]) -> Vec<ProofVerdict> {
-        vec![ProofVerdict::Valid; claims.len()]
-    }
-}
-
 /// A development world with one proof kind, an accept-all verifier, and the (trusted) operator
 /// registered as an employer with 1,000 USD.
 fn world() -> World {
@@ -31,7 +22,7 @@ fn world() -> World {
     let mut genesis = Genesis::development(operator.id(), 1_000);
     genesis.kinds = vec![KindSpec { kind: KIND, name: "test".into(), key_id: KeyId([7; 32]), param_count: 0 }];
     let mut w = World::with_genesis(genesis, operator.clone());
-    w.set_verifier(Box::new(TestOnlyAcceptAll));
+    w.set_verifier(Box::new(agora_tests::TestOnlyAcceptAllProofs));
     w.register(&operator, 1_000 * DOLLAR);
     w
 }

@@ -2,31 +2,10 @@
 //! hash chain from the database: a copy with one tampered entry reports the break (exit 1)
 //! while the original verifies clean.
 
+mod common;
+
+use common::{agora, json};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn agora(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn submit(db: &Path, secret: &str, args: &[&str], time: &str) {
     let mut full = vec!["tx", "--secret", secret];

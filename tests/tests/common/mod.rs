@@ -16,8 +16,8 @@ use agora::proofs::DEFAULT_HASHCHAIN_DEPTH;
 use agora::{CircuitShape, Completion, ProofKeys, Witness, task_terms};
 use agora_core::reputation::{EdgeRecord, STANDING_ONE};
 use agora_core::{
-    Action, AgentId, AgentKey, Amount, Canonical, Created, FieldBytes, Genesis, KeyId, KindSpec, PostTask, ProofClaim,
-    ProofVerdict, ProofVerifier, SignedTx, Status, Table, TaskId, TxBody, task_field, worker_field,
+    Action, AgentId, AgentKey, Amount, Canonical, Created, FieldBytes, Genesis, KeyId, KindSpec, PostTask, SignedTx,
+    Status, Table, TaskId, TxBody, task_field, worker_field,
 };
 use agora_tests::{BOND, USD, World, key};
 use agora_zk::kinds::{AggregateWitness, HashchainWitness};
@@ -92,19 +92,6 @@ pub fn fixture_with_aggregate() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         generate(&[CircuitShape::Aggregate, CircuitShape::Hashchain { depth: DEFAULT_HASHCHAIN_DEPTH }])
     })
-}
-
-/// A verifier that answers `Valid` to every claim. **Test only, and only in full-size runs**:
-/// proving 100,000 completions for real would take hours, and what those runs measure is the
-/// reputation graph (who gains what from whom), not the proof gate, which the CI-size runs and
-/// `proof_gate.rs` exercise with real Groth16 proofs.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TestOnlyAcceptAllProofs;
-
-impl ProofVerifier for TestOnlyAcceptAllProofs {
-    fn verify_batch(&self, claims: &[ProofClaim]) -> Vec<ProofVerdict> {
-        vec![ProofVerdict::Valid; claims.len()]
-    }
 }
 
 /// The hashchain kind as a genesis registers it, with a placeholder key id: for worlds that

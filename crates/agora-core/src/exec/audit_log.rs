@@ -5,7 +5,6 @@ use crate::audit::{AUDIT_COUNTER, AuditEntry, AuditKind, audit_key};
 use crate::encoding::Writer;
 use crate::state::{StateError, Table};
 use crate::status::Status;
-use crate::tx::Action;
 use agora_identity::AgentId;
 
 /// Appends one entry, chained to the previous entry's hash (the genesis hash for the first).
@@ -40,22 +39,4 @@ pub(super) fn append(
     ctx.write(Table::AuditLog, audit_key(seq), &entry);
     ctx.set_counter(AUDIT_COUNTER, seq.checked_add(1).ok_or(Status::AmountOverflow)?);
     Ok(())
-}
-
-/// Logs the operator actions that have no handler of their own here (asset declarations and
-/// deposits), after they applied.
-pub(super) fn record_operator_action(ctx: &mut Ctx<'_, '_>, sender: &AgentId, action: &Action) -> Result<(), Fault> {
-    let mut data = Writer::new();
-    match action {
-        Action::DeclareAsset { symbol, .. } => {
-            data.str(symbol);
-            append(ctx, AuditKind::DeclareAsset, sender, None, data)
-        }
-        Action::Deposit { to, asset, amount } => {
-            data.u32(asset.0);
-            data.u128(*amount);
-            append(ctx, AuditKind::Deposit, sender, Some(*to), data)
-        }
-        _ => Ok(()),
-    }
 }

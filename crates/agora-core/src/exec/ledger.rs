@@ -1,8 +1,11 @@
 //! Assets and money movements: declare, deposit, withdraw, transfer.
 
+use super::audit_log::append;
 use super::context::{Ctx, Fault, ensure};
+use crate::audit::AuditKind;
 use crate::block::Created;
 use crate::config::ASSET_COUNTER;
+use crate::encoding::Writer;
 use crate::ids::{Amount, AssetId};
 use crate::records::AssetRecord;
 use crate::state::{StateView, Table};
@@ -22,6 +25,9 @@ pub(super) fn declare_asset(
     ctx.set_counter(ASSET_COUNTER, next);
     ctx.put_asset(&AssetRecord { id, symbol: symbol.to_string(), decimals, supply: 0 });
     ctx.layer.put(Table::AssetSymbols, symbol.as_bytes().to_vec(), id.0.to_be_bytes().to_vec());
+    let mut data = Writer::new();
+    data.str(symbol);
+    append(ctx, AuditKind::DeclareAsset, sender, None, data)?;
     Ok(Created::Asset(id))
 }
 
@@ -38,6 +44,10 @@ pub(super) fn deposit(
     record.supply = record.supply.checked_add(amount).ok_or(Status::AmountOverflow)?;
     ctx.put_asset(&record);
     ctx.credit(to, asset, amount)?;
+    let mut data = Writer::new();
+    data.u32(asset.0);
+    data.u128(amount);
+    append(ctx, AuditKind::Deposit, sender, Some(*to), data)?;
     Ok(Created::Nothing)
 }
 

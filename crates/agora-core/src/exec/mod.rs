@@ -71,7 +71,6 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         }
         Action::AppealFreeze => freeze::appeal_freeze(ctx, &sender)?,
     };
-    audit_log::record_operator_action(ctx, &sender, &body.action)?;
     account = ctx.account(&sender)?;
     account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;
     ctx.put_account(&sender, &account);
