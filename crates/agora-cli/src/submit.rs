@@ -31,7 +31,10 @@ pub fn run(db: &Path, keys: Option<&Path>, args: SubmitArgs) -> anyhow::Result<(
     };
     let txs = parse_lines(&text)?;
     let mut market = crate::keys::open_market(db, keys)?;
-    let time = args.time.unwrap_or_else(|| now_secs().max(market.tip().time));
+    let time = match args.time {
+        Some(time) => time,
+        None => default_block_time(now_secs(), market.tip().time, market.config().genesis.max_block_time_step_secs),
+    };
     for chunk in txs.chunks(args.block_size.max(1)) {
         let outcome = market.submit(chunk.to_vec(), time)?;
         for receipt in &outcome.receipts {
@@ -39,4 +42,17 @@ pub fn run(db: &Path, keys: Option<&Path>, args: SubmitArgs) -> anyhow::Result<(
         }
     }
     Ok(())
+}
+
+/// The block time `submit` uses without `--time`: the clock, but never before the tip and never
+/// more than the genesis maximum step after it (a node that was idle for longer catches up one
+/// step per block; the note on stderr says so).
+pub fn default_block_time(now: u64, tip_time: u64, max_step: u64) -> u64 {
+    let latest = tip_time.saturating_add(max_step).min(agora_core::limits::MAX_BLOCK_TIME);
+    if now > latest {
+        eprintln!(
+            "note: block time {latest} is the tip time plus the maximum step ({max_step} s), behind the clock ({now})"
+        );
+    }
+    now.clamp(tip_time, latest.max(tip_time))
 }

@@ -6,7 +6,7 @@ use crate::config::ChainConfig;
 use crate::encoding::Canonical;
 use crate::exec::{Ctx, Fault, ProofOracle, execute};
 use crate::ids::Digest;
-use crate::limits::MAX_TXS_PER_BLOCK;
+use crate::limits::{MAX_BLOCK_TIME, MAX_TXS_PER_BLOCK};
 use crate::proof::{ProofClaim, ProofVerdict, ProofVerifier};
 use crate::state::{Diff, Layer, StateError, StateView};
 use crate::status::Status;
@@ -43,6 +43,35 @@ pub enum BlockError {
     /// The storage under the state failed.
     #[error(transparent)]
     State(#[from] StateError),
+    /// The block's time is later than [`MAX_BLOCK_TIME`].
+    #[error("block time {0} is beyond the latest block time {MAX_BLOCK_TIME}")]
+    TimeBeyondLimit(u64),
+    /// The block's time is more than the genesis `max_block_time_step_secs` after the previous.
+    #[error("block time {got} is more than {max_step} s after the previous block time {previous}")]
+    TimeStepTooLarge {
+        /// Previous block time.
+        previous: u64,
+        /// The genesis maximum step.
+        max_step: u64,
+        /// Time found.
+        got: u64,
+    },
+}
+
+impl BlockError {
+    /// The stable number of this refusal, in the block-error code space (1001–1099), separate
+    /// from transaction status codes because a refused block has no receipts (PROTOCOL.md §4.1).
+    pub fn code(&self) -> u16 {
+        match self {
+            BlockError::WrongHeight { .. } => 1001,
+            BlockError::TimeWentBackwards { .. } => 1002,
+            BlockError::WrongPrevDigest => 1003,
+            BlockError::TooManyTxs(_) => 1004,
+            BlockError::State(_) => 1005,
+            BlockError::TimeBeyondLimit(_) => 1006,
+            BlockError::TimeStepTooLarge { .. } => 1007,
+        }
+    }
 }
 
 /// What applying a block produced.
@@ -76,6 +105,13 @@ pub fn apply_block(
     if header.time < tip.time {
         return Err(BlockError::TimeWentBackwards { previous: tip.time, got: header.time });
     }
+    if header.time > MAX_BLOCK_TIME {
+        return Err(BlockError::TimeBeyondLimit(header.time));
+    }
+    let max_step = config.genesis.max_block_time_step_secs;
+    if header.time - tip.time > max_step {
+        return Err(BlockError::TimeStepTooLarge { previous: tip.time, max_step, got: header.time });
+    }
     if header.prev_digest != tip.digest {
         return Err(BlockError::WrongPrevDigest);
     }
@@ -83,6 +119,8 @@ pub fn apply_block(
         return Err(BlockError::TooManyTxs(block.txs.len()));
     }
 
+    // The epoch recompute (if this block opens an epoch) runs once, before both passes.
+    let epoch = crate::reputation::epoch_diff(state, config, header.time)?;
     let checked: Vec<(Status, Digest)> =
         block.txs.par_iter().map(|tx| check_stateless(tx, &config.genesis_hash)).collect();
 
@@ -93,7 +131,7 @@ pub fn apply_block(
     let mut oracle = if needs_proofs {
         // Dry run to learn every claim the block will make, then verify them all at once.
         let mut recorder = Recorder::default();
-        execute_all(config, state, block, &checked, &mut recorder)?;
+        execute_all(config, state, &epoch, block, &checked, &mut recorder)?;
         let claims: Vec<ProofClaim> = recorder.claims.values().cloned().collect();
         let verdicts = verifier.verify_batch(&claims);
         let known = recorder.claims.into_iter().zip(verdicts).map(|((i, c), v)| (i, (c, v))).collect();
@@ -101,7 +139,7 @@ pub fn apply_block(
     } else {
         Verdicts { known: BTreeMap::new(), verifier }
     };
-    let (results, diff) = execute_all(config, state, block, &checked, &mut oracle)?;
+    let (results, diff) = execute_all(config, state, &epoch, block, &checked, &mut oracle)?;
 
     let receipts: Vec<Receipt> = results
         .into_iter()
@@ -129,12 +167,13 @@ fn check_stateless(tx: &SignedTx, genesis_hash: &Digest) -> (Status, Digest) {
 fn execute_all(
     config: &ChainConfig,
     state: &dyn StateView,
+    epoch: &Diff,
     block: &Block,
     checked: &[(Status, Digest)],
     proofs: &mut dyn ProofOracle,
 ) -> Result<(Vec<(Status, Created)>, Diff), StateError> {
     let mut block_layer = Layer::new(state);
-    crate::reputation::maybe_start_epoch(&mut block_layer, config, block.header.time)?;
+    block_layer.absorb(epoch.clone());
     let mut results = Vec::with_capacity(block.txs.len());
     for (index, (tx, (stateless, _))) in block.txs.iter().zip(checked).enumerate() {
         if *stateless != Status::Ok {

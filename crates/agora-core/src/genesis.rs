@@ -87,6 +87,14 @@ pub struct Genesis {
     /// Disputes, arbitration and the operators' freeze threshold.
     #[serde(default)]
     pub arbitration: ArbitrationParams,
+    /// Largest step between consecutive block times, in seconds (> 0): a producer cannot move
+    /// the clock past cool-downs, loan due times and decay faster than one step per block.
+    #[serde(default = "default_max_block_time_step_secs")]
+    pub max_block_time_step_secs: u64,
+}
+
+fn default_max_block_time_step_secs() -> u64 {
+    DEFAULT_MAX_BLOCK_TIME_STEP_SECS
 }
 
 /// Why a genesis is not acceptable.
@@ -135,6 +143,7 @@ impl Genesis {
             balances: Vec::new(),
             reputation: ReputationParams::development(vec![operator]),
             arbitration: ArbitrationParams::default(),
+            max_block_time_step_secs: DEFAULT_MAX_BLOCK_TIME_STEP_SECS,
         }
     }
 
@@ -192,6 +201,22 @@ impl Genesis {
         }
         if self.reputation.epoch_secs == 0 {
             return Err(GenesisError::Limit("reputation.epoch_secs must be positive"));
+        }
+        if self.max_block_time_step_secs == 0 {
+            return Err(GenesisError::Limit("max_block_time_step_secs must be positive"));
+        }
+        if self.genesis_time > MAX_BLOCK_TIME {
+            return Err(GenesisError::Limit("genesis_time (at most MAX_BLOCK_TIME)"));
+        }
+        for (what, secs) in [
+            ("bond.cooldown_secs", self.bond.cooldown_secs),
+            ("max_block_time_step_secs", self.max_block_time_step_secs),
+            ("reputation.half_life_secs", self.reputation.half_life_secs),
+            ("reputation.epoch_secs", self.reputation.epoch_secs),
+        ] {
+            if secs > MAX_CONFIGURED_DURATION_SECS {
+                return Err(GenesisError::Limit(what));
+            }
         }
         if !self.arbitration.is_valid(self.operators.len()) {
             return Err(GenesisError::Limit("arbitration (panel sizes or operator threshold)"));
@@ -262,6 +287,7 @@ impl Canonical for Genesis {
         encode_seq(w, &self.balances);
         self.reputation.encode(w);
         self.arbitration.encode(w);
+        w.u64(self.max_block_time_step_secs);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(Genesis {
@@ -276,6 +302,7 @@ impl Canonical for Genesis {
             balances: decode_seq(r, MAX_GENESIS_ITEMS)?,
             reputation: ReputationParams::decode(r)?,
             arbitration: ArbitrationParams::decode(r)?,
+            max_block_time_step_secs: r.u64()?,
         })
     }
 }

@@ -31,8 +31,10 @@ pub const MAX_GENESIS_ITEMS: usize = 10_000;
 /// not by the decoder, so a stored block holding a rejected over-limit transaction still
 /// decodes and replays.
 pub const MAX_DECODE_FIELD_BYTES: usize = 1 << 24;
-/// Evidence edges read when standing is recomputed (in key order).
-pub const MAX_TRUST_EDGES: usize = 10_000_000;
+/// Evidence edges read when standing is recomputed: the window of the highest-evidence edges
+/// (table `trust_rank`). Bounds the recompute, the one piece of work a block does besides its
+/// transactions, to `MAX_TRUST_EDGES × TRUST_ITERATIONS` edge updates (docs/BENCHMARKS.md).
+pub const MAX_TRUST_EDGES: usize = 1_000_000;
 /// Highest interest a loan may carry, in basis points (100 %).
 pub const MAX_LOAN_INTEREST_BPS: u16 = 10_000;
 /// Furthest ahead a loan's due time may be set (one year).
@@ -69,3 +71,11 @@ pub const DEFAULT_RULING_BPS: u16 = 5_000;
 pub const LIFT_FREEZE_BPS: u16 = 10_000;
 /// Maximum bytes of an audit entry's data.
 pub const MAX_AUDIT_DATA_BYTES: usize = 256;
+/// Latest block time the chain accepts (2^62 s). With every duration the protocol adds to a
+/// block time bounded by [`MAX_CONFIGURED_DURATION_SECS`], a sum of a block time and up to three
+/// durations still fits a u64, so no deadline arithmetic can overflow or saturate.
+pub const MAX_BLOCK_TIME: u64 = 1 << 62;
+/// Largest duration a genesis may configure (bond cool-down, block-time step, half-life, epoch).
+pub const MAX_CONFIGURED_DURATION_SECS: u64 = 1 << 62;
+/// The development default of `Genesis::max_block_time_step_secs`: one hour.
+pub const DEFAULT_MAX_BLOCK_TIME_STEP_SECS: u64 = 3_600;

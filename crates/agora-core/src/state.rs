@@ -46,11 +46,14 @@ pub enum Table {
     Freezes = 32,
     /// Sequence number (big-endian) → hash-chained audit entry.
     AuditLog = 33,
+    /// (u64::MAX − evidence) (big-endian) ‖ worker id ‖ employer id → empty: the evidence edges
+    /// ranked highest evidence first, the order the epoch recompute reads them in.
+    TrustRank = 37,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 19] = [
+    pub const ALL: [Table; 20] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -70,6 +73,7 @@ impl Table {
         Table::Arbitrators,
         Table::Freezes,
         Table::AuditLog,
+        Table::TrustRank,
     ];
 
     /// A stable name (used as the redb table name).
@@ -94,6 +98,7 @@ impl Table {
             Table::Arbitrators => "arbitrators",
             Table::Freezes => "freezes",
             Table::AuditLog => "audit_log",
+            Table::TrustRank => "trust_rank",
         }
     }
 }

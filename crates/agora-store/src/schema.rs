@@ -44,5 +44,6 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::Arbitrators => "state.arbitrators",
         Table::Freezes => "state.freezes",
         Table::AuditLog => "state.audit_log",
+        Table::TrustRank => "state.trust_rank",
     })
 }

@@ -207,7 +207,23 @@ impl Ctx<'_, '_> {
         Ok(self.read(Table::TrustEdges, &keys::edge(worker, employer))?.unwrap_or_default())
     }
 
-    pub fn put_edge(&mut self, worker: &AgentId, employer: &AgentId, record: &crate::reputation::EdgeRecord) {
+    /// Stores the edge `previous → record` and moves its entry in the evidence rank to the new
+    /// evidence. Edges with no evidence are never stored (nor ranked).
+    pub fn put_edge(
+        &mut self,
+        worker: &AgentId,
+        employer: &AgentId,
+        previous: &crate::reputation::EdgeRecord,
+        record: &crate::reputation::EdgeRecord,
+    ) {
+        use crate::reputation::rank_key;
+        if record.evidence == 0 {
+            return;
+        }
+        if previous.evidence > 0 {
+            self.layer.delete(Table::TrustRank, rank_key(previous.evidence, worker, employer));
+        }
+        self.layer.put(Table::TrustRank, rank_key(record.evidence, worker, employer), Vec::new());
         self.layer.put(Table::TrustEdges, keys::edge(worker, employer), record.to_canonical_bytes());
     }
 

@@ -2,10 +2,9 @@
 //! approvals; a freeze lasts at most `MAX_FREEZE_SECS` unless renewed the same way; the
 //! frozen agent may appeal to an arbitration panel, which can lift it.
 //!
-//! A frozen agent may not post tasks, bid, withdraw, transfer or register as an arbitrator.
-//! Everything else still works (finishing awarded work, accepting deliveries, disputes,
-//! appeals, votes, deregistering), and its funds stay where they are: a freeze never moves or
-//! confiscates anything.
+//! A frozen agent can do nothing but appeal its freeze and settle what protects its
+//! counterparties ([`allowed_while_frozen`]); its funds stay where they are: a freeze never
+//! moves or confiscates anything.
 
 use super::arbitration::open_case;
 use super::audit_log::append;
@@ -21,16 +20,40 @@ use crate::tx::Action;
 use agora_identity::AgentId;
 use std::collections::BTreeSet;
 
-/// True for the actions a frozen sender may not send.
-pub(super) fn blocked_while_frozen(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::PostTask(_)
-            | Action::PlaceBid { .. }
-            | Action::Withdraw { .. }
-            | Action::Transfer { .. }
-            | Action::RegisterArbitrator
-    )
+/// True for the few actions a frozen sender may still send (PROTOCOL.md §16.7 gives each
+/// reason): its freeze appeal, and settlements whose money goes to its counterparties under
+/// outcomes already fixed by the rules. Exhaustive on purpose: a new action must choose.
+pub(super) fn allowed_while_frozen(action: &Action) -> bool {
+    match action {
+        Action::AppealFreeze | Action::RepayLoan { .. } | Action::ExpireTask { .. } | Action::ResolveDispute { .. } => {
+            true
+        }
+        Action::DeclareAsset { .. }
+        | Action::Deposit { .. }
+        | Action::Withdraw { .. }
+        | Action::Transfer { .. }
+        | Action::Register
+        | Action::Deregister
+        | Action::ReclaimBond
+        | Action::PostTask(_)
+        | Action::PlaceBid { .. }
+        | Action::WithdrawBid { .. }
+        | Action::AwardBid { .. }
+        | Action::CancelTask { .. }
+        | Action::AcceptDelivery { .. }
+        | Action::SubmitCompletion { .. }
+        | Action::OfferLoan { .. }
+        | Action::CancelLoan { .. }
+        | Action::AcceptLoan { .. }
+        | Action::ClaimDefault { .. }
+        | Action::PostSubtask { .. }
+        | Action::OpenDispute { .. }
+        | Action::RegisterArbitrator
+        | Action::RetireArbitrator
+        | Action::CastVote { .. }
+        | Action::Appeal { .. }
+        | Action::FreezeAgent { .. } => false,
+    }
 }
 
 /// The agent's freeze record, if any.

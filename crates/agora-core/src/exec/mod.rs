@@ -29,7 +29,7 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
     if body.nonce != account.nonce {
         return Err(crate::status::Status::BadNonce.into());
     }
-    if freeze::blocked_while_frozen(&body.action) && freeze::is_frozen(ctx, &sender)? {
+    if !freeze::allowed_while_frozen(&body.action) && freeze::is_frozen(ctx, &sender)? {
         return Err(crate::status::Status::AgentFrozen.into());
     }
     let created = match &body.action {

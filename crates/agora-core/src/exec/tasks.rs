@@ -321,11 +321,17 @@ fn credit_reputation(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker_id: &Agent
         employer.conferred = employer.conferred.saturating_add(gain);
         ctx.put_account(&task.employer, &employer);
     }
+    // A completion worth no evidence (no reference amount, a dust price, a long-exhausted
+    // pair) stores nothing: it can neither fill the recompute window nor count for the pair.
+    // Its gain is 0 too (gain ≤ evidence).
     let evidence = completion_gain(task.price, reference, edge.count, STANDING_ONE);
-    edge.evidence = edge.evidence.saturating_add(evidence);
-    edge.count = edge.count.saturating_add(1);
-    edge.gained = edge.gained.saturating_add(gain);
-    ctx.put_edge(worker_id, &task.employer, &edge);
+    if evidence > 0 {
+        let previous = edge;
+        edge.evidence = edge.evidence.saturating_add(evidence);
+        edge.count = edge.count.saturating_add(1);
+        edge.gained = edge.gained.saturating_add(gain);
+        ctx.put_edge(worker_id, &task.employer, &previous, &edge);
+    }
     let mut worker = ctx.account(worker_id)?;
     worker.add_reputation(gain, ctx.time, ctx.config.genesis.reputation.half_life_secs);
     worker.received = worker.received.saturating_add(gain);

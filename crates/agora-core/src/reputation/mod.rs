@@ -32,7 +32,10 @@ mod weight;
 
 pub use decay::decayed;
 pub use params::{ReferenceAmount, ReputationParams};
-pub use trust::{EPOCH_COUNTER, EdgeRecord, TRUST_ITERATIONS, recompute_standing};
+pub use trust::{
+    EPOCH_COUNTER, EdgeRecord, TRUST_ITERATIONS, WindowEdge, evidence_window, rank_key, recompute_standing,
+    recompute_standing_from,
+};
 pub use weight::{MAX_VALUE_WEIGHT_POINTS, POINTS_PER_REFERENCE, completion_gain, pair_factor_ppm, value_weight};
 
 /// Millionths of a point per point: the resolution scores are stored at.
@@ -55,13 +58,16 @@ pub const ESTABLISHED_REPUTATION: u64 = 1_000;
 /// cannot flood the market with underbids.
 pub const FRESH_MAX_OPEN_BIDS: u32 = 3;
 
-/// At the first block of a new epoch, recomputes standing before any transaction runs.
-pub(crate) fn maybe_start_epoch(
-    layer: &mut crate::state::Layer<'_>,
+/// What a block at `time` changes before any of its transactions: at the first block of a new
+/// epoch, the recomputed standing and the epoch counter; otherwise nothing. Computed once per
+/// block (`apply.rs` reuses it for the proof pre-pass and the real run).
+pub(crate) fn epoch_diff(
+    state: &dyn crate::state::StateView,
     config: &crate::config::ChainConfig,
     time: u64,
-) -> Result<(), crate::state::StateError> {
-    use crate::state::{StateView, Table};
+) -> Result<crate::state::Diff, crate::state::StateError> {
+    use crate::state::{Layer, StateView, Table};
+    let mut layer = Layer::new(state);
     let params = &config.genesis.reputation;
     let epoch = time / params.epoch_secs.max(1);
     let stored = match layer.get(Table::Counters, EPOCH_COUNTER.as_bytes())? {
@@ -71,8 +77,8 @@ pub(crate) fn maybe_start_epoch(
         None => 0,
     };
     if epoch > stored {
-        recompute_standing(layer, params)?;
+        recompute_standing(&mut layer, params)?;
         layer.put(Table::Counters, EPOCH_COUNTER.as_bytes().to_vec(), epoch.to_le_bytes().to_vec());
     }
-    Ok(())
+    Ok(layer.into_diff())
 }

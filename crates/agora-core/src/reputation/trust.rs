@@ -1,5 +1,5 @@
-//! Standing: EigenTrust over the evidence graph, seeded by the genesis-trusted agents and
-//! recomputed deterministically at epoch boundaries.
+//! Standing: EigenTrust over the evidence graph, seeded by the trusted agents and recomputed
+//! deterministically once per epoch, over a bounded window of the highest-evidence edges.
 
 use super::STANDING_ONE;
 use super::params::ReputationParams;
@@ -45,37 +45,102 @@ fn corrupt(table: Table, reason: impl std::fmt::Display) -> StateError {
     StateError::Corrupt { table: table.name(), reason: reason.to_string() }
 }
 
-fn agent_at(key: &[u8], range: std::ops::Range<usize>) -> Result<AgentId, StateError> {
-    let bytes: [u8; 32] =
-        key.get(range).and_then(|s| s.try_into().ok()).ok_or_else(|| corrupt(Table::TrustEdges, "key"))?;
-    AgentId::from_public_key_bytes(bytes).map_err(|e| corrupt(Table::TrustEdges, e))
+/// Raw 32-byte agent key (the recompute never decompresses points: the bytes were written by
+/// the state machine from valid ids).
+type RawAgent = [u8; 32];
+
+/// The key of an edge in [`Table::TrustRank`]: `(u64::MAX − evidence)` big-endian ‖ worker ‖
+/// employer, so a key-order scan yields the highest evidence first.
+pub fn rank_key(evidence: u64, worker: &AgentId, employer: &AgentId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(72);
+    key.extend_from_slice(&(u64::MAX - evidence).to_be_bytes());
+    key.extend_from_slice(worker.as_bytes());
+    key.extend_from_slice(employer.as_bytes());
+    key
+}
+
+/// One evidence edge as the recompute reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WindowEdge {
+    /// The worker vouched for.
+    pub worker: AgentId,
+    /// The employer that paid for verified work.
+    pub employer: AgentId,
+    /// The edge's evidence.
+    pub evidence: u64,
+}
+
+fn parse_rank_key(key: &[u8]) -> Result<(u64, RawAgent, RawAgent), StateError> {
+    let bad = || corrupt(Table::TrustRank, "key is not 72 bytes");
+    let inverted: [u8; 8] = key.get(0..8).and_then(|s| s.try_into().ok()).ok_or_else(bad)?;
+    let worker: RawAgent = key.get(8..40).and_then(|s| s.try_into().ok()).ok_or_else(bad)?;
+    let employer: RawAgent = key.get(40..72).and_then(|s| s.try_into().ok()).ok_or_else(bad)?;
+    if key.len() != 72 {
+        return Err(bad());
+    }
+    Ok((u64::MAX - u64::from_be_bytes(inverted), worker, employer))
+}
+
+fn raw_window(view: &dyn StateView, limit: usize) -> Result<Vec<(u64, RawAgent, RawAgent)>, StateError> {
+    view.scan_prefix(Table::TrustRank, &[], limit)?.iter().map(|(key, _)| parse_rank_key(key)).collect()
+}
+
+/// The evidence edges the recompute reads: the `limit` with the highest evidence (ties in key
+/// order), highest first. One scan of [`Table::TrustRank`].
+pub fn evidence_window(view: &dyn StateView, limit: usize) -> Result<Vec<WindowEdge>, StateError> {
+    raw_window(view, limit)?
+        .into_iter()
+        .map(|(evidence, worker, employer)| {
+            let id = |raw: RawAgent| AgentId::from_public_key_bytes(raw).map_err(|e| corrupt(Table::TrustRank, e));
+            Ok(WindowEdge { worker: id(worker)?, employer: id(employer)?, evidence })
+        })
+        .collect()
 }
 
 /// Recomputes every agent's standing from the evidence graph and writes the `Standing` table
-/// (trusted seeds are implicit: always full standing). Cost: `TRUST_ITERATIONS` passes over the
-/// edges (at most `MAX_TRUST_EDGES`, in key order).
+/// (trusted seeds are implicit: always full standing), seeded by the genesis-trusted agents.
 pub fn recompute_standing(layer: &mut Layer<'_>, params: &ReputationParams) -> Result<(), StateError> {
-    let trusted: BTreeSet<AgentId> = params.trusted.iter().copied().collect();
-    let mut index: BTreeMap<AgentId, usize> = BTreeMap::new();
-    let mut agents: Vec<AgentId> = Vec::new();
-    let mut id_of = |agent: AgentId, index: &mut BTreeMap<AgentId, usize>| -> usize {
+    let seeds: BTreeSet<AgentId> = params.trusted.iter().copied().collect();
+    recompute_standing_from(layer, &seeds)
+}
+
+/// [`recompute_standing`] from an explicit set of trusted seeds. Cost: one scan of at most
+/// `MAX_TRUST_EDGES` entries of [`Table::TrustRank`] (the highest-evidence edges), then
+/// `TRUST_ITERATIONS` passes over them, then one rewrite of the `Standing` table (at most one
+/// entry per agent in the window).
+pub fn recompute_standing_from(layer: &mut Layer<'_>, seeds: &BTreeSet<AgentId>) -> Result<(), StateError> {
+    let window = raw_window(layer, MAX_TRUST_EDGES)?;
+    let trusted: BTreeSet<RawAgent> = seeds.iter().map(|a| *a.as_bytes()).collect();
+    let standings = eigentrust(&trusted, &window);
+    for (key, _) in layer.scan_prefix(Table::Standing, &[], usize::MAX)? {
+        layer.delete(Table::Standing, key);
+    }
+    for (agent, standing) in standings {
+        layer.put(Table::Standing, agent.to_vec(), standing.to_le_bytes().to_vec());
+    }
+    Ok(())
+}
+
+/// EigenTrust over `window` (evidence, worker, employer) from `trusted`: the non-zero standing
+/// of every agent outside `trusted`, in key order.
+fn eigentrust(trusted: &BTreeSet<RawAgent>, window: &[(u64, RawAgent, RawAgent)]) -> Vec<(RawAgent, u64)> {
+    let mut index: BTreeMap<RawAgent, usize> = BTreeMap::new();
+    let mut agents: Vec<RawAgent> = Vec::new();
+    let mut id_of = |agent: RawAgent, index: &mut BTreeMap<RawAgent, usize>| -> usize {
         *index.entry(agent).or_insert_with(|| {
             agents.push(agent);
             agents.len() - 1
         })
     };
-    for seed in &trusted {
+    for seed in trusted {
         id_of(*seed, &mut index);
     }
     // (employer, worker, evidence)
-    let mut edges: Vec<(usize, usize, u128)> = Vec::new();
-    for (key, value) in layer.scan_prefix(Table::TrustEdges, &[], MAX_TRUST_EDGES)? {
-        let worker = agent_at(&key, 0..32)?;
-        let employer = agent_at(&key, 32..64)?;
-        let record = EdgeRecord::from_canonical_bytes(&value).map_err(|e| corrupt(Table::TrustEdges, e))?;
-        if record.evidence > 0 && worker != employer {
-            let (e, w) = (id_of(employer, &mut index), id_of(worker, &mut index));
-            edges.push((e, w, u128::from(record.evidence)));
+    let mut edges: Vec<(usize, usize, u128)> = Vec::with_capacity(window.len());
+    for (evidence, worker, employer) in window {
+        if *evidence > 0 && worker != employer {
+            let (e, w) = (id_of(*employer, &mut index), id_of(*worker, &mut index));
+            edges.push((e, w, u128::from(*evidence)));
         }
     }
     let n = agents.len();
@@ -109,22 +174,20 @@ pub fn recompute_standing(layer: &mut Layer<'_>, params: &ReputationParams) -> R
         trust = next;
     }
 
-    for (key, _) in layer.scan_prefix(Table::Standing, &[], usize::MAX)? {
-        layer.delete(Table::Standing, key);
-    }
     // A seed's own teleport share is the yardstick of full standing.
     let reference = seed_share * ALPHA_PPM / 1_000_000;
     if reference == 0 {
-        return Ok(());
+        return Vec::new();
     }
-    for (i, agent) in agents.iter().enumerate() {
-        if trusted.contains(agent) {
-            continue;
-        }
-        let standing = (trust[i] * u128::from(STANDING_ONE) / reference).min(u128::from(STANDING_ONE));
-        if standing > 0 {
-            layer.put(Table::Standing, agent.as_bytes().to_vec(), (standing as u64).to_le_bytes().to_vec());
-        }
-    }
-    Ok(())
+    let mut standings: Vec<(RawAgent, u64)> = agents
+        .iter()
+        .enumerate()
+        .filter(|(_, agent)| !trusted.contains(*agent))
+        .filter_map(|(i, agent)| {
+            let standing = (trust[i] * u128::from(STANDING_ONE) / reference).min(u128::from(STANDING_ONE));
+            (standing > 0).then_some((*agent, standing as u64))
+        })
+        .collect();
+    standings.sort_unstable();
+    standings
 }
