@@ -46,11 +46,18 @@ pub enum Table {
     Freezes = 32,
     /// Sequence number (big-endian) → hash-chained audit entry.
     AuditLog = 33,
+    /// The arbitrator sum tree: `0 ‖ node (u32 BE)` → subtree weight (u128 LE), and
+    /// `1 ‖ slot (u32 BE)` → arbitrator id ‖ weight (u128 LE).
+    ArbitratorSlots = 34,
+    /// Seed height (u64 BE) ‖ case id (u64 BE) → round (u8): panels waiting for their block.
+    PendingDraws = 35,
+    /// Task id (big-endian) → the case id of its open dispute.
+    TaskCases = 36,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 19] = [
+    pub const ALL: [Table; 22] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -70,6 +77,9 @@ impl Table {
         Table::Arbitrators,
         Table::Freezes,
         Table::AuditLog,
+        Table::ArbitratorSlots,
+        Table::PendingDraws,
+        Table::TaskCases,
     ];
 
     /// A stable name (used as the redb table name).
@@ -94,6 +104,9 @@ impl Table {
             Table::Arbitrators => "arbitrators",
             Table::Freezes => "freezes",
             Table::AuditLog => "audit_log",
+            Table::ArbitratorSlots => "arbitrator_slots",
+            Table::PendingDraws => "pending_draws",
+            Table::TaskCases => "task_cases",
         }
     }
 }
