@@ -16,6 +16,21 @@ use agora_core::{
 pub const USD: AssetId = AssetId(1);
 /// The development genesis bond.
 pub const BOND: Amount = 100_000_000;
+/// The proof-gated kind of [`genesis_with_test_kind`] (no parameters, key id `[7; 32]`).
+pub const TEST_KIND: u16 = 1;
+
+/// A development genesis (operator `operator`, genesis time 1 000) with the proof-gated kind
+/// [`TEST_KIND`], for suites run with [`TestOnlyAcceptAllProofs`].
+pub fn genesis_with_test_kind(operator: AgentId) -> Genesis {
+    let mut genesis = Genesis::development(operator, 1_000);
+    genesis.kinds = vec![agora_core::KindSpec {
+        kind: TEST_KIND,
+        name: "test".into(),
+        key_id: agora_core::KeyId([7; 32]),
+        param_count: 0,
+    }];
+    genesis
+}
 
 /// A deterministic test key.
 pub fn key(seed: u8) -> AgentKey {
@@ -95,6 +110,108 @@ impl World {
         self.state.apply(&outcome.diff);
         self.tip = outcome.tip;
         outcome.receipts
+    }
+
+    /// Signs `action` from `key` with an explicit nonce (several transactions of one sender in
+    /// one block).
+    pub fn sign_nonce(&self, key: &AgentKey, nonce: u64, action: Action) -> SignedTx {
+        TxBody { sender: key.id(), nonce, action }.sign(key, &self.config.genesis_hash)
+    }
+
+    /// Funds every key with the bond plus `extra` and registers it, in two blocks.
+    pub fn register_many(&mut self, keys: &[AgentKey], extra: Amount) {
+        let op = self.operator.clone();
+        let nonce = self.account(&op.id()).nonce;
+        let deposits = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                self.sign_nonce(&op, nonce + i as u64, Action::Deposit { to: k.id(), asset: USD, amount: BOND + extra })
+            })
+            .collect();
+        assert!(self.apply(deposits).iter().all(|r| r.status == Status::Ok));
+        let registrations = keys.iter().map(|k| self.sign(k, Action::Register)).collect();
+        assert!(self.apply(registrations).iter().all(|r| r.status == Status::Ok));
+    }
+
+    /// Gives each (registered) worker reputation the way the protocol does: the genesis-trusted
+    /// operator posts one [`TEST_KIND`] task per worker at `price`, awards it to the worker and
+    /// the worker proves it. Needs [`genesis_with_test_kind`] and [`TestOnlyAcceptAllProofs`].
+    pub fn earn_reputation(&mut self, workers: &[AgentKey], price: Amount) {
+        use agora_core::{Created, FieldBytes, PostTask};
+        let op = self.operator.clone();
+        if !self.account(&op.id()).is_active() {
+            self.register(&op, 0);
+        }
+        self.fund(op.id(), price * workers.len() as Amount);
+        let nonce = self.account(&op.id()).nonce;
+        let salt = self.tip.height;
+        let now = self.time;
+        let posts = (0..workers.len())
+            .map(|i| {
+                let offer = PostTask {
+                    title: "reputation".into(),
+                    requirements: String::new(),
+                    kind: TEST_KIND,
+                    params: vec![],
+                    input_commitment: FieldBytes::from_u64(salt * 1_000_000 + i as u64),
+                    asset: USD,
+                    budget: price,
+                    bid_deadline: now + 100,
+                    delivery_deadline: now + 1_000,
+                    splits: vec![],
+                    min_reputation: 0,
+                };
+                self.sign_nonce(&op, nonce + i as u64, Action::PostTask(offer))
+            })
+            .collect();
+        let tasks: Vec<TaskId> = self
+            .apply(posts)
+            .into_iter()
+            .map(|r| match r.created {
+                Created::Task(t) => t,
+                other => panic!("no task: {other:?} {:?}", r.status),
+            })
+            .collect();
+        let bids = workers
+            .iter()
+            .zip(&tasks)
+            .map(|(w, t)| self.sign(w, Action::PlaceBid { task: *t, price, eta_secs: 1, plan_hash: [1; 32] }))
+            .collect();
+        assert!(self.apply(bids).iter().all(|r| r.status == Status::Ok));
+        let nonce = self.account(&op.id()).nonce;
+        let awards = workers
+            .iter()
+            .zip(&tasks)
+            .enumerate()
+            .map(|(i, (w, t))| self.sign_nonce(&op, nonce + i as u64, Action::AwardBid { task: *t, bidder: w.id() }))
+            .collect();
+        assert!(self.apply(awards).iter().all(|r| r.status == Status::Ok));
+        let proofs = workers
+            .iter()
+            .zip(&tasks)
+            .map(|(w, t)| {
+                let action = Action::SubmitCompletion {
+                    task: *t,
+                    output_commitment: FieldBytes::from_u64(1),
+                    proof: vec![0; 128],
+                };
+                self.sign(w, action)
+            })
+            .collect();
+        assert!(self.apply(proofs).iter().all(|r| r.status == Status::Ok));
+    }
+
+    /// Applies empty blocks until no panel draw is pending (at most 2 × the seed delay + 2).
+    pub fn flush_draws(&mut self) {
+        let limit = 2 * self.config.genesis.arbitration.panel_seed_delay_blocks + 2;
+        for _ in 0..limit {
+            if self.state.entries(Table::PendingDraws).next().is_none() {
+                return;
+            }
+            self.apply(vec![]);
+        }
+        assert!(self.state.entries(Table::PendingDraws).next().is_none(), "panel draws still pending");
     }
 
     /// Signs and applies one action, returning its status.

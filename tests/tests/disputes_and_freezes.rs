@@ -8,12 +8,14 @@ use agora_core::{
     FieldBytes, Genesis, PostTask, StateView, Status, Table, TaskId, TaskStatus, audit_entries, bps_of, case_keys,
     verify_audit_chain,
 };
-use agora_tests::{USD, World, key};
+use agora_tests::{TestOnlyAcceptAllProofs, USD, World, genesis_with_test_kind, key};
 
 const ARBITRATOR_BOND: Amount = 50_000_000;
 const FEE: Amount = 1_000_000;
 const APPEAL_BOND: Amount = 10_000_000;
 const PRICE: Amount = 9_999_999;
+const SLASH: Amount = ARBITRATOR_BOND / 5;
+const COOLDOWN: u64 = 7 * 24 * 3600;
 
 /// The parties and arbitrators of one scenario.
 struct Scene {
@@ -25,21 +27,24 @@ struct Scene {
 
 impl Scene {
     /// Operators `key(200)` (+ `key(201)`, `key(202)` when `threshold > 1`), employer
-    /// `key(1)`, worker `key(2)`, eight arbitrators `key(10..18)`.
+    /// `key(1)`, worker `key(2)`, eight arbitrators `key(10..18)`, each with the reputation of
+    /// one proven 10 USD task for the (trusted) operator.
     fn new(threshold: u16) -> Scene {
         let operator = key(200);
-        let mut genesis = Genesis::development(operator.id(), 1_000);
+        let mut genesis = genesis_with_test_kind(operator.id());
         if threshold > 1 {
             genesis.operators = vec![operator.id(), key(201).id(), key(202).id()];
         }
         genesis.arbitration.operator_threshold = threshold;
         let mut w = World::with_genesis(genesis, operator);
+        w.set_verifier(Box::new(TestOnlyAcceptAllProofs));
         let (employer, worker) = (key(1), key(2));
         w.register(&employer, 100_000_000);
         w.register(&worker, 20_000_000);
         let arbitrators: Vec<AgentKey> = (10..18).map(key).collect();
+        w.register_many(&arbitrators, ARBITRATOR_BOND);
+        w.earn_reputation(&arbitrators, 10_000_000);
         for a in &arbitrators {
-            w.register(a, ARBITRATOR_BOND);
             assert_eq!(w.run(a, Action::RegisterArbitrator), Status::Ok);
         }
         w.assert_conserved();
@@ -54,6 +59,9 @@ impl Scene {
         if status != Status::Ok {
             assert!(self.w.transaction_state() == before, "rejected transaction changed state");
         }
+        // Panels are drawn from a later block's digest: let them be drawn before going on.
+        self.w.flush_draws();
+        self.w.assert_conserved();
         status
     }
 
@@ -88,6 +96,8 @@ impl Scene {
         let receipt = self.w.run_receipt(who, Action::OpenDispute { task });
         self.w.assert_conserved();
         let Created::Case(case) = receipt.created else { panic!("no case: {receipt:?}") };
+        assert!(self.case(case).rounds[0].panel.is_empty(), "no panel before its seed block");
+        self.w.flush_draws();
         case
     }
 
@@ -223,7 +233,13 @@ fn an_appeal_that_wins_returns_the_bond_and_its_larger_panel_rules_finally() {
     let record = s.case(case);
     assert_eq!(record.phase, CasePhase::Closed);
     assert_eq!(record.outcome, Some(10_000));
-    assert_eq!(s.usd(&worker) - wb, PRICE + APPEAL_BOND, "full escrow and the bond back");
+    assert_eq!(
+        s.usd(&worker) - wb,
+        PRICE + APPEAL_BOND + 2 * SLASH,
+        "full escrow, the bond back and the slashed bonds of the two who ruled against it"
+    );
+    assert_eq!(s.arbitrator(&first[0].id()).bond, ARBITRATOR_BOND - SLASH);
+    assert_eq!(s.arbitrator(&first[1].id()).bond, ARBITRATOR_BOND - SLASH);
     assert_eq!(s.usd(&employer), eb);
     assert_eq!(s.arbitrator(&first[0].id()).standing, 90, "first-round votes against the final ruling cost standing");
     assert_eq!(s.step(&worker, Action::ResolveDispute { case }), Status::CaseNotInPhase);
@@ -334,6 +350,7 @@ fn a_frozen_agent_appeals_and_the_panel_lifts_the_freeze() {
     assert_eq!(s.step(&op, Action::FreezeAgent { agent: worker.id(), reason: 1, evidence: [1; 32] }), Status::Ok);
     let receipt = s.w.run_receipt(&worker, Action::AppealFreeze);
     s.w.assert_conserved();
+    s.w.flush_draws();
     let Created::Case(case) = receipt.created else { panic!("no case: {receipt:?}") };
     assert_eq!(s.step(&worker, Action::AppealFreeze), Status::CaseExists);
     let panel = s.panel(case);
@@ -453,6 +470,10 @@ fn arbitrators_retire_only_when_off_every_open_panel() {
     assert_eq!(s.step(&worker, Action::RetireArbitrator), Status::NotArbitrator);
     s.w.time += RULING_PERIOD_SECS + 1;
     assert_eq!(s.step(&worker, Action::ResolveDispute { case }), Status::Ok);
+    assert_eq!(s.step(&member, Action::RetireArbitrator), Status::ArbitratorCoolingDown);
+    s.w.time += COOLDOWN - 10;
+    assert_eq!(s.step(&member, Action::RetireArbitrator), Status::ArbitratorCoolingDown);
+    s.w.time += 10;
     let before = s.usd(&member);
     assert_eq!(s.step(&member, Action::RetireArbitrator), Status::Ok);
     assert_eq!(s.usd(&member) - before, ARBITRATOR_BOND);

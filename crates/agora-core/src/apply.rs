@@ -174,6 +174,8 @@ fn execute_all(
 ) -> Result<(Vec<(Status, Created)>, Diff), StateError> {
     let mut block_layer = Layer::new(state);
     block_layer.absorb(epoch.clone());
+    let header = &block.header;
+    crate::exec::run_pending_draws(&mut block_layer, config, header.height, header.time, header.prev_digest)?;
     let mut results = Vec::with_capacity(block.txs.len());
     for (index, (tx, (stateless, _))) in block.txs.iter().zip(checked).enumerate() {
         if *stateless != Status::Ok {
@@ -186,6 +188,7 @@ fn execute_all(
                 layer: &mut tx_layer,
                 config,
                 time: block.header.time,
+                height: block.header.height,
                 prev_digest: block.header.prev_digest,
                 index,
                 proofs: &mut *proofs,

@@ -65,6 +65,17 @@ audit_kinds! {
     ArbitratorRegistered = 25 => "arbitrator_registered",
     /// An arbitrator retired and took its bond back. Data: bond.
     ArbitratorRetired = 26 => "arbitrator_retired",
+    /// A round's panel was drawn from a block digest. Data: case id ‖ round ‖ seed digest.
+    PanelDrawn = 30 => "panel_drawn",
+    /// A verified completion proof closed a task's dispute for the worker. Data: case id ‖
+    /// task id.
+    CaseClosedByProof = 31 => "case_closed_by_proof",
+    /// A first-round arbitrator lost part of its bond for a ruling overturned on appeal.
+    /// Data: case id ‖ amount (u128).
+    ArbitratorSlashed = 32 => "arbitrator_slashed",
+    /// A round's panel could not be drawn: the case (or the appeal) was dropped and its fee (or
+    /// bond) refunded. Data: case id ‖ round.
+    PanelDrawFailed = 33 => "panel_draw_failed",
 }
 
 /// One link of the audit chain.

@@ -97,6 +97,11 @@ pub struct CaseRecord {
     pub defaulted: bool,
     /// Block time closed (0 while open).
     pub closed_at: u64,
+    /// Height whose digest seeds the current round's panel while that panel is pending (0 once
+    /// drawn).
+    pub pending_draw: u64,
+    /// True when a verified completion proof closed the case for the worker.
+    pub settled_by_proof: bool,
 }
 
 impl CaseRecord {
@@ -123,6 +128,11 @@ pub struct ArbitratorRecord {
     pub agreed: u32,
     /// Final rulings it voted against or did not vote on.
     pub dissented: u32,
+    /// Its slot in the arbitrator sum tree (from 1; 0 = not drawable until it registers
+    /// again).
+    pub slot: u32,
+    /// Block time the last case it sat on closed (0 if none).
+    pub last_closed_at: u64,
 }
 
 /// Operator approvals gathering for a freeze (or its renewal).
@@ -179,6 +189,28 @@ pub mod case_keys {
     /// Freeze key.
     pub fn freeze(id: &AgentId) -> Vec<u8> {
         id.as_bytes().to_vec()
+    }
+    /// Sum-tree node key (`0 ‖ node`).
+    pub fn tree_node(node: u32) -> Vec<u8> {
+        let mut key = vec![0];
+        key.extend_from_slice(&node.to_be_bytes());
+        key
+    }
+    /// Sum-tree slot key (`1 ‖ slot`).
+    pub fn tree_slot(slot: u32) -> Vec<u8> {
+        let mut key = vec![1];
+        key.extend_from_slice(&slot.to_be_bytes());
+        key
+    }
+    /// Pending draw key: seed height ‖ case.
+    pub fn pending_draw(seed_height: u64, case: CaseId) -> Vec<u8> {
+        let mut key = seed_height.to_be_bytes().to_vec();
+        key.extend_from_slice(&case.0.to_be_bytes());
+        key
+    }
+    /// Task → open case key.
+    pub fn task_case(task: TaskId) -> Vec<u8> {
+        task.0.to_be_bytes().to_vec()
     }
 }
 
@@ -266,6 +298,8 @@ impl Canonical for CaseRecord {
         }
         w.bool(self.defaulted);
         w.u64(self.closed_at);
+        w.u64(self.pending_draw);
+        w.bool(self.settled_by_proof);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(CaseRecord {
@@ -290,6 +324,8 @@ impl Canonical for CaseRecord {
             },
             defaulted: r.bool()?,
             closed_at: r.u64()?,
+            pending_draw: r.u64()?,
+            settled_by_proof: r.bool()?,
         })
     }
 }
@@ -302,6 +338,8 @@ impl Canonical for ArbitratorRecord {
         w.u32(self.open_cases);
         w.u32(self.agreed);
         w.u32(self.dissented);
+        w.u32(self.slot);
+        w.u64(self.last_closed_at);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(ArbitratorRecord {
@@ -311,6 +349,8 @@ impl Canonical for ArbitratorRecord {
             open_cases: r.u32()?,
             agreed: r.u32()?,
             dissented: r.u32()?,
+            slot: r.u32()?,
+            last_closed_at: r.u64()?,
         })
     }
 }

@@ -52,8 +52,16 @@ pub const APPEAL_WINDOW_SECS: u64 = 2 * 24 * 3600;
 pub const MAX_FREEZE_SECS: u64 = 30 * 24 * 3600;
 /// Operator approvals of a freeze proposal must gather within this time (one day).
 pub const FREEZE_PROPOSAL_TTL_SECS: u64 = 24 * 3600;
-/// Arbitrators read when a panel is drawn (in key order).
-pub const MAX_ARBITRATORS: usize = 1_024;
+/// Capacity of the arbitrator sum tree: registered arbitrators at any one time (2^20). A draw
+/// reads `log2` of it (20) tree nodes per attempt, however many arbitrators there are.
+pub const MAX_ARBITRATORS: u32 = 1 << 20;
+/// Draw attempts per panel seat: a panel of `n` is abandoned (`NotEnoughArbitrators`) after
+/// `n × DRAW_ATTEMPTS_PER_SEAT` picks that landed on an ineligible or already chosen member.
+pub const DRAW_ATTEMPTS_PER_SEAT: usize = 8;
+/// Pending panel draws carried out at the start of one block (the rest wait for the next).
+pub const MAX_DRAWS_PER_BLOCK: usize = 64;
+/// Largest seed delay (`panel_seed_delay_blocks`) a genesis may configure.
+pub const MAX_PANEL_SEED_DELAY_BLOCKS: u64 = 1_000;
 /// Largest first-round panel a genesis may configure (the appeal panel has `2 × quorum + 1`).
 pub const MAX_PANEL_SIZE: u8 = 15;
 /// Share of its score the losing party of a decided dispute loses (basis points).

@@ -46,6 +46,13 @@ pub enum Table {
     Freezes = 32,
     /// Sequence number (big-endian) → hash-chained audit entry.
     AuditLog = 33,
+    /// The arbitrator sum tree: `0 ‖ node (u32 BE)` → subtree weight (u128 LE), and
+    /// `1 ‖ slot (u32 BE)` → arbitrator id ‖ weight (u128 LE).
+    ArbitratorSlots = 34,
+    /// Seed height (u64 BE) ‖ case id (u64 BE) → round (u8): panels waiting for their block.
+    PendingDraws = 35,
+    /// Task id (big-endian) → the case id of its open dispute.
+    TaskCases = 36,
     /// (u64::MAX − evidence) (big-endian) ‖ worker id ‖ employer id → empty: the evidence edges
     /// ranked highest evidence first, the order the epoch recompute reads them in.
     TrustRank = 37,
@@ -53,7 +60,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 20] = [
+    pub const ALL: [Table; 23] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -73,6 +80,9 @@ impl Table {
         Table::Arbitrators,
         Table::Freezes,
         Table::AuditLog,
+        Table::ArbitratorSlots,
+        Table::PendingDraws,
+        Table::TaskCases,
         Table::TrustRank,
     ];
 
@@ -98,6 +108,9 @@ impl Table {
             Table::Arbitrators => "arbitrators",
             Table::Freezes => "freezes",
             Table::AuditLog => "audit_log",
+            Table::ArbitratorSlots => "arbitrator_slots",
+            Table::PendingDraws => "pending_draws",
+            Table::TaskCases => "task_cases",
             Table::TrustRank => "trust_rank",
         }
     }

@@ -197,6 +197,16 @@ statuses! {
     FreezeConflict = 97,
     /// The arbitrator still sits on an open panel.
     ArbitratorBusy = 98,
+    // ---- panels that cannot be captured, disputes that cannot override a proof ----
+    /// The arbitrator's bond is in its cool-down after its last case (or its registration).
+    ArbitratorCoolingDown = 100,
+    /// The arbitrator sum tree is full (`MAX_ARBITRATORS`).
+    ArbitratorSetFull = 101,
+    /// The current round's panel has not been drawn yet (it is drawn from a later block's
+    /// digest).
+    PanelNotDrawn = 102,
+    /// The task's completion was proven: a dispute cannot override a verified proof.
+    TaskProven = 103,
 }
 
 impl std::fmt::Display for Status {

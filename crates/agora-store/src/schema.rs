@@ -44,6 +44,9 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::Arbitrators => "state.arbitrators",
         Table::Freezes => "state.freezes",
         Table::AuditLog => "state.audit_log",
+        Table::ArbitratorSlots => "state.arbitrator_slots",
+        Table::PendingDraws => "state.pending_draws",
+        Table::TaskCases => "state.task_cases",
         Table::TrustRank => "state.trust_rank",
     })
 }

@@ -39,7 +39,10 @@ pub(crate) struct Ctx<'l, 'a> {
     pub layer: &'l mut Layer<'a>,
     pub config: &'l ChainConfig,
     pub time: u64,
-    /// The digest the block builds on (its header's `prev_digest`): the seed of panel draws.
+    /// The block's height (a case opened here waits for the digest of a later block).
+    pub height: u64,
+    /// The digest the block builds on (its header's `prev_digest`): the seed of the panel draws
+    /// due at the start of this block.
     pub prev_digest: crate::ids::Digest,
     pub index: usize,
     pub proofs: &'l mut dyn ProofOracle,
@@ -62,11 +65,6 @@ impl Ctx<'_, '_> {
     /// Writes a record's canonical bytes.
     pub(crate) fn write<T: Canonical>(&mut self, table: Table, key: Vec<u8>, record: &T) {
         self.layer.put(table, key, record.to_canonical_bytes());
-    }
-
-    /// Every record of `table` (at most `limit`), decoded, with its key, in key order.
-    pub(crate) fn scan<T: Canonical>(&self, table: Table, limit: usize) -> Result<Vec<(Vec<u8>, T)>, StateError> {
-        self.layer.scan_prefix(table, &[], limit)?.into_iter().map(|(k, v)| Ok((k, decode(table, &v)?))).collect()
     }
 
     pub fn account(&self, id: &AgentId) -> Result<AccountRecord, StateError> {

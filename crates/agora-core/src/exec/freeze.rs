@@ -18,7 +18,6 @@ use crate::state::Table;
 use crate::status::Status;
 use crate::tx::Action;
 use agora_identity::AgentId;
-use std::collections::BTreeSet;
 
 /// True for the few actions a frozen sender may still send (PROTOCOL.md §16.7 gives each
 /// reason): its freeze appeal, and settlements whose money goes to its counterparties under
@@ -132,9 +131,7 @@ pub(super) fn freeze_agent(
 pub(super) fn appeal_freeze(ctx: &mut Ctx<'_, '_>, sender: &AgentId) -> Result<Created, Fault> {
     let mut record = freeze_of(ctx, sender)?.filter(|f| f.is_active(ctx.time)).ok_or(Status::NotFrozen)?;
     ensure(record.case.is_none(), Status::CaseExists)?;
-    let mut exclude: BTreeSet<AgentId> = ctx.config.operators.clone();
-    exclude.insert(*sender);
-    let id = open_case(ctx, CaseSubject::Freeze(*sender), sender, &exclude)?;
+    let id = open_case(ctx, CaseSubject::Freeze(*sender), sender)?;
     record.case = Some(id);
     ctx.write(Table::Freezes, case_keys::freeze(sender), &record);
     let mut data = crate::encoding::Writer::new();

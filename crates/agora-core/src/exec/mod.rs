@@ -8,6 +8,7 @@ mod arbitration;
 mod audit_log;
 mod context;
 mod disputes;
+mod draws;
 mod freeze;
 mod ledger;
 mod loans;
@@ -15,9 +16,11 @@ mod panel;
 mod penalty;
 mod pledges;
 mod subtasks;
+mod sumtree;
 mod tasks;
 
 pub(crate) use context::{Ctx, Fault, ProofOracle};
+pub(crate) use draws::run_pending_draws;
 
 use crate::block::Created;
 use crate::tx::{Action, TxBody};

@@ -278,7 +278,11 @@ pub(super) fn submit_completion(
 ) -> Result<Created, Fault> {
     let mut task = existing_task(ctx, task_id)?;
     ensure(task.worker == Some(*sender), Status::NotWorker)?;
-    awarded_worker(&task)?;
+    // Dispute-then-prove: a dispute cannot stop a verified proof made before the deadline.
+    let disputed = task.status == TaskStatus::Disputed;
+    if !disputed {
+        awarded_worker(&task)?;
+    }
     ensure(ctx.time <= task.offer.delivery_deadline, Status::DeliveryDeadlinePassed)?;
     ensure(task.offer.kind != MANUAL_KIND, Status::NotProvable)?;
     let nullifier = completion_nullifier(sender, task.offer.kind, &task.offer.input_commitment, &task.offer.params);
@@ -304,6 +308,9 @@ pub(super) fn submit_completion(
     task.output_commitment = Some(output_commitment);
     close_task(ctx, &mut task, TaskStatus::Completed)?;
     credit_reputation(ctx, &task, sender)?;
+    if disputed {
+        super::arbitration::close_by_proof(ctx, &task, sender)?;
+    }
     Ok(Created::Nothing)
 }
 
