@@ -46,7 +46,8 @@ fn world(trusted: &AgentKey) -> World {
 /// Posts, awards and returns a proof-gated task paying `price`.
 fn awarded(w: &mut World, employer: &AgentKey, worker: &AgentKey, n: u64, price: Amount) -> TaskId {
     let kind = placeholder_hashchain_kind().kind;
-    let offer = offer_terms(w, kind, FieldBytes::from_u64(n), vec![FieldBytes::from_u64(1)], price, 0);
+    let mut offer = offer_terms(w, kind, FieldBytes::from_u64(n), vec![FieldBytes::from_u64(1)], price, 0);
+    offer.delivery_deadline = w.time + 3 * w.config.genesis.reputation.epoch_secs;
     post_and_award(w, employer, worker, offer)
 }
 

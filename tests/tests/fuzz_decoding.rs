@@ -429,8 +429,12 @@ fn build_block(chain: &MemoryChain, plan: &BlockPlan) -> Block {
     Block { header: BlockHeader { height, time, prev_digest }, txs }
 }
 
-fn header_ok(tip: &ChainTip, block: &Block) -> bool {
-    block.header.height == tip.height + 1 && block.header.time >= tip.time && block.header.prev_digest == tip.digest
+fn header_ok(tip: &ChainTip, block: &Block, max_step: u64) -> bool {
+    block.header.height == tip.height + 1
+        && block.header.time >= tip.time
+        && block.header.time - tip.time <= max_step
+        && block.header.time <= agora_core::limits::MAX_BLOCK_TIME
+        && block.header.prev_digest == tip.digest
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,7 +533,7 @@ proptest! {
         let result = apply_block(&chain.config, &chain.state, &chain.tip, &block, &toy().verifier);
         match result {
             Ok(outcome) => {
-                prop_assert!(header_ok(&chain.tip, &block), "a wrong header was accepted: {:?}", block.header);
+                prop_assert!(header_ok(&chain.tip, &block, chain.config.genesis.max_block_time_step_secs), "a wrong header was accepted: {:?}", block.header);
                 prop_assert_eq!(outcome.receipts.len(), block.txs.len());
                 for (i, r) in outcome.receipts.iter().enumerate() {
                     prop_assert_eq!(r.index as usize, i);
@@ -548,8 +552,14 @@ proptest! {
                 let again = apply_block(&chain.config, &chain.state, &chain.tip, &block, &toy().verifier).unwrap();
                 prop_assert_eq!(again.digest, outcome.digest);
             }
-            Err(BlockError::WrongHeight { .. } | BlockError::TimeWentBackwards { .. } | BlockError::WrongPrevDigest) => {
-                prop_assert!(!header_ok(&chain.tip, &block), "a right header was refused");
+            Err(
+                BlockError::WrongHeight { .. }
+                | BlockError::TimeWentBackwards { .. }
+                | BlockError::TimeStepTooLarge { .. }
+                | BlockError::TimeBeyondLimit(_)
+                | BlockError::WrongPrevDigest,
+            ) => {
+                prop_assert!(!header_ok(&chain.tip, &block, chain.config.genesis.max_block_time_step_secs), "a right header was refused");
             }
             Err(other) => prop_assert!(false, "unexpected block error {other}"),
         }

@@ -36,7 +36,7 @@ pub enum StoreError {
     #[error("storage error: {0}")]
     Storage(String),
     /// The block was refused by the state machine; nothing was written.
-    #[error("block refused (block error {}): {0}", .0.code())]
+    #[error("block refused (block error {code}): {0}", code = .0.code())]
     Block(#[from] agora_core::BlockError),
     /// The genesis is invalid.
     #[error("invalid genesis: {0}")]
