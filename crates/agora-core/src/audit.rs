@@ -65,6 +65,12 @@ audit_kinds! {
     ArbitratorRegistered = 25 => "arbitrator_registered",
     /// An arbitrator retired and took its bond back. Data: bond.
     ArbitratorRetired = 26 => "arbitrator_retired",
+    /// Operator approved a trusted-set change. Data: change (u8: 1 add, 0 remove).
+    TrustChangeApproved = 40 => "trust_change_approved",
+    /// A change reached the operator threshold: the agent joined the trusted set. Data: set size (u64).
+    TrustedAdded = 41 => "trusted_added",
+    /// A change reached the operator threshold: the agent left the trusted set. Data: set size (u64).
+    TrustedRemoved = 42 => "trusted_removed",
 }
 
 /// One link of the audit chain.

@@ -50,6 +50,13 @@ pub const APPEAL_WINDOW_SECS: u64 = 2 * 24 * 3600;
 pub const MAX_FREEZE_SECS: u64 = 30 * 24 * 3600;
 /// Operator approvals of a freeze proposal must gather within this time (one day).
 pub const FREEZE_PROPOSAL_TTL_SECS: u64 = 24 * 3600;
+/// Most agents the trusted set may hold (genesis list and later additions alike).
+pub const MAX_TRUSTED: usize = MAX_GENESIS_ITEMS;
+/// Operator approvals of a trusted-set change must gather within this time (one day, as freezes).
+pub const TRUST_PROPOSAL_TTL_SECS: u64 = FREEZE_PROPOSAL_TTL_SECS;
+/// Largest conferral share a genesis may set (parts per million, 80 %): a ring's total stays
+/// within `1 / (1 − share)` = 5 × what honest employers conferred on it.
+pub const MAX_CONFERRAL_SHARE_PPM: u64 = 800_000;
 /// Arbitrators read when a panel is drawn (in key order).
 pub const MAX_ARBITRATORS: usize = 1_024;
 /// Largest first-round panel a genesis may configure (the appeal panel has `2 × quorum + 1`).

@@ -46,11 +46,18 @@ pub enum Table {
     Freezes = 32,
     /// Sequence number (big-endian) → hash-chained audit entry.
     AuditLog = 33,
+    /// Agent id → empty: the trusted seeds of standing, seeded from the genesis list and
+    /// changed by operator quorum (`ChangeTrusted`).
+    TrustedSet = 39,
+    /// Agent id → u64: reputation points removed from the agent's `received` by slashes.
+    Slashed = 40,
+    /// Agent id ‖ change (1 = add, 0 = remove) → pending trusted-set proposal.
+    TrustProposals = 41,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 19] = [
+    pub const ALL: [Table; 22] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -70,6 +77,9 @@ impl Table {
         Table::Arbitrators,
         Table::Freezes,
         Table::AuditLog,
+        Table::TrustedSet,
+        Table::Slashed,
+        Table::TrustProposals,
     ];
 
     /// A stable name (used as the redb table name).
@@ -94,6 +104,9 @@ impl Table {
             Table::Arbitrators => "arbitrators",
             Table::Freezes => "freezes",
             Table::AuditLog => "audit_log",
+            Table::TrustedSet => "trusted_set",
+            Table::Slashed => "slashed",
+            Table::TrustProposals => "trust_proposals",
         }
     }
 }

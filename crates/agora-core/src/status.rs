@@ -197,6 +197,14 @@ statuses! {
     FreezeConflict = 97,
     /// The arbitrator still sits on an open panel.
     ArbitratorBusy = 98,
+    /// `ChangeTrusted` would add an agent that is already in the trusted set.
+    AlreadyTrusted = 120,
+    /// `ChangeTrusted` would remove an agent that is not in the trusted set.
+    NotTrusted = 121,
+    /// This operator already approved the pending trusted-set change.
+    TrustChangeConflict = 122,
+    /// The trusted set already holds `MAX_TRUSTED` agents.
+    TooManyTrusted = 123,
 }
 
 impl std::fmt::Display for Status {

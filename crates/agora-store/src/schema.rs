@@ -44,5 +44,8 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::Arbitrators => "state.arbitrators",
         Table::Freezes => "state.freezes",
         Table::AuditLog => "state.audit_log",
+        Table::TrustedSet => "state.trusted_set",
+        Table::Slashed => "state.slashed",
+        Table::TrustProposals => "state.trust_proposals",
     })
 }

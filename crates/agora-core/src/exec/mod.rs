@@ -16,6 +16,7 @@ mod penalty;
 mod pledges;
 mod subtasks;
 mod tasks;
+mod trusted;
 
 pub(crate) use context::{Ctx, Fault, ProofOracle};
 
@@ -70,6 +71,7 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
             freeze::freeze_agent(ctx, &sender, agent, *reason, *evidence)?
         }
         Action::AppealFreeze => freeze::appeal_freeze(ctx, &sender)?,
+        Action::ChangeTrusted { agent, add } => trusted::change_trusted(ctx, &sender, agent, *add)?,
     };
     account = ctx.account(&sender)?;
     account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;

@@ -1,4 +1,4 @@
-//! Standing: EigenTrust over the evidence graph, seeded by the genesis-trusted agents and
+//! Standing: EigenTrust over the evidence graph, seeded by the trusted set in state and
 //! recomputed deterministically at epoch boundaries.
 
 use super::STANDING_ONE;
@@ -54,8 +54,9 @@ fn agent_at(key: &[u8], range: std::ops::Range<usize>) -> Result<AgentId, StateE
 /// Recomputes every agent's standing from the evidence graph and writes the `Standing` table
 /// (trusted seeds are implicit: always full standing). Cost: `TRUST_ITERATIONS` passes over the
 /// edges (at most `MAX_TRUST_EDGES`, in key order).
-pub fn recompute_standing(layer: &mut Layer<'_>, params: &ReputationParams) -> Result<(), StateError> {
-    let trusted: BTreeSet<AgentId> = params.trusted.iter().copied().collect();
+pub fn recompute_standing(layer: &mut Layer<'_>, _params: &ReputationParams) -> Result<(), StateError> {
+    // The seeds are the trusted set as it stands in state (genesis list plus operator changes).
+    let trusted: BTreeSet<AgentId> = super::trusted_set(&*layer)?;
     let mut index: BTreeMap<AgentId, usize> = BTreeMap::new();
     let mut agents: Vec<AgentId> = Vec::new();
     let mut id_of = |agent: AgentId, index: &mut BTreeMap<AgentId, usize>| -> usize {
