@@ -349,6 +349,8 @@ pub fn one_of_every_action() -> Vec<Action> {
         Action::Appeal { case: CaseId(u64::MAX) },
         Action::FreezeAgent { agent: b, reason: 65_535, evidence: [0xee; 32] },
         Action::AppealFreeze,
+        Action::ChangeTrusted { agent: a, add: true },
+        Action::ChangeTrusted { agent: b, add: false },
     ]
 }
 

@@ -20,8 +20,10 @@
 //! EigenTrust mass flowing from the genesis-trusted seeds over the evidence graph. A ring no
 //! seed reaches has no standing, so whatever it pays itself and however many bonded identities
 //! and proven tasks it has, it confers exactly nothing. An employer outside the trusted set
-//! can moreover confer in total at most 1 % of the reputation it has itself received (its
-//! conferral budget), so what a bridge brings into a ring is conserved and damped at every hop.
+//! can moreover confer in total at most the genesis share f (default 1/2) of the reputation it
+//! has itself received (its conserved conferral budget), so what a bridge brings into a ring is
+//! conserved: the ring derives at most H × f / (1 − f) from it (H = what the bridge earned
+//! honestly), however it trades.
 //!
 //! # Asserted and reported
 //!
@@ -29,11 +31,11 @@
 //!   member ends with zero standing and zero reputation; the ring's best is ≤ 1 % of the median
 //!   honest worker's reputation. Printed: ring best as % of honest median, ring total, and the
 //!   attacker's cost (bonds locked + fees paid, checked against the ledger).
-//! * Bridge: the bridge keeps its honest job's reputation; ring members other than the bridge
-//!   end with ≤ 1 % of the honest median, and everything the ring derives from ring employers
-//!   is within the bridge's budget (received / 99, summed over hops). Printed: the bridge's
-//!   standing, received and conferred reputation, the best standing inside the ring, the leak,
-//!   the ring's best and total.
+//! * Bridge: the bridge keeps its honest job's reputation, and everything the ring derives from
+//!   ring employers is within H × f / (1 − f) (= H at the default f = 1/2), so no ring member
+//!   other than the bridge holds more than that. Printed: the bridge's standing, received and
+//!   conferred reputation, the best standing inside the ring, the leak against its bound, the
+//!   ring's best and total, and what the ring holds as a share of H.
 //!
 //! CI size: 20 ring identities, 40 ring completions, 3 trusted employers, 10 honest workers × 2
 //! jobs, 4 epochs, every completion with a real Groth16 proof (hashchain, depth 16).
@@ -424,33 +426,49 @@ fn closed_ring_earns_nothing() {
 }
 
 /// The bridge variants' property: the bridge keeps what it earned honestly, and everything
-/// the ring derives from it is bounded by the bridge's conferral budget (1 % of what it received,
-/// passed on at most 1 % again at every further hop), so no other ring member gets more than 1 %
-/// of the honest median — whatever the ring's size, task count or prices.
+/// the ring derives from ring employers (C) is bounded by the conserved conferral budget: every
+/// ring employer confers at most the share f of what it received, so C ≤ f × (H + C), i.e.
+/// C ≤ H × f / (1 − f), with H what honest employers conferred on the ring (the bridge's job) —
+/// whatever the ring's size, task count or prices. At the default f = 1/2: C ≤ H, the ring's
+/// total at most 2 × H.
 fn assert_bridge_leak_bounded(farm: &Farm, f: &Figures) {
     let w = &farm.w;
+    let share = w.config.genesis.reputation.conferral_share_ppm;
+    let ring_ids: BTreeSet<AgentId> = farm.ring.iter().map(AgentKey::id).collect();
     let bridge = w.account(&farm.ring[0].id());
     let leak_total: u64 = f.ring_derived.values().sum();
     let leak_best = f.ring_derived.values().copied().max().unwrap_or(0);
+    let honest_in: u64 = edges(w)
+        .into_iter()
+        .filter(|((worker, employer), _)| ring_ids.contains(worker) && !ring_ids.contains(employer))
+        .map(|(_, edge)| edge.gained)
+        .sum();
+    let ring_received: u64 = farm.ring.iter().map(|k| w.account(&k.id()).received).sum();
     let others_best = farm.ring[1..].iter().map(|k| reputation_now(w, &k.id())).max().unwrap_or(0);
-    // Σ over hops of received × 1 %^k ≤ received / 99, plus one point of rounding per hop.
-    let leak_bound = bridge.received / 99 + 2;
+    // C ≤ H × f / (1 − f), in integers: C × (10⁶ − f) ≤ H × f (every rounding is downwards).
+    let leak_bound = u128::from(honest_in) * u128::from(share) / u128::from(1_000_000 - share);
     println!(
-        "  bridge: received {} honestly, conferred {} (budget {}); ring members other than the bridge: best {} = {} of \
-         the honest median (target ≤ 1%); leak total {leak_total} (bound {leak_bound})",
+        "  bridge: received {} ({} honestly), conferred {} (budget {}); ring members other than the bridge: best {} = {} \
+         of the honest median; leak total {leak_total} (bound H x f/(1-f) = {leak_bound}); ring received {} = {} of H",
         bridge.received,
+        honest_in,
         bridge.conferred,
-        conferral_budget(bridge.received),
+        conferral_budget(bridge.received, share),
         others_best,
-        pct(bps(others_best.into(), f.honest_median.into()))
+        pct(bps(others_best.into(), f.honest_median.into())),
+        ring_received,
+        pct(bps(ring_received.into(), honest_in.into())),
     );
     assert!(f.bridge_standing > 0, "the bridge's trusted edge gives it standing");
-    assert!(bridge.conferred <= conferral_budget(bridge.received), "the bridge stayed within its budget");
-    assert!(leak_total <= leak_bound, "ring-derived total {leak_total} > bound {leak_bound}");
+    assert!(bridge.conferred <= conferral_budget(bridge.received, share), "the bridge stayed within its budget");
+    assert_eq!(u128::from(ring_received), u128::from(honest_in) + u128::from(leak_total), "all the ring holds");
     assert!(
-        u128::from(others_best) * 100 <= u128::from(f.honest_median),
-        "a ring member other than the bridge has {others_best} > 1% of the honest median {}",
-        f.honest_median
+        u128::from(leak_total) * u128::from(1_000_000 - share) <= u128::from(honest_in) * u128::from(share),
+        "ring-derived total {leak_total} > bound {leak_bound}"
+    );
+    assert!(
+        u128::from(others_best) <= leak_bound,
+        "a ring member other than the bridge has more than the ring can derive"
     );
     assert!(f.ring_best <= HONEST_BRIDGE_POINTS + leak_best, "the bridge's best is its honest job");
 }

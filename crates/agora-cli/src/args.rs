@@ -366,6 +366,16 @@ pub enum TxAction {
     },
     /// Appeal your own freeze to an arbitration panel, posting the dispute fee.
     AppealFreeze,
+    /// Operator: approve adding an agent to the trusted set (or, with --remove, removing it);
+    /// takes effect at the genesis operator threshold.
+    Trust {
+        /// The agent's did:key.
+        #[arg(long)]
+        agent: String,
+        /// Approve removing it instead of adding it.
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 /// `agora tx post-task`.
@@ -517,6 +527,8 @@ pub enum QueryWhat {
         /// did:key.
         did: String,
     },
+    /// The trusted set: the seeds of standing (genesis list plus operator changes).
+    Trusted,
 }
 
 /// `agora audit`.

@@ -55,6 +55,7 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
             let active = freeze.as_ref().is_some_and(|f| f.is_active(now));
             json!({ "did": id, "frozen": active, "freeze": freeze })
         }
+        QueryWhat::Trusted => json!({ "trusted": market.trusted()? }),
     };
     print_pretty(&value)
 }

@@ -110,6 +110,7 @@ fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
             evidence: hexbytes_decode32(&evidence).map_err(|e| anyhow!("--evidence: {e}"))?,
         },
         TxAction::AppealFreeze => Action::AppealFreeze,
+        TxAction::Trust { agent, remove } => Action::ChangeTrusted { agent: did(&agent)?, add: !remove },
     })
 }
 

@@ -76,6 +76,12 @@ audit_kinds! {
     /// A round's panel could not be drawn: the case (or the appeal) was dropped and its fee (or
     /// bond) refunded. Data: case id ‖ round.
     PanelDrawFailed = 33 => "panel_draw_failed",
+    /// Operator approved a trusted-set change. Data: change (u8: 1 add, 0 remove).
+    TrustChangeApproved = 40 => "trust_change_approved",
+    /// A change reached the operator threshold: the agent joined the trusted set. Data: set size (u64).
+    TrustedAdded = 41 => "trusted_added",
+    /// A change reached the operator threshold: the agent left the trusted set. Data: set size (u64).
+    TrustedRemoved = 42 => "trusted_removed",
 }
 
 /// One link of the audit chain.

@@ -57,8 +57,8 @@ impl ChainConfig {
         })
     }
 
-    /// The state at height 0: genesis assets (ids from 1 in declaration order), kinds and
-    /// balances.
+    /// The state at height 0: genesis assets (ids from 1 in declaration order), the trusted set,
+    /// kinds and balances.
     pub fn genesis_diff(&self) -> Diff {
         let empty = MemoryState::new();
         let mut layer = Layer::new(&empty);
@@ -74,6 +74,15 @@ impl ChainConfig {
         layer.put(Table::Counters, TASK_COUNTER.as_bytes().to_vec(), 0u64.to_le_bytes().to_vec());
         let epoch = g.genesis_time / g.reputation.epoch_secs.max(1);
         layer.put(Table::Counters, crate::reputation::EPOCH_COUNTER.as_bytes().to_vec(), epoch.to_le_bytes().to_vec());
+        for agent in &g.reputation.trusted {
+            layer.put(Table::TrustedSet, agent.as_bytes().to_vec(), Vec::new());
+        }
+        let trusted = g.reputation.trusted.len() as u64;
+        layer.put(
+            Table::Counters,
+            crate::reputation::TRUSTED_COUNTER.as_bytes().to_vec(),
+            trusted.to_le_bytes().to_vec(),
+        );
         for spec in &g.kinds {
             layer.put(Table::Kinds, keys::kind(spec.kind), spec.to_canonical_bytes());
         }

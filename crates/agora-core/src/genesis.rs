@@ -199,6 +199,9 @@ impl Genesis {
         if trusted.len() != self.reputation.trusted.len() || self.reputation.trusted.len() > MAX_GENESIS_ITEMS {
             return Err(GenesisError::Limit("reputation.trusted (duplicates or too many)"));
         }
+        if self.reputation.conferral_share_ppm > crate::limits::MAX_CONFERRAL_SHARE_PPM {
+            return Err(GenesisError::Limit("reputation.conferral_share_ppm (at most 800,000)"));
+        }
         if self.reputation.epoch_secs == 0 {
             return Err(GenesisError::Limit("reputation.epoch_secs must be positive"));
         }

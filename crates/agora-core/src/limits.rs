@@ -62,6 +62,13 @@ pub const DRAW_ATTEMPTS_PER_SEAT: usize = 8;
 pub const MAX_DRAWS_PER_BLOCK: usize = 64;
 /// Largest seed delay (`panel_seed_delay_blocks`) a genesis may configure.
 pub const MAX_PANEL_SEED_DELAY_BLOCKS: u64 = 1_000;
+/// Most agents the trusted set may hold (genesis list and later additions alike).
+pub const MAX_TRUSTED: usize = MAX_GENESIS_ITEMS;
+/// Operator approvals of a trusted-set change must gather within this time (one day, as freezes).
+pub const TRUST_PROPOSAL_TTL_SECS: u64 = FREEZE_PROPOSAL_TTL_SECS;
+/// Largest conferral share a genesis may set (parts per million, 80 %): a ring's total stays
+/// within `1 / (1 − share)` = 5 × what honest employers conferred on it.
+pub const MAX_CONFERRAL_SHARE_PPM: u64 = 800_000;
 /// Largest first-round panel a genesis may configure (the appeal panel has `2 × quorum + 1`).
 pub const MAX_PANEL_SIZE: u8 = 15;
 /// Share of its score the losing party of a decided dispute loses (basis points).

@@ -56,11 +56,18 @@ pub enum Table {
     /// (u64::MAX − evidence) (big-endian) ‖ worker id ‖ employer id → empty: the evidence edges
     /// ranked highest evidence first, the order the epoch recompute reads them in.
     TrustRank = 37,
+    /// Agent id → empty: the trusted seeds of standing, seeded from the genesis list and
+    /// changed by operator quorum (`ChangeTrusted`).
+    TrustedSet = 39,
+    /// Agent id → u64: reputation points removed from the agent's `received` by slashes.
+    Slashed = 40,
+    /// Agent id ‖ change (1 = add, 0 = remove) → pending trusted-set proposal.
+    TrustProposals = 41,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 23] = [
+    pub const ALL: [Table; 26] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -84,6 +91,9 @@ impl Table {
         Table::PendingDraws,
         Table::TaskCases,
         Table::TrustRank,
+        Table::TrustedSet,
+        Table::Slashed,
+        Table::TrustProposals,
     ];
 
     /// A stable name (used as the redb table name).
@@ -112,6 +122,9 @@ impl Table {
             Table::PendingDraws => "pending_draws",
             Table::TaskCases => "task_cases",
             Table::TrustRank => "trust_rank",
+            Table::TrustedSet => "trusted_set",
+            Table::Slashed => "slashed",
+            Table::TrustProposals => "trust_proposals",
         }
     }
 }

@@ -207,6 +207,14 @@ statuses! {
     PanelNotDrawn = 102,
     /// The task's completion was proven: a dispute cannot override a verified proof.
     TaskProven = 103,
+    /// `ChangeTrusted` would add an agent that is already in the trusted set.
+    AlreadyTrusted = 120,
+    /// `ChangeTrusted` would remove an agent that is not in the trusted set.
+    NotTrusted = 121,
+    /// This operator already approved the pending trusted-set change.
+    TrustChangeConflict = 122,
+    /// The trusted set already holds `MAX_TRUSTED` agents.
+    TooManyTrusted = 123,
 }
 
 impl std::fmt::Display for Status {

@@ -240,6 +240,14 @@ pub enum Action {
     },
     /// Frozen agent: appeals its freeze to an arbitration panel, posting the dispute fee.
     AppealFreeze,
+    /// Operator: approves adding `agent` to the trusted set (`add`) or removing it; the change
+    /// takes effect at the genesis threshold of distinct operator approvals within a day.
+    ChangeTrusted {
+        /// The agent to add or remove.
+        agent: AgentId,
+        /// True to add, false to remove.
+        add: bool,
+    },
 }
 
 /// The signed part of a transaction.
@@ -361,6 +369,7 @@ impl Action {
             Action::Appeal { .. } => "appeal",
             Action::FreezeAgent { .. } => "freeze_agent",
             Action::AppealFreeze => "appeal_freeze",
+            Action::ChangeTrusted { .. } => "change_trusted",
         }
     }
 }
@@ -539,6 +548,11 @@ impl Canonical for Action {
                 w.fixed(evidence);
             }
             Action::AppealFreeze => w.u8(37),
+            Action::ChangeTrusted { agent, add } => {
+                w.u8(48);
+                agent.encode(w);
+                w.bool(*add);
+            }
         }
     }
 
@@ -585,6 +599,7 @@ impl Canonical for Action {
             35 => Action::Appeal { case: CaseId(r.u64()?) },
             36 => Action::FreezeAgent { agent: AgentId::decode(r)?, reason: r.u16()?, evidence: r.fixed()? },
             37 => Action::AppealFreeze,
+            48 => Action::ChangeTrusted { agent: AgentId::decode(r)?, add: r.bool()? },
             tag => return Err(DecodeError::UnknownTag { what: "action", tag }),
         })
     }

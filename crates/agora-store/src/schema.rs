@@ -48,5 +48,8 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::PendingDraws => "state.pending_draws",
         Table::TaskCases => "state.task_cases",
         Table::TrustRank => "state.trust_rank",
+        Table::TrustedSet => "state.trusted_set",
+        Table::Slashed => "state.slashed",
+        Table::TrustProposals => "state.trust_proposals",
     })
 }

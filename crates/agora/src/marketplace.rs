@@ -271,14 +271,11 @@ impl Marketplace {
         let params = &self.config().genesis.reputation;
         let now = self.tip().time;
         let score = account.reputation_at(now, params.half_life_secs);
-        let trusted = params.trusted.contains(id);
+        let trusted = agora_core::reputation::is_trusted(&snapshot, id)?;
         let mut sources = Vec::new();
         for (key, value) in snapshot.scan_prefix(Table::TrustEdges, id.as_bytes(), usize::MAX)? {
             if let Some((employer, edge)) = decode_edge(&key, &value) {
-                let employer_standing = standing_of(
-                    params.trusted.contains(&employer),
-                    snapshot.get(Table::Standing, employer.as_bytes())?,
-                );
+                let employer_standing = agora_core::reputation::standing_of(&snapshot, &employer)?;
                 sources.push(ReputationSource {
                     employer,
                     completions: edge.count,
@@ -297,7 +294,8 @@ impl Marketplace {
             updated_at: account.reputation_updated_at,
             decay_applied: account.reputation_stored().saturating_sub(score),
             epoch: epoch_of(snapshot.get(Table::Counters, EPOCH_KEY.as_bytes())?),
-            standing: standing_of(trusted, snapshot.get(Table::Standing, id.as_bytes())?),
+            standing: agora_core::reputation::standing_of(&snapshot, id)?,
+            slashed: agora_core::reputation::slashed_points(&snapshot, id)?,
             trusted,
             proven_completions: account.proven_completions,
             locked: self.reputation_lock(id)?.locked,
@@ -306,10 +304,15 @@ impl Marketplace {
             conferral_budget: if trusted {
                 None
             } else {
-                Some(agora_core::reputation::conferral_budget(account.received))
+                Some(agora_core::reputation::conferral_budget(account.received, params.conferral_share_ppm))
             },
             sources,
         })
+    }
+
+    /// The trusted set at the tip (genesis list plus operator changes), in key order.
+    pub fn trusted(&self) -> Result<Vec<AgentId>, Error> {
+        Ok(agora_core::reputation::trusted_set(&self.snapshot()?)?.into_iter().collect())
     }
 
     /// A task's job offer as JSON-LD.

@@ -1,7 +1,7 @@
 //! Explaining a reputation: the score, its epoch, and where it came from.
 
 use agora_core::AgentId;
-use agora_core::reputation::{EPOCH_COUNTER, EdgeRecord, STANDING_ONE};
+use agora_core::reputation::{EPOCH_COUNTER, EdgeRecord};
 use serde::Serialize;
 
 /// Sources listed by [`crate::Marketplace::reputation`].
@@ -37,9 +37,12 @@ pub struct ReputationReport {
     pub decay_applied: u64,
     /// The standing epoch in force.
     pub epoch: u64,
-    /// This agent's own standing as an employer (parts per million; full = 1,000,000).
+    /// This agent's own standing as an employer (parts per million; full = 1,000,000), slashes
+    /// applied.
     pub standing: u64,
-    /// Whether the genesis trusts it.
+    /// Points slashes have removed from `received` (they scale `standing` down).
+    pub slashed: u64,
+    /// Whether it is in the trusted set now.
     pub trusted: bool,
     /// Verified completions.
     pub proven_completions: u64,
@@ -47,8 +50,8 @@ pub struct ReputationReport {
     pub received: u64,
     /// Reputation points conferred on workers as an employer.
     pub conferred: u64,
-    /// The most it may confer in total (1 % of `received`); `None` for a genesis-trusted agent,
-    /// which has no such limit.
+    /// The most it may confer in total (the genesis conferral share of `received`); `None` for a
+    /// trusted agent, which has no such limit.
     pub conferral_budget: Option<u64>,
     /// Points pledged as loan collateral (face value, not decayed). They are not available for
     /// another pledge nor for bidding gates: usable = `score − locked`, floored at 0.
@@ -61,13 +64,6 @@ pub(crate) fn decode_edge(key: &[u8], value: &[u8]) -> Option<(AgentId, EdgeReco
     use agora_core::Canonical;
     let employer: [u8; 32] = key.get(32..64)?.try_into().ok()?;
     Some((AgentId::from_public_key_bytes(employer).ok()?, EdgeRecord::from_canonical_bytes(value).ok()?))
-}
-
-pub(crate) fn standing_of(trusted: bool, stored: Option<Vec<u8>>) -> u64 {
-    if trusted {
-        return STANDING_ONE;
-    }
-    stored.and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok()).map(u64::from_le_bytes).unwrap_or(0)
 }
 
 pub(crate) fn epoch_of(stored: Option<Vec<u8>>) -> u64 {

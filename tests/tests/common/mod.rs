@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use agora::proofs::DEFAULT_HASHCHAIN_DEPTH;
 use agora::{CircuitShape, Completion, ProofKeys, Witness, task_terms};
-use agora_core::reputation::{EdgeRecord, STANDING_ONE};
+use agora_core::reputation::EdgeRecord;
 use agora_core::{
     Action, AgentId, AgentKey, Amount, Canonical, Created, FieldBytes, Genesis, KeyId, KindSpec, PostTask, SignedTx,
     Status, Table, TaskId, TxBody, task_field, worker_field,
@@ -346,16 +346,10 @@ pub fn edges(w: &World) -> BTreeMap<(AgentId, AgentId), EdgeRecord> {
         .collect()
 }
 
-/// An agent's standing as last recomputed (genesis-trusted agents: full).
+/// An agent's standing as an employer now: full in the trusted set, else as last recomputed,
+/// scaled by its slashes.
 pub fn standing(w: &World, agent: &AgentId) -> u64 {
-    if w.config.genesis.reputation.trusted.contains(agent) {
-        return STANDING_ONE;
-    }
-    w.state
-        .entries(Table::Standing)
-        .find(|(k, _)| k.as_slice() == agent.as_bytes())
-        .map(|(_, v)| u64::from_le_bytes(v.as_slice().try_into().expect("8 bytes")))
-        .unwrap_or(0)
+    agora_core::reputation::standing_of(&w.state, agent).expect("standing")
 }
 
 /// Every recomputed standing (agent → ppm).

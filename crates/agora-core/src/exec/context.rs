@@ -181,23 +181,15 @@ impl Ctx<'_, '_> {
         self.read(Table::Kinds, &keys::kind(kind))
     }
 
-    /// Whether the genesis trusts `agent` (a seed of standing, with no conferral budget).
-    pub fn is_trusted(&self, agent: &AgentId) -> bool {
-        self.config.genesis.reputation.trusted.contains(agent)
+    /// Whether `agent` is in the trusted set now (a seed of standing, with no conferral budget).
+    pub fn is_trusted(&self, agent: &AgentId) -> Result<bool, StateError> {
+        crate::reputation::is_trusted(&*self.layer, agent)
     }
 
-    /// An employer's standing: full for genesis-trusted agents, else last epoch's value.
+    /// An employer's standing: full in the trusted set, else last epoch's value; scaled by the
+    /// unslashed share of what it ever received.
     pub fn standing(&self, agent: &AgentId) -> Result<u64, StateError> {
-        if self.is_trusted(agent) {
-            return Ok(crate::reputation::STANDING_ONE);
-        }
-        match self.layer.get(Table::Standing, agent.as_bytes())? {
-            None => Ok(0),
-            Some(bytes) => Ok(u64::from_le_bytes(bytes.as_slice().try_into().map_err(|_| StateError::Corrupt {
-                table: Table::Standing.name(),
-                reason: "standing is not 8 bytes".into(),
-            })?)),
-        }
+        crate::reputation::standing_of(&*self.layer, agent)
     }
 
     /// The evidence edge from `employer` to `worker`.

@@ -18,6 +18,7 @@ mod pledges;
 mod subtasks;
 mod sumtree;
 mod tasks;
+mod trusted;
 
 pub(crate) use context::{Ctx, Fault, ProofOracle};
 pub(crate) use draws::run_pending_draws;
@@ -73,6 +74,7 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
             freeze::freeze_agent(ctx, &sender, agent, *reason, *evidence)?
         }
         Action::AppealFreeze => freeze::appeal_freeze(ctx, &sender)?,
+        Action::ChangeTrusted { agent, add } => trusted::change_trusted(ctx, &sender, agent, *add)?,
     };
     account = ctx.account(&sender)?;
     account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;

@@ -33,10 +33,27 @@ pub(super) fn usable_reputation(ctx: &Ctx<'_, '_>, agent: &AgentId) -> Result<u6
 }
 
 /// Removes up to `points` from the agent's score after bringing it up to date at block time;
-/// returns the points actually burned.
+/// returns the points actually burned. A slash also reaches what the agent can pass on: its
+/// `received` (the base of its conferral budget) shrinks in the proportion of the score burned,
+/// and the points taken from it are recorded in `Slashed`, which scales its standing
+/// ([`crate::reputation::slash_factor_ppm`]) — reputation that was destroyed can no longer be
+/// conferred, nor vouch with full weight.
 pub(super) fn burn_reputation(ctx: &mut Ctx<'_, '_>, agent: &AgentId, points: u64) -> Result<u64, Fault> {
+    let half_life = ctx.config.genesis.reputation.half_life_secs;
     let mut account = ctx.account(agent)?;
-    let burned = account.remove_reputation(points, ctx.time, ctx.config.genesis.reputation.half_life_secs);
+    let before = account.reputation_micro_at(ctx.time, half_life);
+    let burned = account.remove_reputation(points, ctx.time, half_life);
+    let after = account.reputation_micro_at(ctx.time, half_life);
+    if before > after {
+        let kept = u128::from(account.received) * u128::from(after) / u128::from(before);
+        let kept = u64::try_from(kept).unwrap_or(account.received).min(account.received);
+        let cut = account.received - kept;
+        account.received = kept;
+        if cut > 0 {
+            let slashed = crate::reputation::slashed_points(&*ctx.layer, agent)?.saturating_add(cut);
+            ctx.layer.put(Table::Slashed, agent.as_bytes().to_vec(), slashed.to_le_bytes().to_vec());
+        }
+    }
     ctx.put_account(agent, &account);
     Ok(burned)
 }

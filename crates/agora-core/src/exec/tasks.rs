@@ -315,16 +315,21 @@ pub(super) fn submit_completion(
 }
 
 /// The only place reputation rises: records the evidence edge and adds the completion's gain
-/// (value × pair factor × employer standing, and for an employer outside the trusted set, no
-/// more than what is left of its conferral budget) to the worker's decayed score.
+/// (value × pair factor × employer standing; for an employer outside the trusted set, also ×
+/// the conferral share and no more than what is left of its conferral budget) to the worker's
+/// decayed score.
 fn credit_reputation(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker_id: &AgentId) -> Result<(), Fault> {
     let reference = ctx.reference_amount(task.offer.asset)?;
     let standing = ctx.standing(&task.employer)?;
     let mut edge = ctx.edge(worker_id, &task.employer)?;
     let mut gain = completion_gain(task.price, reference, edge.count, standing);
-    if !ctx.is_trusted(&task.employer) && gain > 0 {
+    if gain > 0 && !ctx.is_trusted(&task.employer)? {
         let mut employer = ctx.account(&task.employer)?;
-        gain = gain.min(conferral_budget(employer.received).saturating_sub(employer.conferred));
+        let share = ctx.config.genesis.reputation.conferral_share_ppm;
+        // Vouching at the share's weight spreads the budget over several hires instead of
+        // letting the first completion take all of it.
+        let weighted = u64::try_from(u128::from(gain) * u128::from(share) / 1_000_000).unwrap_or(gain);
+        gain = weighted.min(conferral_budget(employer.received, share).saturating_sub(employer.conferred));
         employer.conferred = employer.conferred.saturating_add(gain);
         ctx.put_account(&task.employer, &employer);
     }

@@ -27,30 +27,41 @@ pub struct ReputationParams {
     pub half_life_secs: u64,
     /// Standing is recomputed at the first block of every epoch of this many seconds.
     pub epoch_secs: u64,
+    /// The share (parts per million) of the reputation it has received that an employer outside
+    /// the trusted set may confer over its life (its conserved conferral budget). At most
+    /// [`crate::limits::MAX_CONFERRAL_SHARE_PPM`]; default [`super::DEFAULT_CONFERRAL_SHARE_PPM`].
+    #[serde(default = "default_conferral_share_ppm")]
+    pub conferral_share_ppm: u64,
+}
+
+fn default_conferral_share_ppm() -> u64 {
+    super::DEFAULT_CONFERRAL_SHARE_PPM
 }
 
 impl Default for ReputationParams {
     /// No trusted seeds (so no reputation can be conferred), no reference amounts, a 30-day
-    /// half-life and daily epochs.
+    /// half-life, daily epochs and the default conferral share.
     fn default() -> Self {
         ReputationParams {
             trusted: Vec::new(),
             reference_amounts: Vec::new(),
             half_life_secs: 30 * 86_400,
             epoch_secs: 86_400,
+            conferral_share_ppm: super::DEFAULT_CONFERRAL_SHARE_PPM,
         }
     }
 }
 
 impl ReputationParams {
     /// Development defaults: `trusted` seeds, 1 USD (6 decimals) per unit of value, a 30-day
-    /// half-life and daily epochs.
+    /// half-life, daily epochs and the default conferral share.
     pub fn development(trusted: Vec<AgentId>) -> Self {
         ReputationParams {
             trusted,
             reference_amounts: vec![ReferenceAmount { asset: "USD".to_string(), amount: 1_000_000 }],
             half_life_secs: 30 * 86_400,
             epoch_secs: 86_400,
+            conferral_share_ppm: super::DEFAULT_CONFERRAL_SHARE_PPM,
         }
     }
 }
@@ -71,6 +82,7 @@ impl Canonical for ReputationParams {
         encode_seq(w, &self.reference_amounts);
         w.u64(self.half_life_secs);
         w.u64(self.epoch_secs);
+        w.u64(self.conferral_share_ppm);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(ReputationParams {
@@ -78,6 +90,7 @@ impl Canonical for ReputationParams {
             reference_amounts: decode_seq(r, MAX_GENESIS_ITEMS)?,
             half_life_secs: r.u64()?,
             epoch_secs: r.u64()?,
+            conferral_share_ppm: r.u64()?,
         })
     }
 }

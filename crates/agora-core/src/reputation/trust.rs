@@ -1,5 +1,5 @@
-//! Standing: EigenTrust over the evidence graph, seeded by the trusted agents and recomputed
-//! deterministically once per epoch, over a bounded window of the highest-evidence edges.
+//! Standing: EigenTrust over the evidence graph, seeded by the trusted set in state and
+//! recomputed deterministically once per epoch, over a bounded window of the highest-evidence edges.
 
 use super::STANDING_ONE;
 use super::params::ReputationParams;
@@ -98,9 +98,10 @@ pub fn evidence_window(view: &dyn StateView, limit: usize) -> Result<Vec<WindowE
 }
 
 /// Recomputes every agent's standing from the evidence graph and writes the `Standing` table
-/// (trusted seeds are implicit: always full standing), seeded by the genesis-trusted agents.
-pub fn recompute_standing(layer: &mut Layer<'_>, params: &ReputationParams) -> Result<(), StateError> {
-    let seeds: BTreeSet<AgentId> = params.trusted.iter().copied().collect();
+/// (trusted seeds are implicit: always full standing), seeded by the trusted set as it stands in
+/// state (the genesis list plus operator changes).
+pub fn recompute_standing(layer: &mut Layer<'_>, _params: &ReputationParams) -> Result<(), StateError> {
+    let seeds: BTreeSet<AgentId> = super::trusted_set(&*layer)?;
     recompute_standing_from(layer, &seeds)
 }
 
