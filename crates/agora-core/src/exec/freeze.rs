@@ -51,7 +51,8 @@ pub(super) fn allowed_while_frozen(action: &Action) -> bool {
         | Action::RetireArbitrator
         | Action::CastVote { .. }
         | Action::Appeal { .. }
-        | Action::FreezeAgent { .. } => false,
+        | Action::FreezeAgent { .. }
+        | Action::ChangeTrusted { .. } => false,
     }
 }
 
