@@ -2,6 +2,8 @@
 //! closes the case for it, a silent panel never defaults against a worker who can still prove,
 //! and prove-then-dispute is refused with `TaskProven`. Conservation is checked throughout.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use agora_core::limits::{APPEAL_WINDOW_SECS, RULING_PERIOD_SECS};
 use agora_core::{
     Action, AgentKey, Amount, Canonical, CaseId, CasePhase, CaseRecord, Created, FieldBytes, PostTask, StateView,

@@ -2,6 +2,8 @@
 //! ruling path pays out exactly, funds are conserved after every transaction, rejections change
 //! nothing, and the kill switch cannot be turned on an agent without the operators' quorum.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use agora_core::limits::{APPEAL_WINDOW_SECS, DISPUTE_WINDOW_SECS, MAX_FREEZE_SECS, RULING_PERIOD_SECS};
 use agora_core::{
     Action, AgentKey, Amount, ArbitratorRecord, AuditKind, Canonical, CaseId, CasePhase, CaseRecord, Created,
