@@ -98,7 +98,8 @@ fn a_slashed_agent_cannot_confer_reputation_it_lost() {
     );
     assert!(kept <= 200, "the default burned (nearly) the whole score");
     assert!(
-        u128::from(conferral_budget(after.received, share)) * 1_000 <= u128::from(conferral_budget(before.received, share)) * 5,
+        u128::from(conferral_budget(after.received, share)) * 1_000
+            <= u128::from(conferral_budget(before.received, share)) * 5,
         "at most 0.5 % of the budget is left for reputation that was destroyed"
     );
     assert!(standing(&w, &employer.id()) <= STANDING_ONE / 100, "(next to) no standing is left to vouch with");

@@ -10,9 +10,9 @@
 
 mod common;
 
-use agora_core::audit::{AuditKind, audit_entries, verify_audit_chain};
 use agora_core::reputation::{STANDING_ONE, trusted_set};
 use agora_core::{Action, AgentKey, Amount, FieldBytes, Genesis, Status};
+use agora_core::{AuditKind, audit_entries, verify_audit_chain};
 use agora_tests::{TestOnlyAcceptAllProofs, World, key};
 use common::*;
 
@@ -78,12 +78,8 @@ fn one_operator_alone_cannot_change_the_trusted_set() {
     assert_eq!(trusted(&w), vec![newcomer.id()]);
 
     let trust_kinds = [AuditKind::TrustChangeApproved, AuditKind::TrustedAdded, AuditKind::TrustedRemoved];
-    let kinds: Vec<AuditKind> = audit_entries(&w.state)
-        .expect("audit")
-        .iter()
-        .map(|e| e.kind)
-        .filter(|k| trust_kinds.contains(k))
-        .collect();
+    let kinds: Vec<AuditKind> =
+        audit_entries(&w.state).expect("audit").iter().map(|e| e.kind).filter(|k| trust_kinds.contains(k)).collect();
     assert_eq!(
         kinds,
         vec![
