@@ -8,8 +8,8 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use agora::bench_support::{
-    bench_key, bench_witness, plain_circuit, prove_ours, prove_plain, seeded_rng, setup_keys, shape_constraints,
-    shape_name,
+    BENCH_GENESIS_HASH, bench_key, bench_witness, plain_circuit, prove_ours, prove_plain, seeded_rng, setup_keys,
+    shape_constraints, shape_name,
 };
 use agora::circuits::hashchain::depth_for_constraints;
 use agora::{CircuitShape, TaskId};
@@ -32,13 +32,13 @@ fn bench_shape(c: &mut Criterion, group_name: &str, shape: CircuitShape) {
     let mut rng = seeded_rng(11);
     group.bench_function(BenchmarkId::new("ours", &label), |b| {
         let keys = keys();
-        b.iter(|| prove_ours(&keys.pk, &witness, task, &worker, &mut rng).unwrap())
+        b.iter(|| prove_ours(&keys.pk, &witness, &BENCH_GENESIS_HASH, task, &worker, &mut rng).unwrap())
     });
     let mut rng = seeded_rng(12);
     group.bench_function(BenchmarkId::new("plain-ark-groth16", &label), |b| {
         let keys = keys();
         b.iter_batched(
-            || plain_circuit(&witness, task, &worker).unwrap(),
+            || plain_circuit(&witness, &BENCH_GENESIS_HASH, task, &worker).unwrap(),
             |circuit| prove_plain(&keys.pk, circuit, &mut rng).unwrap(),
             BatchSize::PerIteration,
         )

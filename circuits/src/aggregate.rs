@@ -1,6 +1,6 @@
 //! Kind 1, `aggregate`: data processing over committed records.
 //!
-//! Statement (public `task_id, worker_id, input_commitment, output_commitment, threshold`):
+//! Statement (public `chain_id, task_id, worker_id, input_commitment, output_commitment, threshold`):
 //! there exist `records[0..N]` (each `< 2^64`), `input_salt` and `output_salt` such that
 //!
 //! * `input_commitment  = poseidon(records[0], …, records[N-1], input_salt)`,
@@ -9,9 +9,13 @@
 //! * `output_commitment = poseidon(sum, count, output_salt)`.
 //!
 //! Every record is range-checked to 64 bits (it is built from 64 boolean witnesses). The
-//! comparison uses `d = records[i] + (2^64 − 1 − threshold)`, range-checked to 65 bits: bit 64
-//! of `d` is `[records[i] > threshold]`. `threshold` is a public input the verifier encodes from
-//! a `u64`, so it is `< 2^64` by construction and not range-checked again in the circuit.
+//! threshold is range-checked to 64 bits in the circuit too (64 constraints): it is a public
+//! input the verifier takes from the task's parameters as an arbitrary field element, and the
+//! comparison below is only meaningful for `threshold < 2^64` (with `threshold = p − 1`, say,
+//! every record would count as "above"). A statement whose threshold is `≥ 2^64` is therefore
+//! unprovable, matching the native [`evaluate`], whose `threshold` is a `u64`. The comparison
+//! uses `d = records[i] + (2^64 − 1 − threshold)`, range-checked to 65 bits: bit 64 of `d` is
+//! `[records[i] > threshold]`.
 
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::{FieldVar, fp::FpVar};
@@ -27,37 +31,47 @@ pub const KIND: u16 = 1;
 pub const N: usize = 64;
 /// Bit width of one record.
 pub const RECORD_BITS: usize = 64;
-/// Number of public inputs: the 4 binding inputs plus `threshold`.
+/// Number of public inputs: the 5 binding inputs plus `threshold`.
 pub const NUM_PUBLIC_INPUTS: usize = crate::BINDING_INPUTS + 1;
 /// R1CS constraints of the circuit (pinned by tests).
-pub const CONSTRAINTS: usize = 16_757;
+pub const CONSTRAINTS: usize = 16_821;
 
 /// The public statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Public {
-    /// Task identifier (binding input 0).
+    /// Chain identifier (binding input 0): a hash of the deployment's genesis.
+    pub chain_id: Fr,
+    /// Task identifier (binding input 1).
     pub task_id: Fr,
-    /// Worker identifier (binding input 1).
+    /// Worker identifier (binding input 2).
     pub worker_id: Fr,
-    /// `poseidon(records…, input_salt)` (binding input 2).
+    /// `poseidon(records…, input_salt)` (binding input 3).
     pub input_commitment: Fr,
-    /// `poseidon(sum, count, output_salt)` (binding input 3).
+    /// `poseidon(sum, count, output_salt)` (binding input 4).
     pub output_commitment: Fr,
-    /// Records strictly above this value are counted (kind parameter, input 4).
+    /// Records strictly above this value are counted (kind parameter, input 5).
     pub threshold: u64,
 }
 
 impl Public {
-    /// Groth16 public inputs: `[task_id, worker_id, input_commitment, output_commitment,
+    /// Groth16 public inputs: `[chain_id, task_id, worker_id, input_commitment, output_commitment,
     /// threshold]`.
     pub fn to_field_elements(&self) -> Vec<Fr> {
-        vec![self.task_id, self.worker_id, self.input_commitment, self.output_commitment, Fr::from(self.threshold)]
+        vec![
+            self.chain_id,
+            self.task_id,
+            self.worker_id,
+            self.input_commitment,
+            self.output_commitment,
+            Fr::from(self.threshold),
+        ]
     }
 
     /// The honest statement for `private`: commits to its records and to the true output.
-    pub fn from_private(task_id: Fr, worker_id: Fr, threshold: u64, private: &Private) -> Public {
+    pub fn from_private(chain_id: Fr, task_id: Fr, worker_id: Fr, threshold: u64, private: &Private) -> Public {
         let output = compute_output(&private.records, threshold);
         Public {
+            chain_id,
             task_id,
             worker_id,
             input_commitment: input_commitment(&private.records, private.input_salt),
@@ -124,6 +138,8 @@ pub fn evaluate(public: &Public, private: &Private) -> Result<(), EvalError> {
 pub struct Circuit {
     public: Option<Public>,
     private: Option<Private>,
+    /// The value assigned to the `threshold` public input (normally `public.threshold`).
+    threshold: Option<Fr>,
 }
 
 impl Circuit {
@@ -134,7 +150,15 @@ impl Circuit {
 
     /// A circuit carrying a full assignment, for proving.
     pub fn new(public: Public, private: Private) -> Self {
-        Circuit { public: Some(public), private: Some(private) }
+        let threshold = Some(Fr::from(public.threshold));
+        Circuit { public: Some(public), private: Some(private), threshold }
+    }
+
+    /// A circuit whose `threshold` public input is the arbitrary field element `threshold`
+    /// (`public.threshold` is then ignored): what a prover could try against a task whose
+    /// threshold parameter is not below `2^64`. Such a circuit is unsatisfiable.
+    pub fn with_threshold_input(public: Public, private: Private, threshold: Fr) -> Self {
+        Circuit { public: Some(public), private: Some(private), threshold: Some(threshold) }
     }
 }
 
@@ -146,9 +170,11 @@ impl ConstraintSynthesizer<Fr> for Circuit {
         // Public inputs, in `Public::to_field_elements` order.
         let binding = alloc_binding(
             cs.clone(),
-            public.map(|p| [p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
+            public.map(|p| [p.chain_id, p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
         )?;
-        let threshold = alloc_input(cs.clone(), public.map(|p| Fr::from(p.threshold)))?;
+        let threshold = alloc_input(cs.clone(), self.threshold)?;
+        // threshold < 2^64 (64 constraints): the verifier hands in any field element.
+        enforce_range(cs.clone(), &threshold, RECORD_BITS)?;
 
         // Records, 64 bits each (64 constraints per record).
         let records = (0..N)
@@ -198,7 +224,7 @@ mod tests {
 
     fn honest(records: [u64; N], threshold: u64, seed: u64) -> (Public, Private) {
         let private = Private { records, input_salt: fr(seed), output_salt: fr(seed + 1) };
-        let public = Public::from_private(fr(seed + 2), fr(seed + 3), threshold, &private);
+        let public = Public::from_private(fr(seed + 4), fr(seed + 2), fr(seed + 3), threshold, &private);
         (public, private)
     }
 
@@ -216,8 +242,9 @@ mod tests {
     #[test]
     fn constraint_count_is_pinned() {
         assert_eq!(constraint_count(Circuit::blank()).unwrap(), CONSTRAINTS);
-        // 64·64 record bits + 64·65 comparison bits + 33 + 2 permutations + 2 equalities.
-        assert_eq!(CONSTRAINTS, 64 * 64 + 64 * 65 + 240 + 32 * 243 + 240 + 243 + 2);
+        // 64 threshold bits + 64·64 record bits + 64·65 comparison bits + 33 + 2 permutations
+        // + 2 equalities.
+        assert_eq!(CONSTRAINTS, 64 + 64 * 64 + 64 * 65 + 240 + 32 * 243 + 240 + 243 + 2);
     }
 
     #[test]
@@ -252,6 +279,34 @@ mod tests {
         }
         let (public, private) = honest([u64::MAX; N], u64::MAX - 1, 30);
         assert_eq!(compute_output(&private.records, public.threshold).count, N as u64);
+        assert_eq!(both(&public, &private), (true, true));
+    }
+
+    /// A prover facing a task whose threshold parameter is `≥ 2^64` builds the statement the
+    /// comparison gadget would accept for it (the count it yields in field arithmetic): the
+    /// range check on the threshold makes it unsatisfiable.
+    #[test]
+    fn threshold_at_or_above_2_pow_64_cannot_be_proven() {
+        // Records in [6, 2^63]: for threshold 2^64 + k (k < 6) the gadget's d = r − k − 1 fits
+        // 64 bits (count 0); for threshold p − 1 ("−1") d = r + 2^64 has bit 64 set (count N).
+        let mut records = [0u64; N];
+        for (i, r) in records.iter_mut().enumerate() {
+            *r = 6 + (i as u64) * 1_000_003;
+        }
+        let cases = [(pow2(64), 0u64), (pow2(64) + Fr::from(5u64), 0), (-Fr::from(1u64), N as u64)];
+        for (threshold, count) in cases {
+            let private = Private { records, input_salt: fr(50), output_salt: fr(51) };
+            let mut public = Public::from_private(fr(52), fr(53), fr(54), 0, &private);
+            let sum = records.iter().map(|&r| u128::from(r)).sum();
+            public.output_commitment = output_commitment(&Output { sum, count }, private.output_salt);
+            let circuit = Circuit::with_threshold_input(public, private, threshold);
+            assert!(!is_satisfied(circuit).unwrap(), "threshold {threshold} must be refused");
+        }
+        // The same construction below 2^64 is the honest statement and is satisfied.
+        let private = Private { records, input_salt: fr(50), output_salt: fr(51) };
+        let public = Public::from_private(fr(52), fr(53), fr(54), u64::MAX, &private);
+        let circuit = Circuit::with_threshold_input(public, private.clone(), Fr::from(u64::MAX));
+        assert!(is_satisfied(circuit).unwrap());
         assert_eq!(both(&public, &private), (true, true));
     }
 
@@ -290,7 +345,7 @@ mod tests {
                 // threshold changed so that the count changes
                 _ => {
                     private.records[index] = threshold;
-                    public = Public::from_private(public.task_id, public.worker_id, threshold, &private);
+                    public = Public::from_private(public.chain_id, public.task_id, public.worker_id, threshold, &private);
                     public.threshold = threshold.wrapping_sub(1);
                     prop_assume!(threshold > 0);
                 }

@@ -1,6 +1,6 @@
 //! Kind 2, `classify`: inference of a committed fixed-point linear classifier.
 //!
-//! Statement (public `task_id, worker_id, input_commitment, output_commitment,
+//! Statement (public `chain_id, task_id, worker_id, input_commitment, output_commitment,
 //! model_commitment`): there exist `weights[0..D]`, `bias`, `features[0..D]` (all signed
 //! integers in `[VALUE_MIN, VALUE_MAX]`), `model_salt`, `input_salt`, `output_salt` such that
 //!
@@ -40,7 +40,7 @@ pub const VALUE_MIN: i32 = -(1 << (VALUE_BITS - 1));
 pub const VALUE_MAX: i32 = (1 << (VALUE_BITS - 1)) - 1;
 /// `score + 2^SCORE_OFFSET_BITS` is non-negative and below `2^(SCORE_OFFSET_BITS + 1)`.
 pub const SCORE_OFFSET_BITS: usize = 35;
-/// Number of public inputs: the 4 binding inputs plus `model_commitment`.
+/// Number of public inputs: the 5 binding inputs plus `model_commitment`.
 pub const NUM_PUBLIC_INPUTS: usize = crate::BINDING_INPUTS + 1;
 /// R1CS constraints of the circuit (pinned by tests).
 pub const CONSTRAINTS: usize = 5_191;
@@ -48,29 +48,39 @@ pub const CONSTRAINTS: usize = 5_191;
 /// The public statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Public {
-    /// Task identifier (binding input 0).
+    /// Chain identifier (binding input 0): a hash of the deployment's genesis.
+    pub chain_id: Fr,
+    /// Task identifier (binding input 1).
     pub task_id: Fr,
-    /// Worker identifier (binding input 1).
+    /// Worker identifier (binding input 2).
     pub worker_id: Fr,
-    /// `poseidon(features…, input_salt)` (binding input 2).
+    /// `poseidon(features…, input_salt)` (binding input 3).
     pub input_commitment: Fr,
-    /// `poseidon(label, output_salt)` (binding input 3).
+    /// `poseidon(label, output_salt)` (binding input 4).
     pub output_commitment: Fr,
-    /// `poseidon(weights…, bias, model_salt)` (kind parameter, input 4).
+    /// `poseidon(weights…, bias, model_salt)` (kind parameter, input 5).
     pub model_commitment: Fr,
 }
 
 impl Public {
-    /// Groth16 public inputs: `[task_id, worker_id, input_commitment, output_commitment,
+    /// Groth16 public inputs: `[chain_id, task_id, worker_id, input_commitment, output_commitment,
     /// model_commitment]`.
     pub fn to_field_elements(&self) -> Vec<Fr> {
-        vec![self.task_id, self.worker_id, self.input_commitment, self.output_commitment, self.model_commitment]
+        vec![
+            self.chain_id,
+            self.task_id,
+            self.worker_id,
+            self.input_commitment,
+            self.output_commitment,
+            self.model_commitment,
+        ]
     }
 
     /// The honest statement for `private`; fails if a value is out of range.
-    pub fn from_private(task_id: Fr, worker_id: Fr, private: &Private) -> Result<Public, EvalError> {
+    pub fn from_private(chain_id: Fr, task_id: Fr, worker_id: Fr, private: &Private) -> Result<Public, EvalError> {
         let label = classify(&private.model, &private.features)?;
         Ok(Public {
+            chain_id,
             task_id,
             worker_id,
             input_commitment: input_commitment(&private.features, private.input_salt),
@@ -220,7 +230,7 @@ impl ConstraintSynthesizer<Fr> for Circuit {
         // Public inputs, in `Public::to_field_elements` order.
         let binding = alloc_binding(
             cs.clone(),
-            public.map(|p| [p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
+            public.map(|p| [p.chain_id, p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
         )?;
         let model_commitment = alloc_input(cs.clone(), public.map(|p| p.model_commitment))?;
 
@@ -329,7 +339,7 @@ mod tests {
         for (i, (w, b, x, label)) in cases.into_iter().enumerate() {
             let p = private(w, b, x, 100 + i as u64);
             assert_eq!(classify(&p.model, &p.features).unwrap(), label);
-            let public = Public::from_private(fr(1), fr(2), &p).unwrap();
+            let public = Public::from_private(fr(0), fr(1), fr(2), &p).unwrap();
             assert_eq!(both(&public, &p), (true, true), "case {i}");
         }
     }
@@ -343,7 +353,7 @@ mod tests {
             x[i] = 300 - (i as i32) * 37;
         }
         let p = private(w, -12_345, x, 7);
-        let public = Public::from_private(fr(3), fr(4), &p).unwrap();
+        let public = Public::from_private(fr(0), fr(3), fr(4), &p).unwrap();
         assert_eq!(both(&public, &p), (true, true));
         let cs = ark_relations::gr1cs::ConstraintSystem::<Fr>::new_ref();
         cs.set_optimization_goal(ark_relations::gr1cs::OptimizationGoal::Constraints);
@@ -359,7 +369,7 @@ mod tests {
         #[test]
         fn honest_accepted(w in vector(), b in value(), x in vector(), seed in any::<u32>()) {
             let p = private(w, b, x, u64::from(seed));
-            let public = Public::from_private(fr(1), fr(2), &p).unwrap();
+            let public = Public::from_private(fr(0), fr(1), fr(2), &p).unwrap();
             prop_assert_eq!(both(&public, &p), (true, true));
         }
 
@@ -369,7 +379,7 @@ mod tests {
             which in 0usize..7, index in 0usize..D, delta in 1i32..100,
         ) {
             let mut p = private(w, b, x, 50);
-            let mut public = Public::from_private(fr(1), fr(2), &p).unwrap();
+            let mut public = Public::from_private(fr(0), fr(1), fr(2), &p).unwrap();
             let label = classify(&p.model, &p.features).unwrap();
             match which {
                 // wrong label
@@ -410,6 +420,7 @@ mod tests {
                 .map(|(&a, &c)| i64::from(a) * i64::from(c)).sum();
             let label = dot + i64::from(p.model.bias) >= 0;
             let public = Public {
+                chain_id: fr(0),
                 task_id: fr(1),
                 worker_id: fr(2),
                 input_commitment: input_commitment(&p.features, p.input_salt),
@@ -421,7 +432,7 @@ mod tests {
                 "evaluate must reject"
             );
             prop_assert!(!is_satisfied(Circuit::new(public, p)).unwrap());
-            prop_assert!(Public::from_private(fr(1), fr(2), &p).is_err());
+            prop_assert!(Public::from_private(fr(0), fr(1), fr(2), &p).is_err());
         }
     }
 }

@@ -88,33 +88,39 @@ pub fn enforce_range(
     Ok(out)
 }
 
-/// The four shared binding public inputs, in allocation order.
+/// The five shared binding public inputs, in allocation order.
 #[derive(Clone, Debug)]
 pub struct BindingVars {
-    /// Public input 0: the task identifier.
+    /// Public input 0: the chain (a hash of the deployment's genesis).
+    pub chain_id: FpVar<Fr>,
+    /// Public input 1: the task identifier.
     pub task_id: FpVar<Fr>,
-    /// Public input 1: the worker identifier.
+    /// Public input 2: the worker identifier.
     pub worker_id: FpVar<Fr>,
-    /// Public input 2: commitment to the task's private input.
+    /// Public input 3: commitment to the task's private input.
     pub input_commitment: FpVar<Fr>,
-    /// Public input 3: commitment to the task's output.
+    /// Public input 4: commitment to the task's output.
     pub output_commitment: FpVar<Fr>,
 }
 
-/// Allocates the binding public inputs `task_id, worker_id, input_commitment,
+/// Allocates the binding public inputs `chain_id, task_id, worker_id, input_commitment,
 /// output_commitment` (in that order). Must be the first inputs a circuit allocates.
 ///
-/// No constraint mentions `task_id` / `worker_id`; Groth16 (libsnark reduction, as used by
-/// ark-groth16) still binds every public input through its own IC term, so a proof is tied to
-/// exactly these values.
-pub fn alloc_binding(cs: ConstraintSystemRef<Fr>, values: Option<[Fr; 4]>) -> Result<BindingVars, SynthesisError> {
+/// No constraint mentions `chain_id` / `task_id` / `worker_id`; Groth16 (libsnark reduction, as
+/// used by ark-groth16) still binds every public input through its own IC term, so a proof is
+/// tied to exactly these values.
+pub fn alloc_binding(
+    cs: ConstraintSystemRef<Fr>,
+    values: Option<[Fr; crate::BINDING_INPUTS]>,
+) -> Result<BindingVars, SynthesisError> {
     let input =
         |i: usize| FpVar::new_input(cs.clone(), || values.map(|v| v[i]).ok_or(SynthesisError::AssignmentMissing));
     Ok(BindingVars {
-        task_id: input(0)?,
-        worker_id: input(1)?,
-        input_commitment: input(2)?,
-        output_commitment: input(3)?,
+        chain_id: input(0)?,
+        task_id: input(1)?,
+        worker_id: input(2)?,
+        input_commitment: input(3)?,
+        output_commitment: input(4)?,
     })
 }
 

@@ -1,6 +1,6 @@
 //! Kind 3, `hashchain`: proof of compute by iterated Poseidon.
 //!
-//! Statement (public `task_id, worker_id, input_commitment, output_commitment, depth`): there
+//! Statement (public `chain_id, task_id, worker_id, input_commitment, output_commitment, depth`): there
 //! exist `seed`, `input_salt`, `output_salt` such that
 //!
 //! * `input_commitment  = poseidon(seed, input_salt)`,
@@ -27,7 +27,7 @@ use crate::poseidon::{hash, hash_var};
 pub const KIND: u16 = 3;
 /// Largest supported depth (about 3.9 million constraints).
 pub const MAX_DEPTH: u32 = 1 << 14;
-/// Number of public inputs: the 4 binding inputs plus `depth`.
+/// Number of public inputs: the 5 binding inputs plus `depth`.
 pub const NUM_PUBLIC_INPUTS: usize = crate::BINDING_INPUTS + 1;
 /// Constraints per chain step: one permutation whose first round has two constant lanes.
 pub const CONSTRAINTS_PER_STEP: usize = 237;
@@ -55,29 +55,45 @@ pub const fn depth_for_constraints(target: usize) -> u32 {
 /// The public statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Public {
-    /// Task identifier (binding input 0).
+    /// Chain identifier (binding input 0): a hash of the deployment's genesis.
+    pub chain_id: Fr,
+    /// Task identifier (binding input 1).
     pub task_id: Fr,
-    /// Worker identifier (binding input 1).
+    /// Worker identifier (binding input 2).
     pub worker_id: Fr,
-    /// `poseidon(seed, input_salt)` (binding input 2).
+    /// `poseidon(seed, input_salt)` (binding input 3).
     pub input_commitment: Fr,
-    /// `poseidon(h_depth, output_salt)` (binding input 3).
+    /// `poseidon(h_depth, output_salt)` (binding input 4).
     pub output_commitment: Fr,
-    /// Number of chain steps (kind parameter, input 4).
+    /// Number of chain steps (kind parameter, input 5).
     pub depth: u32,
 }
 
 impl Public {
-    /// Groth16 public inputs: `[task_id, worker_id, input_commitment, output_commitment,
+    /// Groth16 public inputs: `[chain_id, task_id, worker_id, input_commitment, output_commitment,
     /// depth]`.
     pub fn to_field_elements(&self) -> Vec<Fr> {
-        vec![self.task_id, self.worker_id, self.input_commitment, self.output_commitment, Fr::from(self.depth)]
+        vec![
+            self.chain_id,
+            self.task_id,
+            self.worker_id,
+            self.input_commitment,
+            self.output_commitment,
+            Fr::from(self.depth),
+        ]
     }
 
     /// The honest statement for `private` at `depth`.
-    pub fn from_private(task_id: Fr, worker_id: Fr, depth: u32, private: &Private) -> Result<Public, EvalError> {
+    pub fn from_private(
+        chain_id: Fr,
+        task_id: Fr,
+        worker_id: Fr,
+        depth: u32,
+        private: &Private,
+    ) -> Result<Public, EvalError> {
         let head = chain(private.seed, depth)?;
         Ok(Public {
+            chain_id,
             task_id,
             worker_id,
             input_commitment: input_commitment(private.seed, private.input_salt),
@@ -176,7 +192,7 @@ impl ConstraintSynthesizer<Fr> for Circuit {
         // Public inputs, in `Public::to_field_elements` order.
         let binding = alloc_binding(
             cs.clone(),
-            public.map(|p| [p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
+            public.map(|p| [p.chain_id, p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
         )?;
         let depth = alloc_input(cs.clone(), public.map(|p| Fr::from(p.depth)))?;
         depth.enforce_equal(&FpVar::constant(Fr::from(self.depth)))?;
@@ -261,7 +277,7 @@ mod tests {
     fn honest_witness_satisfies() {
         for depth in [0u32, 1, 3, 8] {
             let p = private(u64::from(depth) * 10);
-            let public = Public::from_private(fr(1), fr(2), depth, &p).unwrap();
+            let public = Public::from_private(fr(0), fr(1), fr(2), depth, &p).unwrap();
             assert_eq!(both(&public, &p), (true, true));
         }
     }
@@ -269,7 +285,7 @@ mod tests {
     #[test]
     fn key_depth_is_part_of_the_statement() {
         let p = private(5);
-        let public = Public::from_private(fr(1), fr(2), 4, &p).unwrap();
+        let public = Public::from_private(fr(0), fr(1), fr(2), 4, &p).unwrap();
         // A depth-3 circuit cannot accept a depth-4 statement, nor claim depth 3 for it.
         assert!(!is_satisfied(Circuit::with_depth(3, public, p).unwrap()).unwrap());
         let mut lying = public;
@@ -285,14 +301,14 @@ mod tests {
         #[test]
         fn honest_accepted(seed in any::<u32>(), depth in 0u32..6) {
             let p = private(u64::from(seed));
-            let public = Public::from_private(fr(1), fr(2), depth, &p).unwrap();
+            let public = Public::from_private(fr(0), fr(1), fr(2), depth, &p).unwrap();
             prop_assert_eq!(both(&public, &p), (true, true));
         }
 
         #[test]
         fn wrong_statements_rejected(seed in any::<u32>(), depth in 1u32..6, which in 0usize..5, off in 1u32..3) {
             let mut p = private(u64::from(seed));
-            let mut public = Public::from_private(fr(1), fr(2), depth, &p).unwrap();
+            let mut public = Public::from_private(fr(0), fr(1), fr(2), depth, &p).unwrap();
             match which {
                 // output of a different depth
                 0 => public.output_commitment =

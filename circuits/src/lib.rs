@@ -5,7 +5,8 @@
 //! * `KIND` — the kind number (`u16`) used by the marketplace;
 //! * `Public` — the statement; [`Public::to_field_elements`](aggregate::Public::to_field_elements)
 //!   gives the Groth16 public inputs, always starting with the shared binding prefix
-//!   `task_id, worker_id, input_commitment, output_commitment` (see [`BINDING_INPUTS`]),
+//!   `chain_id, task_id, worker_id, input_commitment, output_commitment` (see
+//!   [`BINDING_INPUTS`]),
 //!   followed by the kind's own parameters;
 //! * `Private` — the witness the worker holds;
 //! * `Circuit` — the [`ConstraintSynthesizer`] (constructible without a witness for setup);
@@ -13,10 +14,12 @@
 //!   enforces;
 //! * commitment helpers and an honest `Public::from_private` builder.
 //!
-//! Binding: `task_id` and `worker_id` are allocated as Groth16 public inputs. arkworks' Groth16
-//! (libsnark QAP reduction) gives every instance variable its own independent QAP term, so
-//! each public input has a non-trivial `gamma_abc` / IC point even when no constraint mentions
-//! it: a proof made for one `(task_id, worker_id)` does not verify for another (tests check it).
+//! Binding: `chain_id`, `task_id` and `worker_id` are allocated as Groth16 public inputs.
+//! arkworks' Groth16 (libsnark QAP reduction) gives every instance variable its own independent
+//! QAP term (it appends one row `x_i · 0 = 0` per instance variable, giving `x_i` its own
+//! Lagrange basis polynomial in `A`), so each public input has a non-trivial `gamma_abc` / IC point even when no
+//! constraint mentions it: a proof made for one `(chain_id, task_id, worker_id)` does not verify
+//! for another (tests check it).
 //!
 //! See `docs/CIRCUITS.md` for the exact statements, encodings and constraint counts.
 
@@ -33,8 +36,8 @@ pub use error::EvalError;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode};
 
 /// Number of shared binding public inputs at the front of every kind's public-input vector:
-/// `task_id`, `worker_id`, `input_commitment`, `output_commitment`.
-pub const BINDING_INPUTS: usize = 4;
+/// `chain_id`, `task_id`, `worker_id`, `input_commitment`, `output_commitment`.
+pub const BINDING_INPUTS: usize = 5;
 
 /// The task kinds this crate has circuits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,7 +1,7 @@
 //! One real Groth16 (BN254) round trip per task kind, with a seeded RNG.
 //!
 //! Each test also checks that the proof is bound to every public input: changing any one of
-//! them (in particular `task_id` or `worker_id`, which no constraint mentions) makes
+//! them (in particular `chain_id`, `task_id` or `worker_id`, which no constraint mentions) makes
 //! verification fail.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -37,7 +37,8 @@ fn aggregate_round_trip() {
         *r = u64::rand(&mut rng) >> (i % 40);
     }
     let private = aggregate::Private { records, input_salt: Fr::rand(&mut rng), output_salt: Fr::rand(&mut rng) };
-    let public = aggregate::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), 1 << 50, &private);
+    let public =
+        aggregate::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), Fr::rand(&mut rng), 1 << 50, &private);
     aggregate::evaluate(&public, &private).unwrap();
     round_trip(
         aggregate::Circuit::blank(),
@@ -63,7 +64,8 @@ fn classify_round_trip() {
         input_salt: Fr::rand(&mut rng),
         output_salt: Fr::rand(&mut rng),
     };
-    let public = classify::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), &private).unwrap();
+    let public =
+        classify::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), Fr::rand(&mut rng), &private).unwrap();
     classify::evaluate(&public, &private).unwrap();
     round_trip(
         classify::Circuit::blank(),
@@ -82,7 +84,9 @@ fn hashchain_round_trip() {
         input_salt: Fr::rand(&mut rng),
         output_salt: Fr::rand(&mut rng),
     };
-    let public = hashchain::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), depth, &private).unwrap();
+    let public =
+        hashchain::Public::from_private(Fr::rand(&mut rng), Fr::rand(&mut rng), Fr::rand(&mut rng), depth, &private)
+            .unwrap();
     hashchain::evaluate(&public, &private).unwrap();
     round_trip(
         hashchain::Circuit::blank(depth).unwrap(),

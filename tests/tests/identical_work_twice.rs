@@ -56,7 +56,7 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
     let witness = hashchain(1);
 
     let first = job(&mut w, &employer, &worker, &witness, PRICE);
-    let done = prove_with(fx, &witness, first, &worker.id());
+    let done = prove_with(fx, &w, &witness, first, &worker.id());
     assert_eq!(w.run(&worker, submit_completion(first, &done)), Status::Ok);
     let after_first = w.account(&worker.id());
     assert_eq!((after_first.reputation_stored(), after_first.proven_completions), (gain(0), 1));
@@ -66,7 +66,7 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
     // The same employer re-posts the same data; the worker proves it again, honestly, for the
     // new task. Rejected before the proof is even checked: garbage gets the same answer.
     let again = job(&mut w, &employer, &worker, &witness, PRICE);
-    let honest_again = prove_with(fx, &witness, again, &worker.id());
+    let honest_again = prove_with(fx, &w, &witness, again, &worker.id());
     assert_eq!(honest_again.input_commitment, done.input_commitment);
     assert_ne!(honest_again.proof, done.proof);
     assert_action_rejected(&mut w, &worker, submit_completion(again, &honest_again), Status::NullifierUsed);
@@ -75,14 +75,14 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
 
     // Another trusted employer (a new pair: it would be worth a full first gain) — refused too.
     let elsewhere = job(&mut w, &other_employer, &worker, &witness, PRICE);
-    let proof_elsewhere = prove_with(fx, &witness, elsewhere, &worker.id());
+    let proof_elsewhere = prove_with(fx, &w, &witness, elsewhere, &worker.id());
     assert_action_rejected(&mut w, &worker, submit_completion(elsewhere, &proof_elsewhere), Status::NullifierUsed);
 
     // Time does not wash it out: two epochs later (standing recomputed), still refused.
     start_next_epoch(&mut w);
     start_next_epoch(&mut w);
     let later = job(&mut w, &other_employer, &worker, &witness, PRICE);
-    let proof_later = prove_with(fx, &witness, later, &worker.id());
+    let proof_later = prove_with(fx, &w, &witness, later, &worker.id());
     assert_action_rejected(&mut w, &worker, submit_completion(later, &proof_later), Status::NullifierUsed);
 
     let account = w.account(&worker.id());
@@ -97,7 +97,7 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
 
     // The nullifier is per worker: someone else doing the same data earns its own full gain.
     let theirs = job(&mut w, &employer, &other_worker, &witness, PRICE);
-    let their_proof = prove_with(fx, &witness, theirs, &other_worker.id());
+    let their_proof = prove_with(fx, &w, &witness, theirs, &other_worker.id());
     assert_eq!(w.run(&other_worker, submit_completion(theirs, &their_proof)), Status::Ok);
     assert_eq!(w.account(&other_worker.id()).reputation_stored(), gain(0));
 
@@ -138,12 +138,12 @@ fn same_data_under_another_kind_parameter_is_distinct_work() {
     assert_ne!(nullifier_low, nullifier_high, "the nullifier includes the kind parameters");
 
     let t1 = job(&mut w, &employer, &worker, &low, PRICE);
-    let p1 = prove_with(fx, &low, t1, &worker.id());
+    let p1 = prove_with(fx, &w, &low, t1, &worker.id());
     assert_eq!(w.run(&worker, submit_completion(t1, &p1)), Status::Ok);
     assert_eq!(w.account(&worker.id()).reputation_stored(), gain(0));
 
     let t2 = job(&mut w, &employer, &worker, &high, PRICE);
-    let p2 = prove_with(fx, &high, t2, &worker.id());
+    let p2 = prove_with(fx, &w, &high, t2, &worker.id());
     assert_ne!(p1.output_commitment, p2.output_commitment, "another threshold, another result");
     let before = w.account(&worker.id()).reputation_at(w.time, w.config.genesis.reputation.half_life_secs);
     assert_eq!(w.run(&worker, submit_completion(t2, &p2)), Status::Ok, "distinct work is accepted");
@@ -155,7 +155,7 @@ fn same_data_under_another_kind_parameter_is_distinct_work() {
     // Repeating either threshold is refused.
     for (witness, name) in [(&low, "low"), (&high, "high")] {
         let t = job(&mut w, &employer, &worker, witness, PRICE);
-        let p = prove_with(fx, witness, t, &worker.id());
+        let p = prove_with(fx, &w, witness, t, &worker.id());
         let before = w.account(&worker.id());
         assert_action_rejected(&mut w, &worker, submit_completion(t, &p), Status::NullifierUsed);
         assert_eq!(

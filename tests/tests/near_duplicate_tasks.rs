@@ -61,7 +61,7 @@ fn near_duplicate_tasks_earn_at_most_twice_the_first() {
         let task = job(&mut w, &employer, &worker, &witness, PRICE);
         assert!(commitments.insert(w.task(task).expect("task").offer.input_commitment), "commitments must differ");
         let t = Instant::now();
-        let done = prove(&witness, task, &worker.id());
+        let done = prove(&w, &witness, task, &worker.id());
         proving += t.elapsed();
         let before = w.account(&worker.id()).reputation_at(w.time, half_life);
         if k == 0 {
@@ -133,7 +133,7 @@ fn frequent_completions_do_not_lose_reputation_to_rounding() {
     for k in 0..20 {
         let witness = hashchain_resalted(43, k);
         let task = job(&mut w, &employer, &worker, &witness, PRICE);
-        let done = prove(&witness, task, &worker.id());
+        let done = prove(&w, &witness, task, &worker.id());
         assert_eq!(w.run(&worker, submit_completion(task, &done)), Status::Ok);
         total += completion_gain(PRICE, Some(USD_1), u32::try_from(k).expect("small"), STANDING_ONE);
     }

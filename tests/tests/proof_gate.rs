@@ -10,7 +10,7 @@ use agora::proofs::DEFAULT_HASHCHAIN_DEPTH;
 use agora::{Completion, ProofKeys, Witness, default_shapes, task_terms};
 use agora_core::{
     Action, AgentKey, Amount, Created, FieldBytes, Genesis, MAX_PROOF_BYTES, NoProofKeys, PostTask, SignedTx, Status,
-    TaskId, TaskStatus, completion_public_inputs, task_field, worker_field,
+    TaskId, TaskStatus, chain_field, completion_public_inputs, task_field, worker_field,
 };
 use agora_tests::{USD, World, key};
 use agora_zk::kinds::{AggregateWitness, ClassifyWitness, HashchainWitness};
@@ -159,13 +159,14 @@ fn register_all(w: &mut World, keys: &[&AgentKey]) {
     }
 }
 
-/// Proves `witness` for `task` by `worker` (deterministic proving randomness).
-fn prove(witness: &Witness, task: TaskId, worker: &AgentKey) -> Completion {
+/// Proves `witness` for `task` of `w`'s chain by `worker` (deterministic proving randomness).
+fn prove(w: &World, witness: &Witness, task: TaskId, worker: &AgentKey) -> Completion {
     let pk = &fixture().pks[&witness.kind().code()];
     let id = worker.id();
     let worker_seed = u64::from_le_bytes(id.as_bytes()[..8].try_into().expect("8 bytes"));
     let mut rng = StdRng::seed_from_u64(task.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ worker_seed);
-    prove_completion(witness, task_field(task), worker_field(&id), pk, &mut rng).expect("honest proof")
+    let chain = chain_field(&w.config.genesis_hash);
+    prove_completion(witness, chain, task_field(task), worker_field(&id), pk, &mut rng).expect("honest proof")
 }
 
 fn submit(task: TaskId, output_commitment: FieldBytes, proof: Vec<u8>) -> Action {
@@ -230,10 +231,18 @@ fn honest_proof_of_each_kind_settles_pays_and_raises_reputation() {
     let fee_account = w.config.fee_account;
     for (worker, witness) in workers.iter().zip([aggregate(1), classify(1), hashchain(1)]) {
         let task = job(&mut w, &employer, worker, &witness);
-        let done = prove(&witness, task, worker);
+        let done = prove(&w, &witness, task, worker);
         // The prover's statement is exactly the one the state machine rebuilds from its records.
         let record = w.task(task).expect("task");
-        assert_eq!(done.public_inputs, completion_public_inputs(&record, &worker.id(), &done.output_commitment));
+        assert_eq!(
+            done.public_inputs,
+            completion_public_inputs(
+                chain_field(&w.config.genesis_hash),
+                &record,
+                &worker.id(),
+                &done.output_commitment
+            )
+        );
         assert_eq!(done.input_commitment, record.offer.input_commitment);
         assert_eq!(w.account(&worker.id()).reputation_stored(), 0);
         let fees_before = w.balance(&fee_account, USD);
@@ -279,7 +288,7 @@ fn replaying_a_valid_proof_on_another_task_of_the_same_worker_is_invalid() {
     let first = job(&mut w, &employer, &worker, &first_witness);
     let second = job(&mut w, &employer, &worker, &second_witness);
     assert_ne!(w.task(first).unwrap().offer.input_commitment, w.task(second).unwrap().offer.input_commitment);
-    let done = prove(&first_witness, first, &worker);
+    let done = prove(&w, &first_witness, first, &worker);
     // The proof is bound to task `first` (and its input commitment): worthless for `second`.
     assert_action_rejected(&mut w, &worker, submit_completion(second, &done), Status::ProofInvalid);
     // Still valid where it belongs; after settling, replaying it on `second` is still invalid.
@@ -287,6 +296,49 @@ fn replaying_a_valid_proof_on_another_task_of_the_same_worker_is_invalid() {
     assert_action_rejected(&mut w, &worker, submit_completion(second, &done), Status::ProofInvalid);
     assert_eq!(w.account(&worker.id()).proven_completions, 1);
     w.assert_conserved();
+}
+
+/// Cross-chain replay: two deployments whose genesis differs only in `chain_id`, the same
+/// employer posting the same task (same id, input commitment and depth) to the same worker. A
+/// proof made on one chain is `ProofInvalid` on the other and changes nothing there; each chain
+/// accepts its own.
+#[test]
+fn proof_from_another_chain_is_rejected() {
+    let operator = key(200);
+    let mut other_genesis = proof_genesis(&operator);
+    other_genesis.chain_id = "agora-other".to_string();
+    let mut ours = proof_world();
+    let mut theirs = World::with_genesis(other_genesis, operator);
+    theirs.set_verifier(Box::new((*fixture().keys.verifier()).clone()));
+    assert_eq!(theirs.config.genesis.kinds, ours.config.genesis.kinds, "same kinds, same keys");
+    assert_ne!(theirs.config.genesis_hash, ours.config.genesis_hash);
+    let (employer, worker) = (key(1), key(2));
+    let witness = hashchain(1);
+    let mut tasks = Vec::new();
+    for w in [&mut ours, &mut theirs] {
+        register_all(w, &[&employer, &worker]);
+        tasks.push(job(w, &employer, &worker, &witness));
+    }
+    let task = tasks[0];
+    assert_eq!(tasks[1], task, "the same task id on both chains");
+    assert_eq!(ours.task(task).unwrap().offer, theirs.task(task).unwrap().offer);
+
+    let proven_here = prove(&ours, &witness, task, &worker);
+    let proven_there = prove(&theirs, &witness, task, &worker);
+    assert_eq!(proven_here.output_commitment, proven_there.output_commitment, "same work, same output");
+    assert_ne!(proven_here.public_inputs[0], proven_there.public_inputs[0], "only the chain input differs");
+    assert_eq!(proven_here.public_inputs[1..], proven_there.public_inputs[1..]);
+    assert_action_rejected(&mut theirs, &worker, submit_completion(task, &proven_here), Status::ProofInvalid);
+    assert_action_rejected(&mut ours, &worker, submit_completion(task, &proven_there), Status::ProofInvalid);
+    // Each chain accepts its own proof.
+    let before = ours.balance(&worker.id(), USD);
+    assert_eq!(ours.run(&worker, submit_completion(task, &proven_here)), Status::Ok);
+    assert_settled_by_proof(&ours, task, &worker, proven_here.output_commitment, before, 0);
+    let before = theirs.balance(&worker.id(), USD);
+    assert_eq!(theirs.run(&worker, submit_completion(task, &proven_there)), Status::Ok);
+    assert_settled_by_proof(&theirs, task, &worker, proven_there.output_commitment, before, 0);
+    ours.assert_conserved();
+    theirs.assert_conserved();
 }
 
 #[test]
@@ -299,7 +351,7 @@ fn stolen_proof_is_invalid_for_the_thiefs_task_and_unusable_on_the_victims() {
     // The thief's task even has the very same input commitment and depth: only the task id and
     // the worker binding differ, and either is enough to sink the stolen proof.
     let thiefs_task = job(&mut w, &employer, &thief, &witness);
-    let stolen = prove(&witness, victims_task, &victim);
+    let stolen = prove(&w, &witness, victims_task, &victim);
     assert_action_rejected(&mut w, &thief, submit_completion(thiefs_task, &stolen), Status::ProofInvalid);
     assert_action_rejected(&mut w, &thief, submit_completion(victims_task, &stolen), Status::NotWorker);
     // The victim's own proof still settles, and the thief gained nothing.
@@ -322,7 +374,7 @@ fn rerandomised_proof_is_valid_once_and_identical_work_earns_once() {
     let witness = hashchain(1);
     let kind = witness.kind().code();
     let task = job(&mut w, &employer, &worker, &witness);
-    let done = prove(&witness, task, &worker);
+    let done = prove(&w, &witness, task, &worker);
 
     // Groth16 proofs are malleable: anyone can re-randomise a valid proof into different bytes
     // that verify for the same statement. That is harmless here because nothing is keyed on
@@ -343,7 +395,7 @@ fn rerandomised_proof_is_valid_once_and_identical_work_earns_once() {
     // A new task on the same input commitment for the same worker: even an honest, fresh proof
     // bound to the new task is refused — identical work earns reputation once.
     let repeat = job(&mut w, &employer, &worker, &witness);
-    let honest = prove(&witness, repeat, &worker);
+    let honest = prove(&w, &witness, repeat, &worker);
     assert_action_rejected(&mut w, &worker, submit_completion(repeat, &honest), Status::NullifierUsed);
     let account = w.account(&worker.id());
     assert_eq!((account.reputation_stored(), account.proven_completions), (first_gain(), 1));
@@ -361,7 +413,7 @@ fn corrupted_truncated_padded_and_oversized_proofs_are_rejected() {
     register_all(&mut w, &[&employer, &worker]);
     let witness = hashchain(1);
     let task = job(&mut w, &employer, &worker, &witness);
-    let done = prove(&witness, task, &worker);
+    let done = prove(&w, &witness, task, &worker);
     let out = done.output_commitment;
     assert_eq!(done.proof.len(), 128);
 
@@ -439,7 +491,7 @@ fn proof_under_another_kinds_key_is_invalid() {
     let aggregate_task = job(&mut w, &employer, &worker, &aggregate(1));
     // A hashchain proof bound to the aggregate task's id and this worker: same input count (5),
     // but made under the hashchain key, while the task's kind registers the aggregate key.
-    let hashchain_proof = prove(&hashchain(1), aggregate_task, &worker);
+    let hashchain_proof = prove(&w, &hashchain(1), aggregate_task, &worker);
     assert_action_rejected(&mut w, &worker, submit_completion(aggregate_task, &hashchain_proof), Status::ProofInvalid);
     let account = w.account(&worker.id());
     assert_eq!((account.reputation_stored(), account.proven_completions), (0, 0));
@@ -466,9 +518,13 @@ fn kind_registered_with_the_wrong_parameter_count_yields_proof_input_count() {
     assert_action_rejected(&mut w, &employer, Action::PostTask(o.clone()), Status::InvalidParams);
     o.params.push(FieldBytes::ZERO);
     let task = post_and_award(&mut w, &employer, &worker, o);
-    let done = prove(&witness, task, &worker);
+    let done = prove(&w, &witness, task, &worker);
     let record = w.task(task).unwrap();
-    assert_eq!(completion_public_inputs(&record, &worker.id(), &done.output_commitment).len(), 6);
+    assert_eq!(
+        completion_public_inputs(chain_field(&w.config.genesis_hash), &record, &worker.id(), &done.output_commitment)
+            .len(),
+        6
+    );
     assert_action_rejected(&mut w, &worker, submit_completion(task, &done), Status::ProofInputCount);
     w.assert_conserved();
 }
@@ -480,9 +536,10 @@ fn wrong_output_commitment_with_an_otherwise_valid_proof_is_invalid() {
     register_all(&mut w, &[&employer, &worker]);
     let witness = hashchain(1);
     let task = job(&mut w, &employer, &worker, &witness);
-    let done = prove(&witness, task, &worker);
+    let done = prove(&w, &witness, task, &worker);
     // The output of other work (same chain, different salt; and a different chain).
     let other_salt = prove(
+        &w,
         &Witness::Hashchain(HashchainWitness {
             depth: DEFAULT_HASHCHAIN_DEPTH,
             seed: salt(3),
@@ -492,7 +549,7 @@ fn wrong_output_commitment_with_an_otherwise_valid_proof_is_invalid() {
         task,
         &worker,
     );
-    let other_chain = prove(&hashchain(7), task, &worker);
+    let other_chain = prove(&w, &hashchain(7), task, &worker);
     for claimed in
         [FieldBytes::ZERO, FieldBytes::from_u64(1), other_salt.output_commitment, other_chain.output_commitment]
     {
@@ -514,7 +571,7 @@ fn double_submission_settles_once() {
     register_all(&mut w, &[&employer, &worker]);
     let witness = hashchain(1);
     let task = job(&mut w, &employer, &worker, &witness);
-    let done = prove(&witness, task, &worker);
+    let done = prove(&w, &witness, task, &worker);
     // The same signed completion twice in one block: the second is a nonce replay.
     let tx = w.sign(&worker, submit_completion(task, &done));
     let receipts = w.apply(vec![tx.clone(), tx.clone()]);
@@ -559,9 +616,9 @@ fn one_bad_proof_in_a_batch_rejects_exactly_that_completion() {
         let done = if i == CORRUPT {
             // Valid curve points, honest output commitment, but proven for the next task's id:
             // a wrong statement for this task.
-            prove(witness, jobs[i + 1].1, worker)
+            prove(&w, witness, jobs[i + 1].1, worker)
         } else {
-            prove(witness, *task, worker)
+            prove(&w, witness, *task, worker)
         };
         txs.push(w.sign(worker, submit_completion(*task, &done)));
     }
@@ -606,7 +663,7 @@ fn verifier_without_the_kinds_key_yields_unknown_proof_key() {
     register_all(&mut w, &[&employer, &worker]);
     let witness = hashchain(1);
     let task = job(&mut w, &employer, &worker, &witness);
-    let done = prove(&witness, task, &worker);
+    let done = prove(&w, &witness, task, &worker);
     assert_action_rejected(&mut w, &worker, submit_completion(task, &done), Status::UnknownProofKey);
     // An empty Groth16 verifier, and one holding only another kind's key, answer the same.
     w.set_verifier(Box::new(Groth16Verifier::new()));

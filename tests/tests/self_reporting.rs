@@ -85,7 +85,7 @@ fn base() -> &'static Base {
         for (n, (e, k)) in [(0u8, 2u8), (1, 3), (2, 3)].into_iter().enumerate() {
             let witness = hashchain(n as u64 + 1);
             let task = job(&mut w, &agent(e), &agent(k), &witness, USD_1);
-            let done = prove(&witness, task, &agent(k).id());
+            let done = prove(&w, &witness, task, &agent(k).id());
             assert_eq!(w.run(&agent(k), submit_completion(task, &done)), Status::Ok);
         }
         // Standing recomputed from those edges (agent 2 now has some as an employer).
@@ -96,7 +96,7 @@ fn base() -> &'static Base {
         for (n, (e, k)) in [(0u8, 4u8), (2, 5)].into_iter().enumerate() {
             let witness = hashchain(n as u64 + 10);
             let task = job(&mut w, &agent(e), &agent(k), &witness, USD_1);
-            pool.push((task, prove(&witness, task, &agent(k).id())));
+            pool.push((task, prove(&w, &witness, task, &agent(k).id())));
         }
         assert!(!standings(&w).is_empty(), "standing recomputed");
         assert!(w.account(&agent(2).id()).reputation_stored() > 0);

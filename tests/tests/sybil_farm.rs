@@ -52,7 +52,7 @@ use std::time::{Duration, Instant};
 
 use agora::{Completion, Witness};
 use agora_core::reputation::{EPOCH_COUNTER, STANDING_ONE, conferral_budget};
-use agora_core::{Action, AgentId, AgentKey, Amount, Created, FieldBytes, StateView, Table, TaskId, bps_of};
+use agora_core::{Action, AgentId, AgentKey, Amount, Created, Digest, FieldBytes, StateView, Table, TaskId, bps_of};
 use agora_tests::{BOND, TestOnlyAcceptAllProofs, USD, World, key};
 use common::*;
 
@@ -143,22 +143,22 @@ fn terms(n: u64, real: bool) -> (Option<Witness>, u16, FieldBytes, Vec<FieldByte
 /// run the very same statements (same task ids, workers and witnesses — see the outsider in
 /// `build_farm`), so the second world reuses the first one's proofs instead of proving them
 /// again (each world's verifier still checks every proof against its own records).
-fn cached_proof(work: u64, witness: &Witness, task: TaskId, worker: &AgentId) -> (Completion, bool) {
+fn cached_proof(chain: Digest, work: u64, witness: &Witness, task: TaskId, worker: &AgentId) -> (Completion, bool) {
     type Cell = Arc<OnceLock<Completion>>;
-    type Cache = Mutex<HashMap<(u64, AgentId, u64), Cell>>;
+    type Cache = Mutex<HashMap<(Digest, u64, AgentId, u64), Cell>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cell = CACHE
         .get_or_init(Default::default)
         .lock()
         .expect("proof cache")
-        .entry((task.0, *worker, work))
+        .entry((chain, task.0, *worker, work))
         .or_default()
         .clone();
     let mut proved = false;
     let done = cell
         .get_or_init(|| {
             proved = true;
-            prove(witness, task, worker)
+            prove_on(fixture(), &chain, witness, task, worker)
         })
         .clone();
     (done, proved)
@@ -196,7 +196,8 @@ fn run_jobs(w: &mut World, jobs: &[Job], real: bool, proving: &mut Duration, pro
             let action = match witness {
                 Some(witness) => {
                     let t = Instant::now();
-                    let (done, proved) = cached_proof(job.work, witness, *task, &job.worker.id());
+                    let (done, proved) =
+                        cached_proof(w.config.genesis_hash, job.work, witness, *task, &job.worker.id());
                     *proving += t.elapsed();
                     *proofs_made += u64::from(proved);
                     submit_completion(*task, &done)

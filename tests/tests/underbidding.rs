@@ -138,7 +138,7 @@ fn established_worker_holds_more_bids_and_passes_the_gate_until_reputation_decay
     let price = 2 * USD_1;
     let witness = hashchain(1);
     let task = job(&mut w, &employer, &worker, &witness, price);
-    let done = prove(&witness, task, &worker.id());
+    let done = prove(&w, &witness, task, &worker.id());
     let t0 = w.time;
     assert_eq!(w.run(&worker, submit_completion(task, &done)), Status::Ok);
     let earned = completion_gain(price, Some(USD_1), 0, STANDING_ONE);
@@ -218,7 +218,7 @@ fn fresh_identities_can_squat_an_ungated_tasks_bid_slots_but_not_a_gated_ones() 
     let price = 2 * USD_1;
     let witness = hashchain(2);
     let task = job(&mut w, &employer, &worker, &witness, price);
-    let done = prove(&witness, task, &worker.id());
+    let done = prove(&w, &witness, task, &worker.id());
     assert_eq!(w.run(&worker, submit_completion(task, &done)), Status::Ok);
     assert!(reputation_now(&w, &worker.id()) >= ESTABLISHED_REPUTATION);
 

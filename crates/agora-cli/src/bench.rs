@@ -10,9 +10,9 @@
 
 use crate::args::BenchArgs;
 use agora::bench_support::{
-    BIDS_PER_WORKER, CompletionBench, LifecycleLoad, MemoryChain, TransferLoad, VerifyFixture, bench_key,
-    bench_witness, block_after, expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain, seeded_rng,
-    setup_keys, shape_constraints, shape_name,
+    BENCH_GENESIS_HASH, BIDS_PER_WORKER, CompletionBench, LifecycleLoad, MemoryChain, TransferLoad, VerifyFixture,
+    bench_key, bench_witness, block_after, expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain,
+    seeded_rng, setup_keys, shape_constraints, shape_name,
 };
 use agora::circuits::hashchain::depth_for_constraints;
 use agora::core::limits::MAX_TXS_PER_BLOCK;
@@ -343,7 +343,7 @@ fn prove(shape: CircuitShape, proofs: usize) -> anyhow::Result<Prove> {
     let mut rng = seeded_rng(11);
     // One untimed proof first (page faults on the key, thread pool start-up), then the two
     // ways alternate which goes first.
-    prove_plain(&keys.pk, plain_circuit(&bench_witness(shape, 0), TaskId(1), &worker)?, &mut rng)?;
+    prove_plain(&keys.pk, plain_circuit(&bench_witness(shape, 0), &BENCH_GENESIS_HASH, TaskId(1), &worker)?, &mut rng)?;
     let mut ours = Duration::ZERO;
     let mut plain = Duration::ZERO;
     for i in 0..proofs {
@@ -351,13 +351,13 @@ fn prove(shape: CircuitShape, proofs: usize) -> anyhow::Result<Prove> {
         let task = TaskId(i as u64 + 1);
         let mut run_ours = || -> anyhow::Result<()> {
             let start = Instant::now();
-            prove_ours(&keys.pk, &witness, task, &worker, &mut rng)?;
+            prove_ours(&keys.pk, &witness, &BENCH_GENESIS_HASH, task, &worker, &mut rng)?;
             ours += start.elapsed();
             Ok(())
         };
         let mut rng_plain = seeded_rng(1_000 + i as u64);
         let mut run_plain = || -> anyhow::Result<()> {
-            let circuit = plain_circuit(&witness, task, &worker)?;
+            let circuit = plain_circuit(&witness, &BENCH_GENESIS_HASH, task, &worker)?;
             let start = Instant::now();
             prove_plain(&keys.pk, circuit, &mut rng_plain)?;
             plain += start.elapsed();

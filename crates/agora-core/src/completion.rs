@@ -2,18 +2,27 @@
 //! records — never from the transaction beyond the claimed output commitment.
 
 use crate::field::FieldBytes;
-use crate::ids::{TaskId, TaskKind};
+use crate::ids::{Digest, TaskId, TaskKind};
 use crate::records::TaskRecord;
 use agora_identity::AgentId;
 
+/// Domain for hashing a genesis hash to the chain's field element.
+pub const CHAIN_FIELD_DOMAIN: &str = "agora chain field v1";
 /// Domain for hashing a worker's public key to a field element.
 pub const WORKER_FIELD_DOMAIN: &str = "agora worker field v1";
 /// Domain of completion nullifiers.
 pub const NULLIFIER_DOMAIN: &str = "agora completion nullifier v1";
 
-/// Public inputs every completion statement starts with: task id, worker id, input
+/// Public inputs every completion statement starts with: chain, task id, worker id, input
 /// commitment, output commitment. The kind's parameters follow.
-pub const BINDING_PUBLIC_INPUTS: usize = 4;
+pub const BINDING_PUBLIC_INPUTS: usize = 5;
+
+/// The chain as a public input: its genesis hash hashed to a field element. Binds every proof
+/// to one deployment (two genesis files that differ in any byte, `chain_id` included, give
+/// different chain fields).
+pub fn chain_field(genesis_hash: &Digest) -> FieldBytes {
+    FieldBytes::hash_to_field(CHAIN_FIELD_DOMAIN, genesis_hash)
+}
 
 /// A task id as a public input.
 pub fn task_field(task: TaskId) -> FieldBytes {
@@ -25,14 +34,17 @@ pub fn worker_field(worker: &AgentId) -> FieldBytes {
     FieldBytes::hash_to_field(WORKER_FIELD_DOMAIN, worker.as_bytes())
 }
 
-/// The public inputs of a completion of `task` by `worker` claiming `output_commitment`, in
-/// circuit order: task id, worker id, input commitment, output commitment, kind parameters.
+/// The public inputs of a completion of `task` by `worker` claiming `output_commitment` on the
+/// chain whose [`chain_field`] is `chain`, in circuit order: chain, task id, worker id, input
+/// commitment, output commitment, kind parameters.
 pub fn completion_public_inputs(
+    chain: FieldBytes,
     task: &TaskRecord,
     worker: &AgentId,
     output_commitment: &FieldBytes,
 ) -> Vec<FieldBytes> {
     let mut inputs = Vec::with_capacity(BINDING_PUBLIC_INPUTS + task.offer.params.len());
+    inputs.push(chain);
     inputs.push(task_field(task.id));
     inputs.push(worker_field(worker));
     inputs.push(task.offer.input_commitment);

@@ -45,7 +45,9 @@ pub use cases::{
     ArbitratorRecord, CASE_COUNTER, CaseId, CasePhase, CaseRecord, CaseSubject, FreezeProposal, FreezeRecord, Round,
     Vote, case_keys,
 };
-pub use completion::{BINDING_PUBLIC_INPUTS, completion_nullifier, completion_public_inputs, task_field, worker_field};
+pub use completion::{
+    BINDING_PUBLIC_INPUTS, chain_field, completion_nullifier, completion_public_inputs, task_field, worker_field,
+};
 pub use config::{ASSET_COUNTER, ChainConfig, TASK_COUNTER, bps_of};
 pub use encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
 pub use field::{BN254_FR_MODULUS_LE, FieldBytes, NonCanonicalField, is_canonical};

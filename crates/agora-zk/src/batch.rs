@@ -27,6 +27,18 @@
 //! weights; if it passes, the right half is known to fail and is split without re-checking.
 //! A single proof that fails its weighted check is exactly an invalid proof (the weight is
 //! nonzero and the target group has prime order), so the outcome per proof is exact.
+//!
+//! **Cost bound.** Unbounded bisection of `n` invalid proofs re-checks every sub-batch of every
+//! level: about `n·log2(n)` Miller pairs, an amplification an attacker gets for free by filling
+//! a block with bad proofs. Here a group's work is capped at [`BATCH_COST_FACTOR`] × the work of
+//! verifying its proofs one by one ([`VerifyCost::singles`]): before each sub-batch check the
+//! [`Budget`] asks whether the work spent so far, plus this check, plus a single verification of
+//! every still-undecided proof, fits the cap; if not, the sub-batch is settled by single
+//! verifications. A failing sub-batch of fewer than [`MIN_BISECT`] proofs is settled singly as
+//! well (splitting it again saves nothing). Since the whole-group check plus singles for
+//! everything fits the cap for every `n ≥ 2` (`4n + 3 ≤ 6n` pairs, `n + 1 ≤ 2n` final
+//! exponentiations), the cap always holds; one bad proof among `n` still costs about `2n`
+//! Miller pairs and `log2(n)` final exponentiations.
 
 use agora_core::{FieldBytes, KeyId, ProofClaim, ProofVerdict};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
@@ -37,8 +49,16 @@ use ark_groth16::{Groth16, Proof};
 use ark_snark::SNARK;
 use rayon::prelude::*;
 
+use crate::cost::{CostCounter, VerifyCost};
 use crate::encoding::{decode_proof, fields_to_frs};
 use crate::verifier::{Groth16Verifier, RegisteredKey};
+
+/// A group's pairing work never exceeds this many times the work of verifying each of its
+/// proofs on its own.
+pub const BATCH_COST_FACTOR: u64 = 2;
+
+/// A failing sub-batch smaller than this is settled by single verifications.
+pub const MIN_BISECT: usize = 4;
 
 /// Domain separation string of the weight transcript.
 pub const WEIGHT_DOMAIN: &str = "agora-zk groth16 batch weights v1";
@@ -68,7 +88,9 @@ pub(crate) fn verify_claims(verifier: &Groth16Verifier, claims: &[ProofClaim]) -
     let groups: Vec<(KeyId, Vec<usize>)> = groups.into_iter().collect();
     let results: Vec<Vec<(usize, ProofVerdict)>> = groups
         .par_iter()
-        .filter_map(|(id, members)| keys.get(id).map(|key| verify_group(id, key, claims, members)))
+        .filter_map(|(id, members)| {
+            keys.get(id).map(|key| verify_group(id, key, claims, members, verifier.cost_counter()))
+        })
         .collect();
     for (index, verdict) in results.into_iter().flatten() {
         verdicts[index] = verdict;
@@ -82,6 +104,7 @@ fn verify_group(
     key: &RegisteredKey,
     claims: &[ProofClaim],
     members: &[usize],
+    cost: &CostCounter,
 ) -> Vec<(usize, ProofVerdict)> {
     let decoded: Vec<Result<Item<'_>, usize>> = members
         .par_iter()
@@ -101,7 +124,7 @@ fn verify_group(
             Err(index) => out.push((index, ProofVerdict::Malformed)),
         }
     }
-    let valid = check_items(id, key, &items);
+    let valid = check_items(id, key, &items, cost);
     for (item, ok) in items.iter().zip(valid) {
         out.push((item.index, if ok { ProofVerdict::Valid } else { ProofVerdict::Invalid }));
     }
@@ -111,6 +134,7 @@ fn verify_group(
 /// Per-proof precomputation for the batch equation.
 struct Batch<'k> {
     key: &'k RegisteredKey,
+    cost: &'k CostCounter,
     weights: Vec<Fr>,
     /// `r_i·A_i`.
     weighted_a: Vec<G1Affine>,
@@ -121,17 +145,19 @@ struct Batch<'k> {
 }
 
 /// Checks decoded items of one key; returns one boolean per item, in order.
-fn check_items(id: &KeyId, key: &RegisteredKey, items: &[Item<'_>]) -> Vec<bool> {
+fn check_items(id: &KeyId, key: &RegisteredKey, items: &[Item<'_>], cost: &CostCounter) -> Vec<bool> {
     match items {
         [] => Vec::new(),
         [item] => {
+            cost.add(VerifyCost::SINGLE);
             let ok = Groth16::<Bn254>::verify_with_processed_vk(&key.pvk, &item.inputs, &item.proof).unwrap_or(false);
             vec![ok]
         }
         _ => {
-            let batch = Batch::new(id, key, items);
+            let batch = Batch::new(id, key, items, cost);
             let mut out = vec![false; items.len()];
-            batch.settle(0, &mut out, false);
+            let mut budget = Budget::new(items.len());
+            batch.settle(items, 0, &mut out, false, &mut budget);
             out
         }
     }
@@ -166,7 +192,7 @@ pub fn derive_weights(id: &KeyId, claims: &[(usize, &[FieldBytes], &[u8])]) -> V
 }
 
 impl<'k> Batch<'k> {
-    fn new(id: &KeyId, key: &'k RegisteredKey, items: &[Item<'_>]) -> Self {
+    fn new(id: &KeyId, key: &'k RegisteredKey, items: &[Item<'_>], cost: &'k CostCounter) -> Self {
         let transcript: Vec<(usize, &[FieldBytes], &[u8])> =
             items.iter().map(|it| (it.index, it.claim.public_inputs.as_slice(), it.claim.proof.as_slice())).collect();
         let weights = derive_weights(id, &transcript);
@@ -176,36 +202,66 @@ impl<'k> Batch<'k> {
         let prepared_b = items.par_iter().map(|it| it.proof.b.into()).collect();
         let c = items.iter().map(|it| it.proof.c).collect();
         let inputs = items.iter().map(|it| it.inputs.clone()).collect();
-        Batch { key, weights, weighted_a, prepared_b, c, inputs }
+        Batch { key, cost, weights, weighted_a, prepared_b, c, inputs }
     }
 
     /// Decides items `lo .. lo + out.len()`; `known_failed` says their combined check is
     /// already known to fail.
-    fn settle(&self, lo: usize, out: &mut [bool], known_failed: bool) {
+    fn settle(&self, items: &[Item<'_>], lo: usize, out: &mut [bool], known_failed: bool, budget: &mut Budget) {
         let n = out.len();
-        if !known_failed && self.check(lo, n) {
-            out.fill(true);
-            return;
-        }
-        if n <= 1 {
+        if known_failed && n == 1 {
             // A failing weighted check of one proof is exactly an invalid proof.
             out.fill(false);
+            budget.decided(1);
             return;
         }
+        if !known_failed {
+            if n == 1 || !budget.affords_check(n) {
+                self.singles(items, lo, out, budget);
+                return;
+            }
+            budget.checked(n);
+            if self.check(lo, n) {
+                out.fill(true);
+                budget.decided(n);
+                return;
+            }
+        }
         let half = n / 2;
+        if n < MIN_BISECT || !budget.affords_check(half) {
+            self.singles(items, lo, out, budget);
+            return;
+        }
         let (left, right) = out.split_at_mut(half);
+        budget.checked(half);
         let left_ok = self.check(lo, half);
         if left_ok {
             left.fill(true);
+            budget.decided(half);
         } else {
-            self.settle(lo, left, true);
+            self.settle(items, lo, left, true, budget);
         }
         // If the left half passed, the right half must hold the failure.
-        self.settle(lo + half, right, left_ok);
+        self.settle(items, lo + half, right, left_ok, budget);
     }
 
-    /// The batch equation over items `lo .. lo + n`.
+    /// Decides items `lo .. lo + out.len()` by single verification each (in parallel).
+    fn singles(&self, items: &[Item<'_>], lo: usize, out: &mut [bool], budget: &mut Budget) {
+        let pvk = &self.key.pvk;
+        let results: Vec<bool> = items[lo..lo + out.len()]
+            .par_iter()
+            .map(|item| Groth16::<Bn254>::verify_with_processed_vk(pvk, &item.inputs, &item.proof).unwrap_or(false))
+            .collect();
+        out.copy_from_slice(&results);
+        let count = out.len() as u64;
+        self.cost.add(VerifyCost::singles(count));
+        budget.spent = budget.spent.plus(VerifyCost::singles(count));
+        budget.decided(out.len());
+    }
+
+    /// The batch equation over items `lo .. lo + n` (counted as [`VerifyCost::batch_check`]).
     fn check(&self, lo: usize, n: usize) -> bool {
+        self.cost.add(VerifyCost::batch_check(n as u64));
         let range = lo..lo + n;
         let weights = &self.weights[range.clone()];
         let vk = &self.key.pvk.vk;
@@ -246,5 +302,41 @@ impl<'k> Batch<'k> {
             Some(result) => result.0.is_one(),
             None => false,
         }
+    }
+}
+
+/// The work one group may still spend: [`BATCH_COST_FACTOR`] × single verification of all
+/// its proofs, minus what was spent, always keeping enough to verify every undecided proof on
+/// its own.
+struct Budget {
+    limit: VerifyCost,
+    spent: VerifyCost,
+    undecided: u64,
+}
+
+impl Budget {
+    fn new(n: usize) -> Self {
+        let n = n as u64;
+        Budget {
+            limit: VerifyCost::singles(BATCH_COST_FACTOR.saturating_mul(n)),
+            spent: VerifyCost::default(),
+            undecided: n,
+        }
+    }
+
+    /// True when a batch check of `m` proofs still leaves room to verify every undecided proof
+    /// singly.
+    fn affords_check(&self, m: usize) -> bool {
+        self.spent.plus(VerifyCost::batch_check(m as u64)).plus(VerifyCost::singles(self.undecided)).within(self.limit)
+    }
+
+    /// Records a batch check of `m` proofs.
+    fn checked(&mut self, m: usize) {
+        self.spent = self.spent.plus(VerifyCost::batch_check(m as u64));
+    }
+
+    /// Records that `m` proofs have their verdict.
+    fn decided(&mut self, m: usize) {
+        self.undecided = self.undecided.saturating_sub(m as u64);
     }
 }

@@ -1,7 +1,7 @@
 //! The marketplace's task kinds (circuits from `agora-circuits`): key setup per kind and the
 //! worker-facing [`prove_completion`].
 //!
-//! Every kind's public inputs are, in order: `task_id, worker_id, input_commitment,
+//! Every kind's public inputs are, in order: `chain_id, task_id, worker_id, input_commitment,
 //! output_commitment`, then the kind's parameter (aggregate: `threshold`; classify:
 //! `model_commitment`; hashchain: `depth`). The verifier's side builds the same vector from
 //! its own records; [`statement`] is the one shared way to lay it out.
@@ -215,17 +215,18 @@ mod hex_bytes {
     }
 }
 
-/// The public-input vector of a task completion, in circuit order: the four binding inputs,
+/// The public-input vector of a task completion, in circuit order: the five binding inputs,
 /// then the kind parameter (aggregate: `FieldBytes::from_u64(threshold)`; classify: the model
 /// commitment; hashchain: `FieldBytes::from_u64(depth)`).
 pub fn statement(
+    chain_id: FieldBytes,
     task_id: FieldBytes,
     worker_id: FieldBytes,
     input_commitment: FieldBytes,
     output_commitment: FieldBytes,
     kind_param: FieldBytes,
 ) -> Vec<FieldBytes> {
-    vec![task_id, worker_id, input_commitment, output_commitment, kind_param]
+    vec![chain_id, task_id, worker_id, input_commitment, output_commitment, kind_param]
 }
 
 fn witness_error(e: impl std::fmt::Display) -> ProveError {
@@ -237,7 +238,12 @@ fn fixed<T: Copy, const N: usize>(what: &str, values: &[T]) -> Result<[T; N], Pr
 }
 
 /// Builds the public statement, the circuit and the clear result for a witness.
-fn build(witness: &Witness, task_id: Fr, worker_id: Fr) -> Result<(Vec<Fr>, Circuit, TaskResult), ProveError> {
+fn build(
+    witness: &Witness,
+    chain_id: Fr,
+    task_id: Fr,
+    worker_id: Fr,
+) -> Result<(Vec<Fr>, Circuit, TaskResult), ProveError> {
     match witness {
         Witness::Aggregate(w) => {
             let private = aggregate::Private {
@@ -245,7 +251,7 @@ fn build(witness: &Witness, task_id: Fr, worker_id: Fr) -> Result<(Vec<Fr>, Circ
                 input_salt: field_to_fr(&w.input_salt),
                 output_salt: field_to_fr(&w.output_salt),
             };
-            let public = aggregate::Public::from_private(task_id, worker_id, w.threshold, &private);
+            let public = aggregate::Public::from_private(chain_id, task_id, worker_id, w.threshold, &private);
             aggregate::evaluate(&public, &private).map_err(witness_error)?;
             let out = aggregate::compute_output(&private.records, w.threshold);
             let result = TaskResult::Aggregate { sum: out.sum, count: out.count };
@@ -259,7 +265,8 @@ fn build(witness: &Witness, task_id: Fr, worker_id: Fr) -> Result<(Vec<Fr>, Circ
                 input_salt: field_to_fr(&w.input_salt),
                 output_salt: field_to_fr(&w.output_salt),
             };
-            let public = classify::Public::from_private(task_id, worker_id, &private).map_err(witness_error)?;
+            let public =
+                classify::Public::from_private(chain_id, task_id, worker_id, &private).map_err(witness_error)?;
             classify::evaluate(&public, &private).map_err(witness_error)?;
             let label = classify::classify(&private.model, &private.features).map_err(witness_error)?;
             Ok((
@@ -274,8 +281,8 @@ fn build(witness: &Witness, task_id: Fr, worker_id: Fr) -> Result<(Vec<Fr>, Circ
                 input_salt: field_to_fr(&w.input_salt),
                 output_salt: field_to_fr(&w.output_salt),
             };
-            let public =
-                hashchain::Public::from_private(task_id, worker_id, w.depth, &private).map_err(witness_error)?;
+            let public = hashchain::Public::from_private(chain_id, task_id, worker_id, w.depth, &private)
+                .map_err(witness_error)?;
             hashchain::evaluate(&public, &private).map_err(witness_error)?;
             let head = hashchain::chain(private.seed, w.depth).map_err(witness_error)?;
             let circuit = hashchain::Circuit::new(public, private).map_err(witness_error)?;
@@ -296,13 +303,15 @@ enum Circuit {
     Hashchain(hashchain::Circuit),
 }
 
-/// Proves that the worker `worker_id` completed task `task_id` with this witness, under the
-/// kind's proving key. The witness is checked natively first (clear error instead of a bad
+/// Proves that the worker `worker_id` completed task `task_id` of the chain `chain_id` with
+/// this witness, under the kind's proving key (the three ids are the field elements the state
+/// machine binds: `agora_core::chain_field`, `task_field`, `worker_field`). The witness is checked natively first (clear error instead of a bad
 /// proof), and the finished proof is verified against the key's own verifying key before it
 /// is returned (so a key for another kind or depth is reported, not submitted). Use
 /// [`os_rng`] in production.
 pub fn prove_completion<R: RngCore + CryptoRng>(
     witness: &Witness,
+    chain_id: FieldBytes,
     task_id: FieldBytes,
     worker_id: FieldBytes,
     pk: &ProvingKey<Bn254>,
@@ -314,7 +323,8 @@ pub fn prove_completion<R: RngCore + CryptoRng>(
     if key_inputs != circuit_inputs {
         return Err(ProveError::KeyMismatch { expected: key_inputs, actual: circuit_inputs });
     }
-    let (inputs, circuit, result) = build(witness, field_to_fr(&task_id), field_to_fr(&worker_id))?;
+    let (inputs, circuit, result) =
+        build(witness, field_to_fr(&chain_id), field_to_fr(&task_id), field_to_fr(&worker_id))?;
     let proof = match circuit {
         Circuit::Aggregate(c) => prove_raw(pk, c, rng)?,
         Circuit::Classify(c) => prove_raw(pk, c, rng)?,
@@ -326,7 +336,7 @@ pub fn prove_completion<R: RngCore + CryptoRng>(
     }
     let public_inputs: Vec<FieldBytes> = inputs.into_iter().map(fr_to_field).collect();
     let (input_commitment, output_commitment) = match public_inputs.as_slice() {
-        [_, _, input, output, ..] => (*input, *output),
+        [_, _, _, input, output, ..] => (*input, *output),
         _ => {
             return Err(ProveError::KeyMismatch { expected: key_inputs, actual: public_inputs.len() });
         }

@@ -7,7 +7,8 @@
 //!   field-element conversions.
 //! * [`mod@prove`]: proving, returning compressed proof bytes.
 //! * [`verifier`]: [`Groth16Verifier`], the key registry implementing `ProofVerifier`.
-//! * [`batch`]: the randomised batch equation and bisection on failure.
+//! * [`batch`]: the randomised batch equation and cost-bounded bisection on failure.
+//! * [`cost`]: [`VerifyCost`], the pairing work a verifier did (observable per verifier).
 //! * [`kinds`]: the marketplace's task kinds (from `agora-circuits`): per-kind setup, JSON
 //!   witnesses and the worker's [`kinds::prove_completion`].
 //! * [`toy`]: a tiny circuit for tests and benchmarks of the plumbing.
@@ -20,6 +21,7 @@
 //! [`KeyId`]: agora_core::KeyId
 
 pub mod batch;
+pub mod cost;
 pub mod encoding;
 pub mod error;
 pub mod keys;
@@ -29,6 +31,7 @@ pub mod rng;
 pub mod toy;
 pub mod verifier;
 
+pub use cost::VerifyCost;
 pub use encoding::{PROOF_BYTES, decode_proof, encode_proof, field_to_fr, fields_to_frs, fr_to_field};
 pub use error::{KeyError, ProofDecodeError, ProveError, SetupError};
 pub use keys::{KeyPair, key_id, setup_with_os_rng, setup_with_rng};

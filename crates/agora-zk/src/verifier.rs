@@ -9,6 +9,7 @@ use ark_ec::pairing::Pairing;
 use ark_groth16::{Groth16, PreparedVerifyingKey, VerifyingKey, prepare_verifying_key};
 use ark_snark::SNARK;
 
+use crate::cost::{CostCounter, VerifyCost};
 use crate::encoding::{decode_proof, fields_to_frs};
 use crate::error::KeyError;
 use crate::keys::{check_vk_sanity, key_id, public_input_count};
@@ -33,6 +34,8 @@ pub(crate) struct RegisteredKey {
 #[derive(Clone, Debug, Default)]
 pub struct Groth16Verifier {
     keys: BTreeMap<KeyId, RegisteredKey>,
+    /// Pairing work done so far (a clone starts from the original's total).
+    cost: CostCounter,
 }
 
 impl Groth16Verifier {
@@ -86,14 +89,32 @@ impl Groth16Verifier {
             return ProofVerdict::Malformed;
         };
         let inputs = fields_to_frs(&claim.public_inputs);
+        self.cost.add(VerifyCost::SINGLE);
         match Groth16::<Bn254>::verify_with_processed_vk(&key.pvk, &inputs, &proof) {
             Ok(true) => ProofVerdict::Valid,
             _ => ProofVerdict::Invalid,
         }
     }
 
+    /// The pairing work this verifier has done since it was made or last [`reset_cost`]
+    /// (every single and batch check counted; see [`crate::cost`]).
+    ///
+    /// [`reset_cost`]: Groth16Verifier::reset_cost
+    pub fn cost(&self) -> VerifyCost {
+        self.cost.get()
+    }
+
+    /// Sets the work counter back to zero.
+    pub fn reset_cost(&self) {
+        self.cost.reset()
+    }
+
     pub(crate) fn keys(&self) -> &BTreeMap<KeyId, RegisteredKey> {
         &self.keys
+    }
+
+    pub(crate) fn cost_counter(&self) -> &CostCounter {
+        &self.cost
     }
 }
 

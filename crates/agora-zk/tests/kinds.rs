@@ -46,6 +46,10 @@ fn salt(n: u64) -> FieldBytes {
     FieldBytes::hash_to_field("agora-zk test salt", &n.to_le_bytes())
 }
 
+fn chain_id() -> FieldBytes {
+    FieldBytes::hash_to_field("agora-zk test chain", b"chain-1")
+}
+
 fn task_id() -> FieldBytes {
     FieldBytes::hash_to_field("agora-zk test task", b"task-1")
 }
@@ -83,32 +87,39 @@ fn claim(keys: &KeyPair, inputs: Vec<FieldBytes>, proof: &[u8]) -> ProofClaim {
     ProofClaim { key_id: keys.key_id, public_inputs: inputs, proof: proof.to_vec() }
 }
 
-/// Checks the completion verifies, and that it does not verify for another task or worker.
+/// Checks the completion verifies, and that it does not verify for another chain, task,
+/// worker, output or parameter.
 fn check_binding(keys: &KeyPair, done: &Completion, input_commitment: FieldBytes, param: FieldBytes) {
     let v = &fixture().verifier;
-    let inputs = statement(task_id(), worker_id(), input_commitment, done.output_commitment, param);
+    let inputs = statement(chain_id(), task_id(), worker_id(), input_commitment, done.output_commitment, param);
     assert_eq!(inputs, done.public_inputs);
     let good = claim(keys, inputs.clone(), &done.proof);
+    let other_chain = claim(
+        keys,
+        statement(salt(77), task_id(), worker_id(), input_commitment, done.output_commitment, param),
+        &done.proof,
+    );
     let other_task = claim(
         keys,
-        statement(FieldBytes::from_u64(2), worker_id(), input_commitment, done.output_commitment, param),
+        statement(chain_id(), FieldBytes::from_u64(2), worker_id(), input_commitment, done.output_commitment, param),
         &done.proof,
     );
     let other_worker = claim(
         keys,
-        statement(task_id(), FieldBytes::from_u64(9), input_commitment, done.output_commitment, param),
+        statement(chain_id(), task_id(), FieldBytes::from_u64(9), input_commitment, done.output_commitment, param),
         &done.proof,
     );
     let mut other_output = inputs.clone();
-    other_output[3] = salt(99);
+    other_output[4] = salt(99);
     let other_output = claim(keys, other_output, &done.proof);
     let mut other_param = inputs;
-    other_param[4] = FieldBytes::from_u64(12345);
+    other_param[5] = FieldBytes::from_u64(12345);
     let other_param = claim(keys, other_param, &done.proof);
     assert_eq!(v.verify_single(&good), ProofVerdict::Valid);
     assert_eq!(
-        v.verify_batch(&[other_task, good.clone(), other_worker, other_output, other_param]),
+        v.verify_batch(&[other_chain, other_task, good.clone(), other_worker, other_output, other_param]),
         vec![
+            ProofVerdict::Invalid,
             ProofVerdict::Invalid,
             ProofVerdict::Valid,
             ProofVerdict::Invalid,
@@ -122,8 +133,15 @@ fn check_binding(keys: &KeyPair, done: &Completion, input_commitment: FieldBytes
 fn aggregate_end_to_end() {
     let f = fixture();
     let w = aggregate_witness();
-    let done = prove_completion(&Witness::Aggregate(w.clone()), task_id(), worker_id(), &f.aggregate.pk, &mut rng(10))
-        .unwrap();
+    let done = prove_completion(
+        &Witness::Aggregate(w.clone()),
+        chain_id(),
+        task_id(),
+        worker_id(),
+        &f.aggregate.pk,
+        &mut rng(10),
+    )
+    .unwrap();
     assert_eq!(done.kind, aggregate::KIND);
     let records: [u64; aggregate::N] = w.records.clone().try_into().unwrap();
     let input = fr_to_field(aggregate::input_commitment(&records, field_to_fr(&w.input_salt)));
@@ -137,8 +155,15 @@ fn aggregate_end_to_end() {
 fn classify_end_to_end() {
     let f = fixture();
     let w = classify_witness();
-    let done =
-        prove_completion(&Witness::Classify(w.clone()), task_id(), worker_id(), &f.classify.pk, &mut rng(11)).unwrap();
+    let done = prove_completion(
+        &Witness::Classify(w.clone()),
+        chain_id(),
+        task_id(),
+        worker_id(),
+        &f.classify.pk,
+        &mut rng(11),
+    )
+    .unwrap();
     assert_eq!(done.kind, classify::KIND);
     let features: [i32; classify::D] = w.features.clone().try_into().unwrap();
     let model = classify::Model { weights: w.weights.clone().try_into().unwrap(), bias: w.bias };
@@ -153,8 +178,15 @@ fn classify_end_to_end() {
 fn hashchain_end_to_end() {
     let f = fixture();
     let w = hashchain_witness();
-    let done = prove_completion(&Witness::Hashchain(w.clone()), task_id(), worker_id(), &f.hashchain.pk, &mut rng(12))
-        .unwrap();
+    let done = prove_completion(
+        &Witness::Hashchain(w.clone()),
+        chain_id(),
+        task_id(),
+        worker_id(),
+        &f.hashchain.pk,
+        &mut rng(12),
+    )
+    .unwrap();
     assert_eq!(done.kind, hashchain::KIND);
     let input = fr_to_field(hashchain::input_commitment(field_to_fr(&w.seed), field_to_fr(&w.input_salt)));
     let head = hashchain::chain(field_to_fr(&w.seed), DEPTH).unwrap();
@@ -166,12 +198,33 @@ fn hashchain_end_to_end() {
 fn mixed_kinds_in_one_batch_and_proof_swaps() {
     let f = fixture();
     let mut r = rng(13);
-    let a = prove_completion(&Witness::Aggregate(aggregate_witness()), task_id(), worker_id(), &f.aggregate.pk, &mut r)
-        .unwrap();
-    let c = prove_completion(&Witness::Classify(classify_witness()), task_id(), worker_id(), &f.classify.pk, &mut r)
-        .unwrap();
-    let h = prove_completion(&Witness::Hashchain(hashchain_witness()), task_id(), worker_id(), &f.hashchain.pk, &mut r)
-        .unwrap();
+    let a = prove_completion(
+        &Witness::Aggregate(aggregate_witness()),
+        chain_id(),
+        task_id(),
+        worker_id(),
+        &f.aggregate.pk,
+        &mut r,
+    )
+    .unwrap();
+    let c = prove_completion(
+        &Witness::Classify(classify_witness()),
+        chain_id(),
+        task_id(),
+        worker_id(),
+        &f.classify.pk,
+        &mut r,
+    )
+    .unwrap();
+    let h = prove_completion(
+        &Witness::Hashchain(hashchain_witness()),
+        chain_id(),
+        task_id(),
+        worker_id(),
+        &f.hashchain.pk,
+        &mut r,
+    )
+    .unwrap();
     let claims = vec![
         claim(&f.aggregate, a.public_inputs.clone(), &a.proof),
         claim(&f.classify, c.public_inputs.clone(), &c.proof),
@@ -201,25 +254,32 @@ fn bad_witnesses_and_wrong_keys_are_reported_not_proven() {
     let mut short = aggregate_witness();
     short.records.pop();
     assert!(matches!(
-        prove_completion(&Witness::Aggregate(short), task_id(), worker_id(), &f.aggregate.pk, &mut r),
+        prove_completion(&Witness::Aggregate(short), chain_id(), task_id(), worker_id(), &f.aggregate.pk, &mut r),
         Err(ProveError::Witness(_))
     ));
     let mut out_of_range = classify_witness();
     out_of_range.features[3] = classify::VALUE_MAX + 1;
     assert!(matches!(
-        prove_completion(&Witness::Classify(out_of_range), task_id(), worker_id(), &f.classify.pk, &mut r),
+        prove_completion(&Witness::Classify(out_of_range), chain_id(), task_id(), worker_id(), &f.classify.pk, &mut r),
         Err(ProveError::Witness(_))
     ));
     // Depth differs from the key's depth.
     let mut deeper = hashchain_witness();
     deeper.depth = DEPTH + 1;
     assert!(matches!(
-        prove_completion(&Witness::Hashchain(deeper), task_id(), worker_id(), &f.hashchain.pk, &mut r),
+        prove_completion(&Witness::Hashchain(deeper), chain_id(), task_id(), worker_id(), &f.hashchain.pk, &mut r),
         Err(ProveError::SelfCheckFailed)
     ));
     // Another kind's key (same number of public inputs).
     assert!(matches!(
-        prove_completion(&Witness::Hashchain(hashchain_witness()), task_id(), worker_id(), &f.classify.pk, &mut r),
+        prove_completion(
+            &Witness::Hashchain(hashchain_witness()),
+            chain_id(),
+            task_id(),
+            worker_id(),
+            &f.classify.pk,
+            &mut r
+        ),
         Err(ProveError::SelfCheckFailed)
     ));
 }
@@ -256,6 +316,7 @@ fn completion_round_trips_as_json() {
     let f = fixture();
     let done = prove_completion(
         &Witness::Hashchain(hashchain_witness()),
+        chain_id(),
         task_id(),
         worker_id(),
         &f.hashchain.pk,
@@ -280,7 +341,7 @@ fn kind_timings() {
         ("hashchain(depth 8)", Witness::Hashchain(hashchain_witness()), &f.hashchain),
     ] {
         let t = Instant::now();
-        let done = prove_completion(&w, task_id(), worker_id(), &keys.pk, &mut r).unwrap();
+        let done = prove_completion(&w, chain_id(), task_id(), worker_id(), &keys.pk, &mut r).unwrap();
         println!("{name}: prove_completion {:?}", t.elapsed());
         let c = claim(keys, done.public_inputs, &done.proof);
         let t = Instant::now();

@@ -20,7 +20,7 @@ use agora_circuits::{aggregate, classify, hashchain};
 use agora_core::{
     Action, AgentId, AgentKey, Amount, AssetId, Block, BlockError, BlockHeader, BlockOutcome, ChainConfig, ChainTip,
     Created, Digest, FieldBytes, Genesis, InitialBalance, KeyId, KindSpec, MemoryState, PostTask, ProofClaim,
-    ProofVerdict, ProofVerifier, SignedTx, Status, TaskId, TxBody, apply_block, task_field, worker_field,
+    ProofVerdict, ProofVerifier, SignedTx, Status, TaskId, TxBody, apply_block, chain_field, task_field, worker_field,
 };
 use agora_zk::kinds::{AggregateWitness, ClassifyWitness, HashchainWitness};
 use agora_zk::{CircuitShape, Completion, Groth16Verifier, KeyPair, Witness, decode_proof, encode_proof, field_to_fr};
@@ -38,6 +38,10 @@ pub const ASSET: AssetId = AssetId(1);
 pub const GENESIS_TIME: u64 = 1_000;
 /// What each funded agent starts with (plenty for millions of transfers).
 pub const FUNDING: Amount = 1_000_000_000_000_000_000_000_000;
+
+/// The genesis hash that proofs made outside any chain (the proving and verification
+/// workloads) are bound to.
+pub const BENCH_GENESIS_HASH: Digest = [0; 32];
 
 /// A deterministic key: the `i`-th key of the family `tag`.
 pub fn bench_key(tag: &str, i: u64) -> AgentKey {
@@ -361,15 +365,17 @@ pub fn bench_witness(shape: CircuitShape, n: u64) -> Witness {
 }
 
 /// Our worker-side proving: `agora_zk::prove_completion` (native witness check, proof,
-/// self-verification, encoding).
+/// self-verification, encoding) of `task` on the chain with genesis hash `chain`.
 pub fn prove_ours(
     pk: &ProvingKey<Bn254>,
     witness: &Witness,
+    chain: &Digest,
     task: TaskId,
     worker: &AgentId,
     rng: &mut StdRng,
 ) -> Result<Completion, Error> {
-    agora_zk::prove_completion(witness, task_field(task), worker_field(worker), pk, rng).map_err(proof_error)
+    agora_zk::prove_completion(witness, chain_field(chain), task_field(task), worker_field(worker), pk, rng)
+        .map_err(proof_error)
 }
 
 /// The circuit `prove_ours` proves, built ahead of time for [`prove_plain`].
@@ -388,7 +394,8 @@ fn fixed<T: Copy, const N: usize>(values: &[T]) -> Result<[T; N], Error> {
 }
 
 /// Builds the circuit (with its assignment) that [`prove_ours`] proves for this witness.
-pub fn plain_circuit(witness: &Witness, task: TaskId, worker: &AgentId) -> Result<PlainCircuit, Error> {
+pub fn plain_circuit(witness: &Witness, chain: &Digest, task: TaskId, worker: &AgentId) -> Result<PlainCircuit, Error> {
+    let chain_id = field_to_fr(&chain_field(chain));
     let task_id = field_to_fr(&task_field(task));
     let worker_id = field_to_fr(&worker_field(worker));
     Ok(match witness {
@@ -398,7 +405,7 @@ pub fn plain_circuit(witness: &Witness, task: TaskId, worker: &AgentId) -> Resul
                 input_salt: field_to_fr(&w.input_salt),
                 output_salt: field_to_fr(&w.output_salt),
             };
-            let public = aggregate::Public::from_private(task_id, worker_id, w.threshold, &private);
+            let public = aggregate::Public::from_private(chain_id, task_id, worker_id, w.threshold, &private);
             PlainCircuit::Aggregate(aggregate::Circuit::new(public, private))
         }
         Witness::Classify(w) => {
@@ -409,7 +416,7 @@ pub fn plain_circuit(witness: &Witness, task: TaskId, worker: &AgentId) -> Resul
                 input_salt: field_to_fr(&w.input_salt),
                 output_salt: field_to_fr(&w.output_salt),
             };
-            let public = classify::Public::from_private(task_id, worker_id, &private).map_err(proof_error)?;
+            let public = classify::Public::from_private(chain_id, task_id, worker_id, &private).map_err(proof_error)?;
             PlainCircuit::Classify(classify::Circuit::new(public, private))
         }
         Witness::Hashchain(w) => {
@@ -418,7 +425,8 @@ pub fn plain_circuit(witness: &Witness, task: TaskId, worker: &AgentId) -> Resul
                 input_salt: field_to_fr(&w.input_salt),
                 output_salt: field_to_fr(&w.output_salt),
             };
-            let public = hashchain::Public::from_private(task_id, worker_id, w.depth, &private).map_err(proof_error)?;
+            let public = hashchain::Public::from_private(chain_id, task_id, worker_id, w.depth, &private)
+                .map_err(proof_error)?;
             PlainCircuit::Hashchain(hashchain::Circuit::new(public, private).map_err(proof_error)?)
         }
     })
@@ -459,7 +467,14 @@ impl VerifyFixture {
         let mut originals = Vec::new();
         for i in 0..distinct.max(1) as u64 {
             let worker = bench_key("verify worker", i);
-            let completion = prove_ours(&keys.pk, &bench_witness(shape, i), TaskId(i + 1), &worker.id(), &mut rng)?;
+            let completion = prove_ours(
+                &keys.pk,
+                &bench_witness(shape, i),
+                &BENCH_GENESIS_HASH,
+                TaskId(i + 1),
+                &worker.id(),
+                &mut rng,
+            )?;
             let proof = decode_proof(&completion.proof).map_err(proof_error)?;
             originals.push((proof, completion.public_inputs));
         }
@@ -642,7 +657,7 @@ impl CompletionBench {
         let mut completions = Vec::with_capacity(count);
         for (i, task) in tasks.iter().enumerate() {
             let worker = worker_of(i);
-            let completion = prove_ours(&keys.pk, &witnesses[i], *task, &worker.id(), &mut rng)?;
+            let completion = prove_ours(&keys.pk, &witnesses[i], &hash, *task, &worker.id(), &mut rng)?;
             let action = Action::SubmitCompletion {
                 task: *task,
                 output_commitment: completion.output_commitment,
@@ -735,9 +750,13 @@ mod tests {
         let keys = setup_keys(shape, 3).unwrap();
         let worker = bench_key("w", 0).id();
         let witness = bench_witness(shape, 0);
-        let ours = prove_ours(&keys.pk, &witness, TaskId(4), &worker, &mut seeded_rng(1)).unwrap();
-        let plain =
-            prove_plain(&keys.pk, plain_circuit(&witness, TaskId(4), &worker).unwrap(), &mut seeded_rng(2)).unwrap();
+        let ours = prove_ours(&keys.pk, &witness, &BENCH_GENESIS_HASH, TaskId(4), &worker, &mut seeded_rng(1)).unwrap();
+        let plain = prove_plain(
+            &keys.pk,
+            plain_circuit(&witness, &BENCH_GENESIS_HASH, TaskId(4), &worker).unwrap(),
+            &mut seeded_rng(2),
+        )
+        .unwrap();
         let mut verifier = Groth16Verifier::new();
         let key_id = verifier.register(keys.vk.clone()).unwrap();
         let claim = |proof: Vec<u8>| ProofClaim { key_id, public_inputs: ours.public_inputs.clone(), proof };

@@ -8,7 +8,7 @@ use agora_core::{
     BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
     Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
-use agora_core::{completion_public_inputs, task_field, worker_field};
+use agora_core::{chain_field, completion_public_inputs, task_field, worker_field};
 use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
 use agora_zk::{Completion, Witness};
 use std::path::Path;
@@ -243,10 +243,11 @@ impl Marketplace {
         }
         let pk = keys.proving_key(kind)?;
         let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;
+        let chain = chain_field(&self.genesis_hash());
         let completion =
-            agora_zk::prove_completion(witness, task_field(task), worker_field(&worker.id()), &pk, &mut rng)
+            agora_zk::prove_completion(witness, chain, task_field(task), worker_field(&worker.id()), &pk, &mut rng)
                 .map_err(|e| Error::Proof(e.to_string()))?;
-        let expected = completion_public_inputs(&record, &worker.id(), &completion.output_commitment);
+        let expected = completion_public_inputs(chain, &record, &worker.id(), &completion.output_commitment);
         if expected != completion.public_inputs {
             return Err(Error::Proof("proof statement differs from the one the state machine will build".into()));
         }

@@ -16,8 +16,8 @@ use agora::proofs::DEFAULT_HASHCHAIN_DEPTH;
 use agora::{CircuitShape, Completion, ProofKeys, Witness, task_terms};
 use agora_core::reputation::EdgeRecord;
 use agora_core::{
-    Action, AgentId, AgentKey, Amount, Canonical, Created, FieldBytes, Genesis, KeyId, KindSpec, PostTask, SignedTx,
-    Status, Table, TaskId, TxBody, task_field, worker_field,
+    Action, AgentId, AgentKey, Amount, Canonical, Created, Digest, FieldBytes, Genesis, KeyId, KindSpec, PostTask,
+    SignedTx, Status, Table, TaskId, TxBody, chain_field, task_field, worker_field,
 };
 use agora_tests::{BOND, USD, World, key};
 use agora_zk::kinds::{AggregateWitness, HashchainWitness};
@@ -232,18 +232,25 @@ pub fn job(w: &mut World, employer: &AgentKey, worker: &AgentKey, witness: &Witn
     post_and_award(w, employer, worker, o)
 }
 
-/// Proves `witness` for `task` by `worker` with [`fixture`]'s keys (deterministic proving
-/// randomness).
-pub fn prove(witness: &Witness, task: TaskId, worker: &AgentId) -> Completion {
-    prove_with(fixture(), witness, task, worker)
+/// Proves `witness` for `task` of `w`'s chain by `worker` with [`fixture`]'s keys
+/// (deterministic proving randomness).
+pub fn prove(w: &World, witness: &Witness, task: TaskId, worker: &AgentId) -> Completion {
+    prove_with(fixture(), w, witness, task, worker)
 }
 
-/// Proves `witness` for `task` by `worker` with `fx`'s keys.
-pub fn prove_with(fx: &Fixture, witness: &Witness, task: TaskId, worker: &AgentId) -> Completion {
+/// Proves `witness` for `task` of `w`'s chain by `worker` with `fx`'s keys.
+pub fn prove_with(fx: &Fixture, w: &World, witness: &Witness, task: TaskId, worker: &AgentId) -> Completion {
+    prove_on(fx, &w.config.genesis_hash, witness, task, worker)
+}
+
+/// Proves `witness` for `task` by `worker` on the chain with genesis hash `chain`, with `fx`'s
+/// keys.
+pub fn prove_on(fx: &Fixture, chain: &Digest, witness: &Witness, task: TaskId, worker: &AgentId) -> Completion {
     let pk = &fx.pks[&witness.kind().code()];
     let worker_seed = u64::from_le_bytes(worker.as_bytes()[..8].try_into().expect("8 bytes"));
     let mut rng = StdRng::seed_from_u64(task.0.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ worker_seed);
-    prove_completion(witness, task_field(task), worker_field(worker), pk, &mut rng).expect("honest proof")
+    prove_completion(witness, chain_field(chain), task_field(task), worker_field(worker), pk, &mut rng)
+        .expect("honest proof")
 }
 
 /// The `SubmitCompletion` of a proven completion.

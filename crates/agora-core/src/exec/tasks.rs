@@ -2,7 +2,7 @@
 
 use super::context::{Ctx, Fault, ensure};
 use crate::block::Created;
-use crate::completion::{completion_nullifier, completion_public_inputs};
+use crate::completion::{chain_field, completion_nullifier, completion_public_inputs};
 use crate::config::TASK_COUNTER;
 use crate::field::FieldBytes;
 use crate::ids::{Amount, Digest, MANUAL_KIND, TaskId};
@@ -291,7 +291,12 @@ pub(super) fn submit_completion(
 
     let claim = ProofClaim {
         key_id: spec.key_id,
-        public_inputs: completion_public_inputs(&task, sender, &output_commitment),
+        public_inputs: completion_public_inputs(
+            chain_field(&ctx.config.genesis_hash),
+            &task,
+            sender,
+            &output_commitment,
+        ),
         proof: proof.to_vec(),
     };
     let index = ctx.index;
