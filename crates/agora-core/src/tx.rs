@@ -58,7 +58,7 @@ pub struct PostTask {
     #[serde(default, deserialize_with = "crate::json::vec_max::<_, _, MAX_SPLITS>")]
     pub splits: Vec<Split>,
     /// Minimum reputation a bidder needs.
-    #[serde(default)]
+    #[serde(default, with = "crate::json::u64_string")]
     pub min_reputation: u64,
 }
 
