@@ -12,7 +12,7 @@ pub fn run(db: &Path, keys: Option<&Path>, args: AuditArgs) -> anyhow::Result<()
     if let Some(AuditCommand::Verify) = args.command {
         let report = market.verify_audit()?;
         print_pretty(&json!({
-            "entries": report.entries,
+            "entries": report.entries.to_string(),
             "head": hex::encode(report.head),
             "intact": report.intact(),
             "first_break": report.first_break,

@@ -18,9 +18,10 @@ pub fn run(db: &Path, keys: Option<&Path>, args: InitArgs) -> anyhow::Result<()>
     }
     let (genesis, operator) = match &args.genesis {
         Some(file) => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+            let text = crate::input::read_text_bounded(file, "genesis", crate::input::MAX_GENESIS_JSON_BYTES)?;
             let genesis: Genesis =
-                serde_json::from_str(&text).with_context(|| format!("parsing genesis {}", file.display()))?;
+                agora::core::json::from_str_bounded(&text, "genesis", crate::input::MAX_GENESIS_JSON_BYTES as usize)
+                    .with_context(|| format!("parsing genesis {}", file.display()))?;
             (genesis, None)
         }
         None => {

@@ -55,7 +55,7 @@ pub fn setup(db: &Path, keys: Option<&Path>, args: SetupArgs) -> anyhow::Result<
 
 pub fn prove(db: &Path, keys: Option<&Path>, args: ProveArgs) -> anyhow::Result<()> {
     let worker = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
-    let text = std::fs::read_to_string(&args.witness).with_context(|| format!("reading {}", args.witness.display()))?;
+    let text = crate::input::read_text_bounded(&args.witness, "witness", crate::input::MAX_WITNESS_JSON_BYTES)?;
     let witness = Witness::from_json(&text).with_context(|| format!("parsing witness {}", args.witness.display()))?;
     let dir = keys_dir(db, keys);
     let loaded = ProofKeys::load(&dir).with_context(|| format!("loading proof keys from {}", dir.display()))?;
@@ -80,7 +80,7 @@ pub fn import(db: &Path, keys: Option<&Path>, args: ImportKeysArgs) -> anyhow::R
         "hashchain" => CircuitShape::Hashchain { depth: args.depth },
         other => anyhow::bail!("unknown kind {other:?} (aggregate, classify or hashchain)"),
     };
-    let read = |path: &Path| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+    let read = |path: &Path| crate::input::read_bounded(path, "key file", crate::input::MAX_KEY_FILE_BYTES);
     let dir = keys_dir(db, keys);
     let imported = ProofKeys::import(&dir, shape, &read(&args.vk)?, &read(&args.pk)?)?;
     print_pretty(&serde_json::json!({ "keys": dir.display().to_string(), "kinds": imported.kind_specs() }))

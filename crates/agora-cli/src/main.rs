@@ -9,6 +9,7 @@ mod bench;
 mod demo;
 mod demo_proofs;
 mod init;
+mod input;
 mod key;
 mod keys;
 mod output;

@@ -78,10 +78,10 @@ pub fn replay(db: &Path, keys: Option<&Path>, args: ReplayArgs) -> anyhow::Resul
     }
     let report = report?;
     print_pretty(&json!({
-        "blocks": report.blocks,
+        "blocks": report.blocks.to_string(),
         "digest": hex::encode(report.digest),
         "recorded": hex::encode(report.recorded),
-        "first_mismatch": report.first_mismatch,
+        "first_mismatch": report.first_mismatch.map(|h| h.to_string()),
         "matches": report.matches(),
     }))?;
     if !report.matches() {

@@ -2,10 +2,10 @@
 
 use crate::args::SubmitArgs;
 use crate::init::now_secs;
+use crate::input::{MAX_SUBMIT_INPUT_BYTES, MAX_TX_JSON_BYTES, read_stdin_bounded, read_text_bounded};
 use crate::output::print_json;
 use agora::SignedTx;
 use anyhow::Context;
-use std::io::Read;
 use std::path::Path;
 
 /// Parses JSON lines of signed transactions; any bad line fails the whole input, so nothing is
@@ -15,19 +15,16 @@ pub fn parse_lines(text: &str) -> anyhow::Result<Vec<SignedTx>> {
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| {
-            serde_json::from_str(line).with_context(|| format!("line {}: not a signed transaction", i + 1))
+            agora::core::json::from_str_bounded(line, "signed transaction", MAX_TX_JSON_BYTES)
+                .with_context(|| format!("line {}: not a signed transaction", i + 1))
         })
         .collect()
 }
 
 pub fn run(db: &Path, keys: Option<&Path>, args: SubmitArgs) -> anyhow::Result<()> {
     let text = match &args.file {
-        Some(file) => std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?,
-        None => {
-            let mut buf = String::new();
-            std::io::stdin().read_to_string(&mut buf).context("reading stdin")?;
-            buf
-        }
+        Some(file) => read_text_bounded(file, "transaction file", MAX_SUBMIT_INPUT_BYTES)?,
+        None => read_stdin_bounded("transaction input", MAX_SUBMIT_INPUT_BYTES)?,
     };
     let txs = parse_lines(&text)?;
     let mut market = crate::keys::open_market(db, keys)?;

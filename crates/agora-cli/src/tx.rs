@@ -36,7 +36,7 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let (kind, input_commitment, params) = match &a.terms_from {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let text = crate::input::read_text_bounded(path, "task data", crate::input::MAX_WITNESS_JSON_BYTES)?;
             let witness = agora::Witness::from_json(&text).with_context(|| format!("parsing {}", path.display()))?;
             agora::task_terms(&witness)?
         }

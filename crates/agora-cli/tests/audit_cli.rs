@@ -59,7 +59,7 @@ fn audit_verify_reports_a_tampered_copy_while_the_original_verifies_clean() {
 
     let clean = json(&agora(&db, &["audit", "verify"], None));
     assert_eq!(clean["intact"], true);
-    assert_eq!(clean["entries"], 4);
+    assert_eq!(clean["entries"], "4");
 
     let copy = dir.path().join("copy.redb");
     std::fs::copy(&db, &copy).unwrap();
@@ -70,7 +70,7 @@ fn audit_verify_reports_a_tampered_copy_while_the_original_verifies_clean() {
     assert_eq!(broken.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
     assert_eq!(report["intact"], false);
-    assert_eq!(report["first_break"]["seq"], 1);
+    assert_eq!(report["first_break"]["seq"], "1");
     let stderr = String::from_utf8_lossy(&broken.stderr);
     assert!(stderr.contains("audit chain broken at entry 1"), "{stderr}");
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// How disputes are ruled and how many operators a freeze needs. Amounts are in the genesis
 /// bond asset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ArbitrationParams {
     /// Distinct operator approvals a freeze (or its renewal) needs to take effect (k of the n
     /// genesis operators; 1 for development).
@@ -19,6 +19,7 @@ pub struct ArbitrationParams {
     /// Minimum usable reputation (decayed score minus loan pledges) an arbitrator needs, at
     /// registration and every time it is drawn. Must be above 0 to keep reputation-less
     /// identities off panels.
+    #[serde(with = "crate::json::u64_string")]
     pub min_arbitrator_reputation: u64,
     /// Fee the opener of a case posts; it pays the arbitrators who vote with the final ruling.
     #[serde(with = "crate::ids::amount_serde")]

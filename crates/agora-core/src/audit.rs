@@ -88,6 +88,7 @@ audit_kinds! {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     /// Position from 0.
+    #[serde(with = "crate::json::u64_string")]
     pub seq: u64,
     /// Hash of the previous entry (the genesis hash for entry 0).
     #[serde(with = "crate::hexbytes::serde32")]
@@ -102,6 +103,7 @@ pub struct AuditEntry {
     #[serde(with = "hex_data")]
     pub data: Vec<u8>,
     /// Block time.
+    #[serde(with = "crate::json::u64_string")]
     pub time: u64,
     /// `blake3_derive_key(AUDIT_DOMAIN, every field above, canonical)`.
     #[serde(with = "crate::hexbytes::serde32")]
@@ -161,6 +163,7 @@ pub fn audit_key(seq: u64) -> Vec<u8> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditBreak {
     /// Sequence number (position) of the first bad entry.
+    #[serde(with = "crate::json::u64_string")]
     pub seq: u64,
     /// What is wrong with it.
     pub reason: String,
@@ -170,6 +173,7 @@ pub struct AuditBreak {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditVerification {
     /// Entries read.
+    #[serde(with = "crate::json::u64_string")]
     pub entries: u64,
     /// Hash of the last good entry (the genesis hash if none).
     #[serde(with = "crate::hexbytes::serde32")]

@@ -15,11 +15,14 @@ pub const DIGEST_DOMAIN: &str = "agora digest v1";
 
 /// What a block commits to besides its transactions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BlockHeader {
     /// 1 for the first block after genesis, then +1.
+    #[serde(with = "crate::json::u64_string")]
     pub height: u64,
     /// Block time in seconds, chosen by the block's producer; never earlier than the previous
     /// block's. The only clock the state machine knows.
+    #[serde(with = "crate::json::u64_string")]
     pub time: u64,
     /// The digest after the previous block (the genesis hash for height 1).
     #[serde(with = "crate::hexbytes::serde32")]
@@ -28,16 +31,18 @@ pub struct BlockHeader {
 
 /// A batch of transactions applied atomically.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Block {
     /// Header.
     pub header: BlockHeader,
     /// Transactions, applied in order.
+    #[serde(deserialize_with = "crate::json::vec_max::<_, _, { crate::limits::MAX_TXS_PER_BLOCK }>")]
     pub txs: Vec<SignedTx>,
 }
 
 /// Something a successful transaction created, so its sender can refer to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Created {
     /// Nothing new.
     Nothing,
@@ -53,8 +58,10 @@ pub enum Created {
 
 /// The result of one transaction in a block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Receipt {
     /// Block height.
+    #[serde(with = "crate::json::u64_string")]
     pub height: u64,
     /// Position in the block.
     pub index: u32,
@@ -71,10 +78,13 @@ pub struct Receipt {
 
 /// Where the chain stands: what the next block must follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChainTip {
     /// Height of the last applied block (0 = only genesis).
+    #[serde(with = "crate::json::u64_string")]
     pub height: u64,
     /// Its time (the genesis time at height 0).
+    #[serde(with = "crate::json::u64_string")]
     pub time: u64,
     /// Its digest (the genesis hash at height 0).
     #[serde(with = "crate::hexbytes::serde32")]

@@ -12,7 +12,7 @@ pub const CASE_COUNTER: &str = "case";
 /// A dispute case, numbered in opening order from 1.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, serde::Deserialize)]
 #[serde(transparent)]
-pub struct CaseId(pub u64);
+pub struct CaseId(#[serde(with = "crate::json::u64_string")] pub u64);
 
 impl std::fmt::Display for CaseId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -47,12 +47,14 @@ pub struct Round {
     /// Matching votes that decide the round.
     pub quorum: u8,
     /// Last block time (inclusive) a vote is accepted.
+    #[serde(with = "crate::json::u64_string")]
     pub deadline: u64,
     /// Votes cast, in order.
     pub votes: Vec<Vote>,
     /// The ruling once `quorum` votes matched.
     pub ruling: Option<u16>,
     /// Block time of the ruling (0 while undecided).
+    #[serde(with = "crate::json::u64_string")]
     pub ruled_at: u64,
 }
 
@@ -78,6 +80,7 @@ pub struct CaseRecord {
     /// Who opened it (and posted the fee).
     pub opener: AgentId,
     /// Block time opened.
+    #[serde(with = "crate::json::u64_string")]
     pub opened_at: u64,
     /// Dispute fee held (bond asset) until the case closes.
     #[serde(with = "crate::ids::amount_serde")]
@@ -96,6 +99,7 @@ pub struct CaseRecord {
     /// True when the outcome is a documented default rather than a panel's ruling.
     pub defaulted: bool,
     /// Block time closed (0 while open).
+    #[serde(with = "crate::json::u64_string")]
     pub closed_at: u64,
     /// Height whose digest seeds the current round's panel while that panel is pending (0 once
     /// drawn).
@@ -118,6 +122,7 @@ pub struct ArbitratorRecord {
     #[serde(with = "crate::ids::amount_serde")]
     pub bond: Amount,
     /// Block time of registration.
+    #[serde(with = "crate::json::u64_string")]
     pub registered_at: u64,
     /// Standing: starts at `ARBITRATOR_INITIAL_STANDING`, falls for votes against final
     /// rulings; an arbitrator at 0 is no longer drawn.
@@ -146,6 +151,7 @@ pub struct FreezeProposal {
     /// Operators who approved, sorted.
     pub approvals: Vec<AgentId>,
     /// Block time of the first approval.
+    #[serde(with = "crate::json::u64_string")]
     pub proposed_at: u64,
 }
 
@@ -158,8 +164,10 @@ pub struct FreezeRecord {
     #[serde(with = "crate::hexbytes::serde32")]
     pub evidence: Digest,
     /// Block time the active freeze took effect (0 if never).
+    #[serde(with = "crate::json::u64_string")]
     pub frozen_at: u64,
     /// The freeze holds while block time is below this (0 = not active).
+    #[serde(with = "crate::json::u64_string")]
     pub frozen_until: u64,
     /// The freeze case appealing the active freeze, if one was opened.
     pub case: Option<CaseId>,

@@ -14,7 +14,7 @@ pub const BN254_FR_MODULUS_LE: [u8; 32] = [
 
 /// A canonical BN254 scalar: 32 little-endian bytes whose value is below the modulus.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "crate::hexbytes::HexStr<66>", into = "String")]
 pub struct FieldBytes([u8; 32]);
 
 /// The bytes were not a canonical field element (value ≥ modulus).
@@ -73,6 +73,13 @@ impl TryFrom<String> for FieldBytes {
     fn try_from(text: String) -> Result<Self, Self::Error> {
         let raw = crate::hexbytes::decode_fixed::<32>(&text)?;
         FieldBytes::new(raw).map_err(|e| e.to_string())
+    }
+}
+
+impl TryFrom<crate::hexbytes::HexStr<66>> for FieldBytes {
+    type Error = String;
+    fn try_from(text: crate::hexbytes::HexStr<66>) -> Result<Self, Self::Error> {
+        FieldBytes::try_from(text.0)
     }
 }
 

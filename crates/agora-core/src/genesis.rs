@@ -14,8 +14,10 @@ pub const GENESIS_DOMAIN: &str = "agora genesis v1";
 
 /// An asset declared at genesis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssetDecl {
     /// Ticker, unique (e.g. `USDC`).
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_SYMBOL_BYTES>")]
     pub symbol: String,
     /// Decimal places of the smallest unit (display only).
     pub decimals: u8,
@@ -23,22 +25,27 @@ pub struct AssetDecl {
 
 /// The registration bond: what each identity costs to create.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BondConfig {
     /// Symbol of the asset bonds are paid in (declared in `assets`).
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_SYMBOL_BYTES>")]
     pub asset: String,
     /// Bond locked at registration.
     #[serde(with = "crate::ids::amount_serde")]
     pub amount: Amount,
     /// Seconds between deregistration and the bond's return.
+    #[serde(with = "crate::json::u64_string")]
     pub cooldown_secs: u64,
 }
 
 /// A proof-gated task kind and the verifying key registered for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KindSpec {
     /// Kind number (never 0: that is the manual kind).
     pub kind: TaskKind,
     /// Human name, e.g. `aggregate`.
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_NAME_BYTES>")]
     pub name: String,
     /// blake3 id of the verifying key proofs of this kind must verify under.
     pub key_id: KeyId,
@@ -48,10 +55,12 @@ pub struct KindSpec {
 
 /// A balance credited at genesis (counts as a deposit).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InitialBalance {
     /// Owner.
     pub agent: AgentId,
     /// Asset symbol.
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_SYMBOL_BYTES>")]
     pub asset: String,
     /// Amount.
     #[serde(with = "crate::ids::amount_serde")]
@@ -60,26 +69,31 @@ pub struct InitialBalance {
 
 /// Everything a marketplace is configured with at height 0.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Genesis {
     /// Names this marketplace; part of every signature's domain via the genesis hash.
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_NAME_BYTES>")]
     pub chain_id: String,
     /// Time of genesis (seconds); block times may not precede it.
+    #[serde(with = "crate::json::u64_string")]
     pub genesis_time: u64,
     /// Keys allowed to declare assets and credit deposits.
+    #[serde(deserialize_with = "crate::json::vec_max::<_, _, MAX_GENESIS_ITEMS>")]
     pub operators: Vec<AgentId>,
     /// Account that receives fees.
     pub fee_account: AgentId,
     /// Fee in basis points on transfers and settlements (30 = 0.3%).
     pub fee_bps: u16,
     /// Assets available from the start (more can be declared by operators).
+    #[serde(deserialize_with = "crate::json::vec_max::<_, _, MAX_GENESIS_ITEMS>")]
     pub assets: Vec<AssetDecl>,
     /// Registration bond.
     pub bond: BondConfig,
     /// Proof-gated task kinds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::vec_max::<_, _, MAX_GENESIS_ITEMS>")]
     pub kinds: Vec<KindSpec>,
     /// Balances credited at genesis.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::vec_max::<_, _, MAX_GENESIS_ITEMS>")]
     pub balances: Vec<InitialBalance>,
     /// The reputation model's parameters.
     #[serde(default)]

@@ -22,6 +22,7 @@ mod genesis;
 mod hexbytes;
 mod ids;
 mod invariants;
+pub mod json;
 mod jsonld;
 pub mod limits;
 pub mod loans;

@@ -13,13 +13,20 @@ pub const MAX_PROOF_BYTES: usize = 256;
 
 /// Identifies a verifying key: blake3 of its canonical compressed serialisation.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "crate::hexbytes::HexStr<66>", into = "String")]
 pub struct KeyId(pub [u8; 32]);
 
 impl TryFrom<String> for KeyId {
     type Error = String;
     fn try_from(text: String) -> Result<Self, Self::Error> {
         crate::hexbytes::decode_fixed::<32>(&text).map(KeyId)
+    }
+}
+
+impl TryFrom<crate::hexbytes::HexStr<66>> for KeyId {
+    type Error = String;
+    fn try_from(text: crate::hexbytes::HexStr<66>) -> Result<Self, Self::Error> {
+        crate::hexbytes::decode_fixed::<32>(&text.0).map(KeyId)
     }
 }
 

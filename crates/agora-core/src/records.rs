@@ -15,8 +15,10 @@ pub struct Registration {
     #[serde(with = "crate::ids::amount_serde")]
     pub bond: Amount,
     /// Block time of registration.
+    #[serde(with = "crate::json::u64_string")]
     pub registered_at: u64,
     /// Block time of deregistration, if the cool-down has started.
+    #[serde(with = "crate::json::opt_u64_string")]
     pub deregistered_at: Option<u64>,
 }
 
@@ -24,22 +26,28 @@ pub struct Registration {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct AccountRecord {
     /// Next expected nonce.
+    #[serde(with = "crate::json::u64_string")]
     pub nonce: u64,
     /// Registration, if any.
     pub registration: Option<Registration>,
     /// Reputation as of `reputation_updated_at`, decay not yet applied, in millionths of a point
     /// ([`crate::reputation::MICRO_PER_POINT`]) so that bringing it up to date at every update
     /// loses no whole points to rounding. Raised only by verified completion proofs.
+    #[serde(with = "crate::json::u64_string")]
     pub reputation_micro: u64,
     /// Block time the score was last brought up to date.
+    #[serde(with = "crate::json::u64_string")]
     pub reputation_updated_at: u64,
     /// Tasks completed with a verified proof.
+    #[serde(with = "crate::json::u64_string")]
     pub proven_completions: u64,
     /// Reputation points ever received from verified completions (before decay): the base of
     /// this agent's conferral budget as an employer.
+    #[serde(with = "crate::json::u64_string")]
     pub received: u64,
     /// Reputation points this agent has conferred on its workers as an employer (never more than
     /// [`crate::reputation::conferral_budget`] of `received`).
+    #[serde(with = "crate::json::u64_string")]
     pub conferred: u64,
     /// Tasks this agent posted that are open or awarded.
     pub open_tasks: u32,
@@ -150,8 +158,10 @@ pub struct TaskRecord {
     /// Open bids right now.
     pub open_bids: u32,
     /// Block time of posting.
+    #[serde(with = "crate::json::u64_string")]
     pub posted_at: u64,
     /// Block time the task was settled, cancelled or expired (0 while live).
+    #[serde(with = "crate::json::u64_string")]
     pub closed_at: u64,
     /// The output commitment proven at completion.
     pub output_commitment: Option<FieldBytes>,
@@ -181,11 +191,13 @@ pub struct BidRecord {
     #[serde(with = "crate::ids::amount_serde")]
     pub price: Amount,
     /// Promised delivery time in seconds.
+    #[serde(with = "crate::json::u64_string")]
     pub eta_secs: u64,
     /// Hash of the signed execution plan.
     #[serde(serialize_with = "hex32")]
     pub plan_hash: Digest,
     /// Block time placed.
+    #[serde(with = "crate::json::u64_string")]
     pub placed_at: u64,
     /// State.
     pub status: BidStatus,

@@ -18,6 +18,7 @@ pub const TX_ID_DOMAIN: &str = "agora tx id v1";
 
 /// A share of a task's payout sent to someone other than the worker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Split {
     /// Recipient.
     pub to: AgentId,
@@ -27,15 +28,18 @@ pub struct Split {
 
 /// A job offer: the employer's task, with its budget escrowed at once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PostTask {
     /// Short title.
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_TITLE_BYTES>")]
     pub title: String,
     /// What must be done (free text; the proof statement is `kind` + `params`).
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_REQUIREMENTS_BYTES>")]
     pub requirements: String,
     /// Task kind; 0 = manual (no proof).
     pub kind: TaskKind,
     /// Kind-specific public parameters of the completion proof.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::vec_max::<_, _, MAX_KIND_PARAMS>")]
     pub params: Vec<FieldBytes>,
     /// Commitment to the task's input data, published by the employer.
     pub input_commitment: FieldBytes,
@@ -45,24 +49,27 @@ pub struct PostTask {
     #[serde(with = "crate::ids::amount_serde")]
     pub budget: Amount,
     /// Last time (inclusive) a bid may be placed.
+    #[serde(with = "crate::json::u64_string")]
     pub bid_deadline: u64,
     /// Last time (inclusive) the work may be delivered; after it anyone may expire the task.
+    #[serde(with = "crate::json::u64_string")]
     pub delivery_deadline: u64,
     /// Optional shares of the payout for other recipients; the worker receives the rest.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::vec_max::<_, _, MAX_SPLITS>")]
     pub splits: Vec<Split>,
     /// Minimum reputation a bidder needs.
-    #[serde(default)]
+    #[serde(default, with = "crate::json::u64_string")]
     pub min_reputation: u64,
 }
 
 /// What a transaction does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Operator: declares a new asset.
     DeclareAsset {
         /// Unique ticker.
+        #[serde(deserialize_with = "crate::json::string_max::<_, MAX_SYMBOL_BYTES>")]
         symbol: String,
         /// Display decimals.
         decimals: u8,
@@ -111,6 +118,7 @@ pub enum Action {
         #[serde(with = "crate::ids::amount_serde")]
         price: Amount,
         /// Promised time to deliver, in seconds.
+        #[serde(with = "crate::json::u64_string")]
         eta_secs: u64,
         /// Hash of the bidder's signed execution plan.
         #[serde(with = "crate::hexbytes::serde32")]
@@ -165,6 +173,7 @@ pub enum Action {
         /// Flat interest on the principal for the whole term, in basis points.
         interest_bps: u16,
         /// Block time after which the lender may claim default.
+        #[serde(with = "crate::json::u64_string")]
         due: u64,
         /// The only agent who may accept, if any.
         #[serde(default)]
@@ -180,6 +189,7 @@ pub enum Action {
         /// Loan.
         loan: LoanId,
         /// Reputation points of the sender pledged (locked until repaid or defaulted).
+        #[serde(with = "crate::json::u64_string")]
         pledge: u64,
     },
     /// Borrower: repays principal plus interest to the lender and unlocks the pledge.
@@ -252,23 +262,50 @@ pub enum Action {
 
 /// The signed part of a transaction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TxBody {
     /// Who signs and pays.
     pub sender: AgentId,
     /// The sender's next nonce (starts at 0, +1 per applied transaction).
+    #[serde(with = "crate::json::u64_string")]
     pub nonce: u64,
     /// The action.
     pub action: Action,
 }
 
-/// A transaction with its sender's signature.
+/// A transaction with its sender's signature. Its JSON form is the body's fields and the
+/// signature in one flat object (`sender`, `nonce`, `action`, `signature`; no other key).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "SignedTxForm", into = "SignedTxForm")]
 pub struct SignedTx {
     /// What is signed.
-    #[serde(flatten)]
     pub body: TxBody,
     /// Ed25519 signature over [`TxBody::signing_digest`].
     pub signature: Signature,
+}
+
+/// The JSON form of [`SignedTx`] (serde's `flatten` cannot be combined with
+/// `deny_unknown_fields`, so the body's fields are spelled out here once).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignedTxForm {
+    sender: AgentId,
+    #[serde(with = "crate::json::u64_string")]
+    nonce: u64,
+    action: Action,
+    signature: Signature,
+}
+
+impl From<SignedTxForm> for SignedTx {
+    fn from(f: SignedTxForm) -> Self {
+        SignedTx { body: TxBody { sender: f.sender, nonce: f.nonce, action: f.action }, signature: f.signature }
+    }
+}
+
+impl From<SignedTx> for SignedTxForm {
+    fn from(tx: SignedTx) -> Self {
+        SignedTxForm { sender: tx.body.sender, nonce: tx.body.nonce, action: tx.body.action, signature: tx.signature }
+    }
 }
 
 impl TxBody {
@@ -627,15 +664,16 @@ impl Canonical for SignedTx {
 }
 
 mod hex_vec {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use crate::proof::MAX_PROOF_BYTES;
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&hex::encode(bytes))
     }
 
+    /// The proof's hex is at most `2 × MAX_PROOF_BYTES` digits (plus `0x`), checked before decoding.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        hex::decode(text.strip_prefix("0x").unwrap_or(&text)).map_err(serde::de::Error::custom)
+        crate::hexbytes::deserialize_hex_max(d, 2 * MAX_PROOF_BYTES + 2)
     }
 }
 
@@ -654,5 +692,57 @@ mod tests {
         let signed = body.sign(&key, &genesis);
         assert_eq!(signed.check_stateless(&genesis), Status::Ok);
         assert_eq!(signed.check_stateless(&[8u8; 32]), Status::BadSignature);
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    fn signed(action: Action) -> String {
+        let key = AgentKey::from_seed([5; 32]);
+        serde_json::to_string(&TxBody { sender: key.id(), nonce: 1, action }.sign(&key, &[7u8; 32])).unwrap()
+    }
+
+    fn parse(text: &str) -> Result<SignedTx, crate::json::JsonError> {
+        crate::json::from_str_bounded(text, "signed transaction", 1 << 20)
+    }
+
+    #[test]
+    fn signed_tx_round_trips_flat_with_nonce_as_string() {
+        let text = signed(Action::CancelTask { task: TaskId(u64::MAX) });
+        assert!(text.contains("\"nonce\":\"1\""), "{text}");
+        assert!(text.contains("\"task\":\"18446744073709551615\""), "{text}");
+        let tx = parse(&text).unwrap();
+        assert_eq!(serde_json::to_string(&tx).unwrap(), text);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_at_every_level() {
+        let text = signed(Action::CancelTask { task: TaskId(3) });
+        let top = text.replacen('{', "{\"extra\":1,", 1);
+        assert!(parse(&top).unwrap_err().to_string().contains("unknown field `extra`"));
+        let inner = text.replace("\"type\":\"cancel_task\"", "\"type\":\"cancel_task\",\"memo\":\"x\"");
+        assert!(parse(&inner).unwrap_err().to_string().contains("unknown field `memo`"), "{inner}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_including_the_action_tag() {
+        let text = signed(Action::CancelTask { task: TaskId(3) });
+        let dup_nonce = text.replace("\"nonce\":\"1\"", "\"nonce\":\"1\",\"nonce\":\"2\"");
+        assert!(parse(&dup_nonce).unwrap_err().to_string().contains("duplicate field `nonce`"));
+        let dup_task = text.replace("\"task\":\"3\"", "\"task\":\"3\",\"task\":\"4\"");
+        assert!(parse(&dup_task).unwrap_err().to_string().contains("duplicate field `task`"), "{dup_task}");
+        let dup_type = text.replace("\"type\":\"cancel_task\"", "\"type\":\"cancel_task\",\"type\":\"expire_task\"");
+        assert!(parse(&dup_type).is_err(), "{dup_type}");
+    }
+
+    #[test]
+    fn numbers_where_strings_are_required_are_refused_naming_the_field() {
+        let text = signed(Action::CancelTask { task: TaskId(3) });
+        let err = parse(&text.replace("\"nonce\":\"1\"", "\"nonce\":9007199254740993")).unwrap_err().to_string();
+        assert!(err.contains("field `nonce`") && err.contains("decimal string"), "{err}");
+        let err = parse(&text.replace("\"task\":\"3\"", "\"task\":3")).unwrap_err().to_string();
+        assert!(err.contains("field `action`") && err.contains("decimal string"), "{err}");
     }
 }

@@ -11,6 +11,15 @@ pub const DID_KEY_PREFIX: &str = "did:key:";
 /// The multicodec varint for an Ed25519 public key (`0xed` as an unsigned varint).
 pub const ED25519_MULTICODEC: [u8; 2] = [0xed, 0x01];
 
+/// Longest multibase form of an Ed25519 key: `z` + base58btc of the 34 prefixed bytes (at most 47
+/// digits, since the first byte is never zero).
+pub const MAX_MULTIBASE_BYTES: usize = 1 + 47;
+
+/// Longest text accepted where a `did:key` is expected: the prefix, the multibase key and a
+/// `#fragment` of the same multibase form (105 bytes). Checked before any base58 decoding, whose
+/// cost grows with the square of the input.
+pub const MAX_DID_BYTES: usize = DID_KEY_PREFIX.len() + MAX_MULTIBASE_BYTES + 1 + MAX_MULTIBASE_BYTES;
+
 /// An agent: its Ed25519 public key. Displays and parses as `did:key:z6Mk…`.
 ///
 /// Construction always checks the bytes are a valid Ed25519 point, so an `AgentId` can always
@@ -51,6 +60,9 @@ impl AgentId {
 
     /// Parses a `did:key` identifier (a `#fragment` is ignored).
     pub fn parse_did(text: &str) -> Result<Self, DidError> {
+        if text.len() > MAX_DID_BYTES {
+            return Err(DidError::TooLong { len: text.len(), max: MAX_DID_BYTES });
+        }
         let rest = text.strip_prefix(DID_KEY_PREFIX).ok_or(DidError::MissingPrefix)?;
         let rest = rest.split('#').next().unwrap_or(rest);
         let encoded = rest.strip_prefix('z').ok_or(DidError::NotBase58btc)?;
@@ -90,10 +102,22 @@ impl serde::Serialize for AgentId {
     }
 }
 
+struct DidVisitor;
+
+impl serde::de::Visitor<'_> for DidVisitor {
+    type Value = AgentId;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a did:key string of at most {MAX_DID_BYTES} bytes")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<AgentId, E> {
+        AgentId::parse_did(text).map_err(E::custom)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AgentId {
+    /// Reads the borrowed or owned string and checks its length before decoding anything.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        AgentId::parse_did(&text).map_err(serde::de::Error::custom)
+        deserializer.deserialize_str(DidVisitor)
     }
 }
 
@@ -129,5 +153,18 @@ mod tests {
         let short = bs58::encode([0xed, 0x01, 1, 2, 3]).into_string();
         assert_eq!(AgentId::parse_did(&format!("did:key:z{short}")), Err(DidError::WrongLength(3)));
         assert_eq!(AgentId::parse_did(""), Err(DidError::MissingPrefix));
+    }
+
+    #[test]
+    fn ten_megabyte_did_is_refused_by_its_length_before_base58_decoding() {
+        let good = AgentKey::from_seed([1u8; 32]).id().did();
+        let huge = format!("{good}{}", "z".repeat(10 << 20));
+        assert_eq!(AgentId::parse_did(&huge), Err(DidError::TooLong { len: huge.len(), max: MAX_DID_BYTES }));
+        let json = format!("\"{huge}\"");
+        let err = serde_json::from_str::<AgentId>(&json).unwrap_err().to_string();
+        assert!(err.contains("at most 105 bytes"), "{err}");
+        let with_fragment = format!("{good}#{}", AgentKey::from_seed([1u8; 32]).id().multibase());
+        assert_eq!(with_fragment.len(), MAX_DID_BYTES);
+        assert!(AgentId::parse_did(&with_fragment).is_ok());
     }
 }

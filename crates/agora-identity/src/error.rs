@@ -4,6 +4,14 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DidError {
+    /// The text is longer than any `did:key` of an Ed25519 key (checked before decoding).
+    #[error("did is {len} bytes, above the limit of {max} bytes (MAX_DID_BYTES)")]
+    TooLong {
+        /// Bytes given.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The text does not start with `did:key:`.
     #[error("not a did:key identifier (expected prefix \"did:key:\")")]
     MissingPrefix,

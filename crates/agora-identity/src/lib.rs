@@ -13,8 +13,8 @@ mod error;
 mod keys;
 mod signing;
 
-pub use did::{AgentId, DID_KEY_PREFIX, ED25519_MULTICODEC};
+pub use did::{AgentId, DID_KEY_PREFIX, ED25519_MULTICODEC, MAX_DID_BYTES, MAX_MULTIBASE_BYTES};
 pub use document::did_document;
 pub use error::{DidError, IdentityError};
 pub use keys::AgentKey;
-pub use signing::{Signature, signing_digest};
+pub use signing::{MAX_SIGNATURE_HEX_BYTES, Signature, signing_digest};

@@ -60,13 +60,33 @@ impl serde::Serialize for Signature {
     }
 }
 
+/// Longest text accepted for a signature: 64 bytes of hex with an optional `0x` (checked before
+/// decoding).
+pub const MAX_SIGNATURE_HEX_BYTES: usize = 2 + 128;
+
+struct SignatureVisitor;
+
+impl serde::de::Visitor<'_> for SignatureVisitor {
+    type Value = Signature;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a signature: 64 bytes of hex")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Signature, E> {
+        if text.len() > MAX_SIGNATURE_HEX_BYTES {
+            return Err(E::custom(format!(
+                "signature is {} bytes, above the limit of {MAX_SIGNATURE_HEX_BYTES} bytes",
+                text.len()
+            )));
+        }
+        let raw = hex::decode(text.strip_prefix("0x").unwrap_or(text)).map_err(E::custom)?;
+        let bytes: [u8; 64] = raw.try_into().map_err(|_| E::custom("signature must be 64 bytes of hex"))?;
+        Ok(Signature(bytes))
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Signature {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let raw = hex::decode(text.strip_prefix("0x").unwrap_or(&text)).map_err(serde::de::Error::custom)?;
-        let bytes: [u8; 64] =
-            raw.try_into().map_err(|_| serde::de::Error::custom("signature must be 64 bytes of hex"))?;
-        Ok(Signature(bytes))
+        deserializer.deserialize_str(SignatureVisitor)
     }
 }
 

@@ -123,7 +123,7 @@ pub struct HashchainWitness {
 /// A worker's witness for one task, tagged with its kind (`"kind": "aggregate" | "classify" |
 /// "hashchain"` in JSON).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Witness {
     /// Kind 1.
     Aggregate(AggregateWitness),
@@ -152,7 +152,7 @@ impl Witness {
 /// The task's result in the clear, which the worker reveals off-band to the employer together
 /// with the output salt (the chain only sees `output_commitment`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TaskResult {
     /// Sum of the records and number of records above the threshold.
     Aggregate {
@@ -175,6 +175,7 @@ pub enum TaskResult {
 
 /// What a worker submits (and keeps) after proving a task.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Completion {
     /// Kind number.
     pub kind: u16,

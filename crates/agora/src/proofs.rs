@@ -30,6 +30,7 @@ pub fn default_shapes() -> Vec<CircuitShape> {
 
 /// A kind's entry in the manifest.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KindKey {
     /// The kind as registered in the genesis.
     pub spec: KindSpec,

@@ -112,7 +112,7 @@ fn reputation_report_shows_locked_points_and_task_queries_show_subtask_links() {
     let child_view = m.task_view(child).unwrap().unwrap();
     assert_eq!((child_view.parent, child_view.task.employer), (Some(parent), worker.id()));
     let json = serde_json::to_value(&child_view).unwrap();
-    assert_eq!(json["parent"], serde_json::json!(parent.0));
+    assert_eq!(json["parent"], serde_json::json!(parent.0.to_string()));
     assert_eq!(json["employer"], serde_json::to_value(worker.id()).unwrap());
     assert_eq!(m.task_view(TaskId(99)).unwrap(), None);
     assert!(m.asset_totals().unwrap().iter().all(|t| t.conserved()));

@@ -11,7 +11,7 @@ pub const LOAN_COUNTER: &str = "loan";
 /// A loan, numbered in offering order from 1.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct LoanId(pub u64);
+pub struct LoanId(#[serde(with = "crate::json::u64_string")] pub u64);
 
 impl std::fmt::Display for LoanId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,6 +54,7 @@ pub struct LoanRecord {
     /// Interest on the principal, in basis points (flat, for the whole term).
     pub interest_bps: u16,
     /// Block time after which (strictly) the lender may claim default.
+    #[serde(with = "crate::json::u64_string")]
     pub due: u64,
     /// Funds held for this loan right now (the principal while offered, else 0).
     #[serde(with = "crate::ids::amount_serde")]
@@ -61,17 +62,23 @@ pub struct LoanRecord {
     /// Lifecycle state.
     pub status: LoanStatus,
     /// Reputation points the borrower pledged (0 before acceptance).
+    #[serde(with = "crate::json::u64_string")]
     pub pledged: u64,
     /// Value of the principal in reference points, fixed at acceptance (counts against the
     /// borrower's bond cover while active).
+    #[serde(with = "crate::json::u64_string")]
     pub value_points: u64,
     /// Block time of the offer.
+    #[serde(with = "crate::json::u64_string")]
     pub offered_at: u64,
     /// Block time of acceptance (0 before).
+    #[serde(with = "crate::json::u64_string")]
     pub accepted_at: u64,
     /// Block time it was repaid, defaulted or cancelled (0 while live).
+    #[serde(with = "crate::json::u64_string")]
     pub closed_at: u64,
     /// Reputation points burned on default.
+    #[serde(with = "crate::json::u64_string")]
     pub burned: u64,
     /// Bond seized for the lender on default (in the bond asset).
     #[serde(with = "crate::ids::amount_serde")]
@@ -82,10 +89,12 @@ pub struct LoanRecord {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ReputationLock {
     /// Points pledged and not yet released (not decayed: a pledge keeps its face value).
+    #[serde(with = "crate::json::u64_string")]
     pub locked: u64,
     /// Active loans the agent owes.
     pub active_loans: u32,
     /// Sum of the active loans' value in reference points (bounded by the bond cover).
+    #[serde(with = "crate::json::u64_string")]
     pub outstanding_points: u64,
 }
 

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 /// The amount of an asset that counts as one unit of value for reputation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReferenceAmount {
     /// Asset symbol.
+    #[serde(deserialize_with = "crate::json::string_max::<_, MAX_SYMBOL_BYTES>")]
     pub asset: String,
     /// Amount worth [`super::POINTS_PER_REFERENCE`] points at full standing.
     #[serde(with = "crate::ids::amount_serde")]
@@ -18,14 +20,19 @@ pub struct ReferenceAmount {
 
 /// Reputation parameters, fixed at genesis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReputationParams {
     /// Agents trusted from the start: the seeds trust flows from.
+    #[serde(deserialize_with = "crate::json::vec_max::<_, _, MAX_GENESIS_ITEMS>")]
     pub trusted: Vec<AgentId>,
     /// Per asset, the payment worth one unit of value. Payments in other assets earn nothing.
+    #[serde(deserialize_with = "crate::json::vec_max::<_, _, MAX_GENESIS_ITEMS>")]
     pub reference_amounts: Vec<ReferenceAmount>,
     /// Scores halve every this many seconds of block time (0 = no decay).
+    #[serde(with = "crate::json::u64_string")]
     pub half_life_secs: u64,
     /// Standing is recomputed at the first block of every epoch of this many seconds.
+    #[serde(with = "crate::json::u64_string")]
     pub epoch_secs: u64,
     /// The share (parts per million) of the reputation it has received that an employer outside
     /// the trusted set may confer over its life (its conserved conferral budget). At most

@@ -23,10 +23,12 @@ const TOTAL_TRUST: u128 = 1_000_000_000_000_000_000;
 pub struct EdgeRecord {
     /// Value weight × pair factor summed over completions: how much the employer vouched for
     /// the worker, before standing. EigenTrust's local trust is proportional to it.
+    #[serde(with = "crate::json::u64_string")]
     pub evidence: u64,
     /// Verified completions between the pair.
     pub count: u32,
     /// Reputation these completions gave the worker (after standing).
+    #[serde(with = "crate::json::u64_string")]
     pub gained: u64,
 }
 
