@@ -3,7 +3,7 @@
 //! changes nothing. The list of actions comes from the harness, so a new action is covered.
 
 use agora_core::{Action, AgentKey, CaseId, Created, FieldBytes, PostTask, Status, TaskId};
-use agora_tests::{USD, World, key, one_of_every_action};
+use agora_tests::{TestOnlyAcceptAllProofs, USD, World, genesis_with_test_kind, key, one_of_every_action};
 
 /// The allow list of PROTOCOL.md §16.7, restated here so a change to it must change this test.
 fn documented_allowed(action: &Action) -> bool {
@@ -120,13 +120,17 @@ fn a_frozen_employer_cannot_award_accept_or_post_subtasks_on_live_work() {
 
 #[test]
 fn a_frozen_arbitrator_cannot_vote_on_its_panel() {
-    let mut w = World::new();
+    let operator = key(200);
+    let mut w = World::with_genesis(genesis_with_test_kind(operator.id()), operator);
+    w.set_verifier(Box::new(TestOnlyAcceptAllProofs));
     let (employer, worker) = (key(1), key(2));
     w.register(&employer, 50_000_000);
     w.register(&worker, 50_000_000);
+    // Three arbitrators, each eligible: bonded and holding proven reputation (PROTOCOL §16.2).
     let arbitrators: Vec<AgentKey> = (10..13).map(key).collect();
+    w.register_many(&arbitrators, 50_000_000);
+    w.earn_reputation(&arbitrators, 10_000_000);
     for a in &arbitrators {
-        w.register(a, 50_000_000);
         assert_eq!(w.run(a, Action::RegisterArbitrator), Status::Ok);
     }
     let task = open_task(&mut w, &employer);
@@ -136,6 +140,7 @@ fn a_frozen_arbitrator_cannot_vote_on_its_panel() {
     let receipt = w.run_receipt(&worker, Action::OpenDispute { task });
     let Created::Case(case): Created = receipt.created else { panic!("no case: {receipt:?}") };
     let case: CaseId = case;
+    w.flush_draws();
     let frozen = arbitrators[0].clone();
     freeze(&mut w, &frozen);
     assert_eq!(step(&mut w, &frozen, Action::CastVote { case, worker_bps: 10_000 }), Status::AgentFrozen);

@@ -139,8 +139,8 @@ struct Toy {
     inputs: Vec<FieldBytes>,
 }
 
-/// Five public inputs, like every completion statement (4 binding inputs + 1 parameter).
-const TOY_EXTRA: usize = 3;
+/// Six public inputs, like every completion statement (5 binding inputs + 1 parameter).
+const TOY_EXTRA: usize = 4;
 
 fn toy() -> &'static Toy {
     static TOY: OnceLock<Toy> = OnceLock::new();
@@ -568,7 +568,7 @@ proptest! {
     #[test]
     fn random_claims_never_panic_the_verifier_and_one_flipped_bit_never_verifies(
         claims in prop::collection::vec(
-            (0..4u8, 0..7usize, prop_oneof![
+            (0..4u8, 0..8usize, prop_oneof![
                 Just(None),
                 (0..1024usize).prop_map(Some),
             ], prop::collection::vec(any::<u8>(), 0..200)),
@@ -581,7 +581,7 @@ proptest! {
             .map(|(key_choice, inputs, flip, random)| {
                 let key_id = if *key_choice == 0 { agora_core::KeyId([7; 32]) } else { t.keys.key_id };
                 let mut public_inputs = t.inputs.clone();
-                public_inputs.truncate(*inputs.min(&5));
+                public_inputs.truncate(*inputs.min(&6));
                 while public_inputs.len() < *inputs { public_inputs.push(FieldBytes::from_u64(1)); }
                 let (proof, expect_valid) = match (key_choice, flip) {
                     (3, _) => (random.clone(), None),
@@ -592,7 +592,7 @@ proptest! {
                         (p, Some(false))
                     }
                 };
-                let honest = *key_choice != 0 && *inputs == 5;
+                let honest = *key_choice != 0 && *inputs == 6;
                 (ProofClaim { key_id, public_inputs, proof }, if honest { expect_valid } else { Some(false) })
             })
             .collect();

@@ -500,7 +500,7 @@ fn proof_under_another_kinds_key_is_invalid() {
 #[test]
 fn kind_registered_with_the_wrong_parameter_count_yields_proof_input_count() {
     // A genesis that registers the hashchain key but declares two kind parameters: the core
-    // then builds six public inputs, and the verifier checks the count against the key (five).
+    // then builds seven public inputs, and the verifier checks the count against the key (six).
     let operator = key(200);
     let mut genesis = proof_genesis(&operator);
     let spec = genesis.kinds.iter_mut().find(|s| s.name == "hashchain").expect("hashchain kind");
@@ -523,7 +523,7 @@ fn kind_registered_with_the_wrong_parameter_count_yields_proof_input_count() {
     assert_eq!(
         completion_public_inputs(chain_field(&w.config.genesis_hash), &record, &worker.id(), &done.output_commitment)
             .len(),
-        6
+        7
     );
     assert_action_rejected(&mut w, &worker, submit_completion(task, &done), Status::ProofInputCount);
     w.assert_conserved();

@@ -35,9 +35,11 @@ pub struct ArbitrationParams {
     pub quorum: u8,
     /// k: a panel is drawn from the digest of block `h + k`, where `h` is the height of the
     /// block that opened the case (or the appeal). At least 1, so no party sees the seed.
+    #[serde(with = "crate::json::u64_string")]
     pub panel_seed_delay_blocks: u64,
     /// How long an arbitrator's bond stays locked after the last case it sat on closed (and
     /// after its registration): `RetireArbitrator` is refused meanwhile.
+    #[serde(with = "crate::json::u64_string")]
     pub arbitrator_cooldown_secs: u64,
     /// Share of its bond (basis points) a first-round arbitrator loses when the ruling it voted
     /// for is overturned on appeal; paid to the appellant.

@@ -103,6 +103,7 @@ pub struct CaseRecord {
     pub closed_at: u64,
     /// Height whose digest seeds the current round's panel while that panel is pending (0 once
     /// drawn).
+    #[serde(with = "crate::json::u64_string")]
     pub pending_draw: u64,
     /// True when a verified completion proof closed the case for the worker.
     pub settled_by_proof: bool,
@@ -137,6 +138,7 @@ pub struct ArbitratorRecord {
     /// again).
     pub slot: u32,
     /// Block time the last case it sat on closed (0 if none).
+    #[serde(with = "crate::json::u64_string")]
     pub last_closed_at: u64,
 }
 

@@ -104,6 +104,7 @@ pub struct Genesis {
     /// Largest step between consecutive block times, in seconds (> 0): a producer cannot move
     /// the clock past cool-downs, loan due times and decay faster than one step per block.
     #[serde(default = "default_max_block_time_step_secs")]
+    #[serde(with = "crate::json::u64_string")]
     pub max_block_time_step_secs: u64,
 }
 

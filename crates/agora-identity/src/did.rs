@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(AgentId::parse_did(&huge), Err(DidError::TooLong { len: huge.len(), max: MAX_DID_BYTES }));
         let json = format!("\"{huge}\"");
         let err = serde_json::from_str::<AgentId>(&json).unwrap_err().to_string();
-        assert!(err.contains("at most 105 bytes"), "{err}");
+        assert!(err.contains("limit of 105 bytes"), "{err}");
         let with_fragment = format!("{good}#{}", AgentKey::from_seed([1u8; 32]).id().multibase());
         assert_eq!(with_fragment.len(), MAX_DID_BYTES);
         assert!(AgentId::parse_did(&with_fragment).is_ok());

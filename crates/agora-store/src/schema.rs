@@ -4,7 +4,7 @@ use agora_core::Table;
 use redb::TableDefinition;
 
 /// Version of the table layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Raw bytes keyed by raw bytes: the state tables.
 pub(crate) type RawTable = TableDefinition<'static, &'static [u8], &'static [u8]>;

@@ -24,6 +24,8 @@ fn report_lists_sources_standing_and_decay() {
     let mut genesis = Genesis::development(operator.id(), 1_000);
     genesis.kinds = vec![KindSpec { kind: 3, name: "hashchain".into(), key_id: KeyId([1; 32]), param_count: 1 }];
     genesis.reputation.trusted = vec![employer.id()];
+    // One empty block can then carry the clock a whole half-life ahead.
+    genesis.max_block_time_step_secs = genesis.reputation.half_life_secs;
     let half_life = genesis.reputation.half_life_secs;
     let mut m = Marketplace::create(dir.path().join("m.redb"), genesis)
         .unwrap()

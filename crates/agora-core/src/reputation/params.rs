@@ -38,6 +38,7 @@ pub struct ReputationParams {
     /// the trusted set may confer over its life (its conserved conferral budget). At most
     /// [`crate::limits::MAX_CONFERRAL_SHARE_PPM`]; default [`super::DEFAULT_CONFERRAL_SHARE_PPM`].
     #[serde(default = "default_conferral_share_ppm")]
+    #[serde(with = "crate::json::u64_string")]
     pub conferral_share_ppm: u64,
 }
 

@@ -84,6 +84,7 @@ pub struct TrustProposal {
     /// Operators who approved, sorted.
     pub approvals: Vec<AgentId>,
     /// Block time of the first approval.
+    #[serde(with = "crate::json::u64_string")]
     pub proposed_at: u64,
 }
 
