@@ -130,7 +130,7 @@ impl World {
             })
             .collect();
         assert!(self.apply(deposits).iter().all(|r| r.status == Status::Ok));
-        let registrations = keys.iter().map(|k| self.sign(k, Action::Register)).collect();
+        let registrations = keys.iter().map(|k| self.sign(k, Action::Register {})).collect();
         assert!(self.apply(registrations).iter().all(|r| r.status == Status::Ok));
     }
 
@@ -235,7 +235,7 @@ impl World {
     /// Funds `key` with the bond plus `extra` and registers it.
     pub fn register(&mut self, key: &AgentKey, extra: Amount) {
         self.fund(key.id(), BOND + extra);
-        assert_eq!(self.run(key, Action::Register), Status::Ok);
+        assert_eq!(self.run(key, Action::Register {}), Status::Ok);
     }
 
     /// An account record.
@@ -296,9 +296,9 @@ pub fn one_of_every_action() -> Vec<Action> {
         Action::Deposit { to: a, asset: AssetId(1), amount: u128::MAX },
         Action::Withdraw { asset: AssetId(2), amount: 5 },
         Action::Transfer { to: b, asset: AssetId(1), amount: 1 << 100 },
-        Action::Register,
-        Action::Deregister,
-        Action::ReclaimBond,
+        Action::Register {},
+        Action::Deregister {},
+        Action::ReclaimBond {},
         Action::PostTask(PostTask {
             title: "t".into(),
             requirements: "r".into(),
@@ -342,13 +342,13 @@ pub fn one_of_every_action() -> Vec<Action> {
             },
         },
         Action::OpenDispute { task },
-        Action::RegisterArbitrator,
-        Action::RetireArbitrator,
+        Action::RegisterArbitrator {},
+        Action::RetireArbitrator {},
         Action::CastVote { case: CaseId(3), worker_bps: 7_500 },
         Action::ResolveDispute { case: CaseId(3) },
         Action::Appeal { case: CaseId(u64::MAX) },
         Action::FreezeAgent { agent: b, reason: 65_535, evidence: [0xee; 32] },
-        Action::AppealFreeze,
+        Action::AppealFreeze {},
         Action::ChangeTrusted { agent: a, add: true },
         Action::ChangeTrusted { agent: b, add: false },
     ]

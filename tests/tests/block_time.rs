@@ -43,13 +43,13 @@ fn a_bond_cooldown_cannot_be_skipped_in_fewer_blocks_than_the_step_allows() {
     let mut w = World::new();
     let agent = key(1);
     w.register(&agent, 0);
-    assert_eq!(w.run(&agent, Action::Deregister), Status::Ok);
+    assert_eq!(w.run(&agent, Action::Deregister {}), Status::Ok);
     let left_at = w.tip.time;
     let cooldown = w.config.bond_cooldown_secs;
     let step = w.config.genesis.max_block_time_step_secs;
 
     // One block straight to the end of the cool-down is refused.
-    let reclaim = w.sign(&agent, Action::ReclaimBond);
+    let reclaim = w.sign(&agent, Action::ReclaimBond {});
     let error = refused(&w, &block_at(&w, left_at + cooldown, vec![reclaim]));
     assert!(matches!(error, BlockError::TimeStepTooLarge { .. }), "{error:?}");
 
@@ -57,7 +57,7 @@ fn a_bond_cooldown_cannot_be_skipped_in_fewer_blocks_than_the_step_allows() {
     let mut blocks = 0u64;
     loop {
         let time = w.tip.time + step;
-        let reclaim = w.sign(&agent, Action::ReclaimBond);
+        let reclaim = w.sign(&agent, Action::ReclaimBond {});
         let block = block_at(&w, time, vec![reclaim]);
         let outcome = apply_block(&w.config, &w.state, &w.tip, &block, &agora_core::NoProofKeys).expect("applies");
         w.state.apply(&outcome.diff);

@@ -104,9 +104,9 @@ fn action(w: &World, op: &Op) -> Option<(AgentKey, Action)> {
         Op::Deposit(x, m) => (w.operator.clone(), Action::Deposit { to: agent(x).id(), asset: USD, amount: m }),
         Op::Withdraw(x, m) => (agent(x), Action::Withdraw { asset: USD, amount: m }),
         Op::Transfer(x, y, m) => (agent(x), Action::Transfer { to: agent(y).id(), asset: USD, amount: m }),
-        Op::Register(x) => (agent(x), Action::Register),
-        Op::Deregister(x) => (agent(x), Action::Deregister),
-        Op::Reclaim(x) => (agent(x), Action::ReclaimBond),
+        Op::Register(x) => (agent(x), Action::Register {}),
+        Op::Deregister(x) => (agent(x), Action::Deregister {}),
+        Op::Reclaim(x) => (agent(x), Action::ReclaimBond {}),
         Op::Post(x, m, split, proven) => (agent(x), Action::PostTask(task_offer(w, x, m, split, proven))),
         Op::Prove(x, t) => (
             agent(x),

@@ -37,7 +37,7 @@ fn scene() -> Scene {
     let employer = w.operator.clone();
     w.fund(employer.id(), 100_000_000);
     for a in &arbitrators {
-        assert_eq!(w.run(a, Action::RegisterArbitrator), Status::Ok);
+        assert_eq!(w.run(a, Action::RegisterArbitrator {}), Status::Ok);
     }
     Scene { w, employer, worker, arbitrators }
 }

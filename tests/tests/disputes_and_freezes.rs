@@ -47,7 +47,7 @@ impl Scene {
         w.register_many(&arbitrators, ARBITRATOR_BOND);
         w.earn_reputation(&arbitrators, 10_000_000);
         for a in &arbitrators {
-            assert_eq!(w.run(a, Action::RegisterArbitrator), Status::Ok);
+            assert_eq!(w.run(a, Action::RegisterArbitrator {}), Status::Ok);
         }
         w.assert_conserved();
         Scene { w, employer, worker, arbitrators }
@@ -348,13 +348,13 @@ fn a_frozen_agent_appeals_and_the_panel_lifts_the_freeze() {
     let mut s = Scene::new(1);
     let op = s.w.operator.clone();
     let worker = s.worker.clone();
-    assert_eq!(s.step(&worker, Action::AppealFreeze), Status::NotFrozen);
+    assert_eq!(s.step(&worker, Action::AppealFreeze {}), Status::NotFrozen);
     assert_eq!(s.step(&op, Action::FreezeAgent { agent: worker.id(), reason: 1, evidence: [1; 32] }), Status::Ok);
-    let receipt = s.w.run_receipt(&worker, Action::AppealFreeze);
+    let receipt = s.w.run_receipt(&worker, Action::AppealFreeze {});
     s.w.assert_conserved();
     s.w.flush_draws();
     let Created::Case(case) = receipt.created else { panic!("no case: {receipt:?}") };
-    assert_eq!(s.step(&worker, Action::AppealFreeze), Status::CaseExists);
+    assert_eq!(s.step(&worker, Action::AppealFreeze {}), Status::CaseExists);
     let panel = s.panel(case);
     assert_eq!(s.vote(&panel[0], case, 5_000), Status::InvalidRuling, "freeze rulings are lift or uphold");
     assert_eq!(s.vote(&panel[0], case, 10_000), Status::Ok);
@@ -467,17 +467,17 @@ fn arbitrators_retire_only_when_off_every_open_panel() {
     let worker = s.worker.clone();
     let case = s.open(&worker, task);
     let member = s.panel(case)[0].clone();
-    assert_eq!(s.step(&member, Action::RetireArbitrator), Status::ArbitratorBusy);
-    assert_eq!(s.step(&member, Action::RegisterArbitrator), Status::AlreadyArbitrator);
-    assert_eq!(s.step(&worker, Action::RetireArbitrator), Status::NotArbitrator);
+    assert_eq!(s.step(&member, Action::RetireArbitrator {}), Status::ArbitratorBusy);
+    assert_eq!(s.step(&member, Action::RegisterArbitrator {}), Status::AlreadyArbitrator);
+    assert_eq!(s.step(&worker, Action::RetireArbitrator {}), Status::NotArbitrator);
     s.w.time += RULING_PERIOD_SECS + 1;
     assert_eq!(s.step(&worker, Action::ResolveDispute { case }), Status::Ok);
-    assert_eq!(s.step(&member, Action::RetireArbitrator), Status::ArbitratorCoolingDown);
+    assert_eq!(s.step(&member, Action::RetireArbitrator {}), Status::ArbitratorCoolingDown);
     s.w.time += COOLDOWN - 10;
-    assert_eq!(s.step(&member, Action::RetireArbitrator), Status::ArbitratorCoolingDown);
+    assert_eq!(s.step(&member, Action::RetireArbitrator {}), Status::ArbitratorCoolingDown);
     s.w.time += 10;
     let before = s.usd(&member);
-    assert_eq!(s.step(&member, Action::RetireArbitrator), Status::Ok);
+    assert_eq!(s.step(&member, Action::RetireArbitrator {}), Status::Ok);
     assert_eq!(s.usd(&member) - before, ARBITRATOR_BOND);
 }
 

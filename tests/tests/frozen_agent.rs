@@ -9,7 +9,7 @@ use agora_tests::{TestOnlyAcceptAllProofs, USD, World, genesis_with_test_kind, k
 fn documented_allowed(action: &Action) -> bool {
     matches!(
         action,
-        Action::AppealFreeze | Action::RepayLoan { .. } | Action::ExpireTask { .. } | Action::ResolveDispute { .. }
+        Action::AppealFreeze {} | Action::RepayLoan { .. } | Action::ExpireTask { .. } | Action::ResolveDispute { .. }
     )
 }
 
@@ -131,7 +131,7 @@ fn a_frozen_arbitrator_cannot_vote_on_its_panel() {
     w.register_many(&arbitrators, 50_000_000);
     w.earn_reputation(&arbitrators, 10_000_000);
     for a in &arbitrators {
-        assert_eq!(w.run(a, Action::RegisterArbitrator), Status::Ok);
+        assert_eq!(w.run(a, Action::RegisterArbitrator {}), Status::Ok);
     }
     let task = open_task(&mut w, &employer);
     let bid = Action::PlaceBid { task, price: 900_000, eta_secs: 10, plan_hash: [1; 32] };
@@ -144,5 +144,5 @@ fn a_frozen_arbitrator_cannot_vote_on_its_panel() {
     let frozen = arbitrators[0].clone();
     freeze(&mut w, &frozen);
     assert_eq!(step(&mut w, &frozen, Action::CastVote { case, worker_bps: 10_000 }), Status::AgentFrozen);
-    assert_eq!(step(&mut w, &frozen, Action::RetireArbitrator), Status::AgentFrozen);
+    assert_eq!(step(&mut w, &frozen, Action::RetireArbitrator {}), Status::AgentFrozen);
 }

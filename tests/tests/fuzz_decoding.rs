@@ -183,7 +183,7 @@ fn world() -> &'static MemoryChain {
         let deposits = (1..=AGENTS)
             .map(|i| sign(0, Action::Deposit { to: agent(i).id(), asset: USD, amount: 10_000_000_000 }))
             .collect();
-        let registrations = (1..=AGENTS).map(|i| sign(i, Action::Register)).collect();
+        let registrations = (1..=AGENTS).map(|i| sign(i, Action::Register {})).collect();
         let offer = |kind: u16| PostTask {
             title: "fuzz".into(),
             requirements: String::new(),
@@ -352,9 +352,9 @@ fn action(act: &Act) -> Action {
         Act::Deposit(to, asset, amount) => Action::Deposit { to: agent(to).id(), asset: AssetId(asset), amount },
         Act::Withdraw(asset, amount) => Action::Withdraw { asset: AssetId(asset), amount },
         Act::Transfer(to, asset, amount) => Action::Transfer { to: agent(to).id(), asset: AssetId(asset), amount },
-        Act::Register => Action::Register,
-        Act::Deregister => Action::Deregister,
-        Act::Reclaim => Action::ReclaimBond,
+        Act::Register => Action::Register {},
+        Act::Deregister => Action::Deregister {},
+        Act::Reclaim => Action::ReclaimBond {},
         Act::Post { kind, params, budget, bid_deadline, delivery_deadline, splits } => Action::PostTask(PostTask {
             title: "fuzzed".into(),
             requirements: "x".repeat(params * 7),

@@ -158,12 +158,12 @@ fn bond_is_locked_at_registration_and_returned_only_after_the_cool_down() {
     let agent = key(9);
     w.register(&agent, 0);
     assert_eq!(w.balance(&agent.id(), USD), 0);
-    assert_eq!(w.run(&agent, Action::Register), Status::AlreadyRegistered);
-    assert_eq!(w.run(&agent, Action::ReclaimBond), Status::NotDeregistering);
-    assert_eq!(w.run(&agent, Action::Deregister), Status::Ok);
-    assert_eq!(w.run(&agent, Action::ReclaimBond), Status::CooldownActive);
+    assert_eq!(w.run(&agent, Action::Register {}), Status::AlreadyRegistered);
+    assert_eq!(w.run(&agent, Action::ReclaimBond {}), Status::NotDeregistering);
+    assert_eq!(w.run(&agent, Action::Deregister {}), Status::Ok);
+    assert_eq!(w.run(&agent, Action::ReclaimBond {}), Status::CooldownActive);
     w.time += w.config.bond_cooldown_secs;
-    assert_eq!(w.run(&agent, Action::ReclaimBond), Status::Ok);
+    assert_eq!(w.run(&agent, Action::ReclaimBond {}), Status::Ok);
     assert_eq!(w.balance(&agent.id(), USD), BOND);
     assert!(w.account(&agent.id()).registration.is_none());
     w.assert_conserved();
@@ -178,9 +178,9 @@ fn deregistration_waits_for_open_obligations() {
         let o = offer(w.time, 10);
         post(&mut w, &employer, o)
     };
-    assert_eq!(w.run(&employer, Action::Deregister), Status::OpenObligations);
+    assert_eq!(w.run(&employer, Action::Deregister {}), Status::OpenObligations);
     assert_eq!(w.run(&employer, Action::CancelTask { task }), Status::Ok);
-    assert_eq!(w.run(&employer, Action::Deregister), Status::Ok);
+    assert_eq!(w.run(&employer, Action::Deregister {}), Status::Ok);
     assert_eq!(w.run(&employer, Action::PostTask(offer(w.time, 1))), Status::NotRegistered);
 }
 

@@ -365,9 +365,9 @@ fn a_borrower_with_an_active_loan_cannot_deregister() {
     let (lender, borrower) = lender_and_borrower(&mut w);
     let id = offer_loan(&mut w, &lender, 5 * DOLLAR, 0, None);
     ok(&mut w, &borrower, Action::AcceptLoan { loan: id, pledge: 5_000 });
-    assert_eq!(run(&mut w, &borrower, Action::Deregister), Status::OpenObligations);
+    assert_eq!(run(&mut w, &borrower, Action::Deregister {}), Status::OpenObligations);
     ok(&mut w, &borrower, Action::RepayLoan { loan: id });
-    ok(&mut w, &borrower, Action::Deregister);
+    ok(&mut w, &borrower, Action::Deregister {});
 }
 
 #[test]

@@ -216,18 +216,18 @@ impl Model {
                 let fee_account = self.fee_account;
                 self.credit(&fee_account, asset, fee)?;
             }
-            Action::Register => {
+            Action::Register {} => {
                 if self.regs.contains_key(sender) {
                     return Err(Status::AlreadyRegistered);
                 }
                 self.debit(sender, USD, BOND)?;
                 self.regs.insert(*sender, Reg { bond: BOND, at: time, left: None });
             }
-            Action::Deregister => match self.regs.get_mut(sender) {
+            Action::Deregister {} => match self.regs.get_mut(sender) {
                 Some(reg) if reg.left.is_none() => reg.left = Some(time),
                 _ => return Err(Status::NotRegistered),
             },
-            Action::ReclaimBond => {
+            Action::ReclaimBond {} => {
                 let reg = *self.regs.get(sender).ok_or(Status::NotRegistered)?;
                 let left = reg.left.ok_or(Status::NotDeregistering)?;
                 if time < left.saturating_add(COOLDOWN) {
@@ -340,9 +340,9 @@ fn action(act: &Act) -> Action {
         Act::Transfer(to, asset, amount) => {
             Action::Transfer { to: participant(*to).id(), asset: AssetId(*asset), amount: *amount }
         }
-        Act::Register => Action::Register,
-        Act::Deregister => Action::Deregister,
-        Act::Reclaim => Action::ReclaimBond,
+        Act::Register => Action::Register {},
+        Act::Deregister => Action::Deregister {},
+        Act::Reclaim => Action::ReclaimBond {},
     }
 }
 

@@ -31,7 +31,7 @@ fn world(honest: &[AgentKey], attackers: &[AgentKey]) -> World {
     let mut earners = all.clone();
     earners.push(key(2));
     w.earn_reputation(&earners, 10_000_000);
-    let regs = all.iter().map(|a| w.sign(a, Action::RegisterArbitrator)).collect();
+    let regs = all.iter().map(|a| w.sign(a, Action::RegisterArbitrator {})).collect();
     assert!(w.apply(regs).iter().all(|r| r.status == Status::Ok));
     w
 }
@@ -148,7 +148,7 @@ fn ground_low_key_arbitrators_without_reputation_win_no_seats() {
     let mut w = world(&honest, &[]);
     let ground = ground_low_keys(1_000);
     w.register_many(&ground, 50_000_000);
-    let regs = ground.iter().map(|g| w.sign(g, Action::RegisterArbitrator)).collect();
+    let regs = ground.iter().map(|g| w.sign(g, Action::RegisterArbitrator {})).collect();
     let refused = w.apply(regs).iter().filter(|r| r.status == Status::ReputationTooLow).count();
     let draws = if full() { 1_000 } else { 150 };
     let tasks = awarded_tasks(&mut w, draws);

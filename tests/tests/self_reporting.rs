@@ -198,9 +198,9 @@ fn action(w: &World, pool: &[(TaskId, Completion)], op: &Op) -> (AgentKey, Actio
         Op::Deposit(x, m) => (w.operator.clone(), Action::Deposit { to: agent(x).id(), asset: USD, amount: m }),
         Op::Withdraw(x, m) => (agent(x), Action::Withdraw { asset: USD, amount: m }),
         Op::Transfer(x, y, m) => (agent(x), Action::Transfer { to: agent(y).id(), asset: USD, amount: m }),
-        Op::Register(x) => (agent(x), Action::Register),
-        Op::Deregister(x) => (agent(x), Action::Deregister),
-        Op::Reclaim(x) => (agent(x), Action::ReclaimBond),
+        Op::Register(x) => (agent(x), Action::Register {}),
+        Op::Deregister(x) => (agent(x), Action::Deregister {}),
+        Op::Reclaim(x) => (agent(x), Action::ReclaimBond {}),
         Op::Post(x, m, work, min_reputation) => {
             let (kind, input_commitment, params) = match work {
                 // Work 1–2 and 10–11 are the base world's: re-posting them invites NullifierUsed.

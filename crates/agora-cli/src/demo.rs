@@ -146,7 +146,7 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
     run.block("deposits", funding)?;
 
     let registrations: Vec<SignedTx> =
-        employers.iter().chain(&workers).map(|k| run.sign(k, Action::Register)).collect();
+        employers.iter().chain(&workers).map(|k| run.sign(k, Action::Register {})).collect();
     run.block("registrations (bonds locked)", registrations)?;
 
     // Tasks run in waves so no worker ever holds more open bids than the protocol allows.

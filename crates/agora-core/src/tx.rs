@@ -103,11 +103,11 @@ pub enum Action {
         amount: Amount,
     },
     /// Registers the sender as an agent, locking the genesis bond.
-    Register,
+    Register {},
     /// Starts the bond's cool-down; the agent can no longer trade.
-    Deregister,
+    Deregister {},
     /// Returns the bond after the cool-down.
-    ReclaimBond,
+    ReclaimBond {},
     /// Posts a task with its budget in escrow.
     PostTask(PostTask),
     /// Bids on an open task.
@@ -216,9 +216,9 @@ pub enum Action {
         task: TaskId,
     },
     /// Registers the sender as an arbitrator, locking the arbitrator bond.
-    RegisterArbitrator,
+    RegisterArbitrator {},
     /// Retires an arbitrator that sits on no open panel; its bond is returned.
-    RetireArbitrator,
+    RetireArbitrator {},
     /// Panel member: votes on the case's current round.
     CastVote {
         /// Case.
@@ -249,7 +249,7 @@ pub enum Action {
         evidence: Digest,
     },
     /// Frozen agent: appeals its freeze to an arbitration panel, posting the dispute fee.
-    AppealFreeze,
+    AppealFreeze {},
     /// Operator: approves adding `agent` to the trusted set (`add`) or removing it; the change
     /// takes effect at the genesis threshold of distinct operator approvals within a day.
     ChangeTrusted {
@@ -381,9 +381,9 @@ impl Action {
             Action::Deposit { .. } => "deposit",
             Action::Withdraw { .. } => "withdraw",
             Action::Transfer { .. } => "transfer",
-            Action::Register => "register",
-            Action::Deregister => "deregister",
-            Action::ReclaimBond => "reclaim_bond",
+            Action::Register {} => "register",
+            Action::Deregister {} => "deregister",
+            Action::ReclaimBond {} => "reclaim_bond",
             Action::PostTask(_) => "post_task",
             Action::PlaceBid { .. } => "place_bid",
             Action::WithdrawBid { .. } => "withdraw_bid",
@@ -399,13 +399,13 @@ impl Action {
             Action::ClaimDefault { .. } => "claim_default",
             Action::PostSubtask { .. } => "post_subtask",
             Action::OpenDispute { .. } => "open_dispute",
-            Action::RegisterArbitrator => "register_arbitrator",
-            Action::RetireArbitrator => "retire_arbitrator",
+            Action::RegisterArbitrator {} => "register_arbitrator",
+            Action::RetireArbitrator {} => "retire_arbitrator",
             Action::CastVote { .. } => "cast_vote",
             Action::ResolveDispute { .. } => "resolve_dispute",
             Action::Appeal { .. } => "appeal",
             Action::FreezeAgent { .. } => "freeze_agent",
-            Action::AppealFreeze => "appeal_freeze",
+            Action::AppealFreeze {} => "appeal_freeze",
             Action::ChangeTrusted { .. } => "change_trusted",
         }
     }
@@ -487,9 +487,9 @@ impl Canonical for Action {
                 w.u32(asset.0);
                 w.u128(*amount);
             }
-            Action::Register => w.u8(5),
-            Action::Deregister => w.u8(6),
-            Action::ReclaimBond => w.u8(7),
+            Action::Register {} => w.u8(5),
+            Action::Deregister {} => w.u8(6),
+            Action::ReclaimBond {} => w.u8(7),
             Action::PostTask(p) => {
                 w.u8(8);
                 p.encode(w);
@@ -563,8 +563,8 @@ impl Canonical for Action {
                 w.u8(30);
                 w.u64(task.0);
             }
-            Action::RegisterArbitrator => w.u8(31),
-            Action::RetireArbitrator => w.u8(32),
+            Action::RegisterArbitrator {} => w.u8(31),
+            Action::RetireArbitrator {} => w.u8(32),
             Action::CastVote { case, worker_bps } => {
                 w.u8(33);
                 w.u64(case.0);
@@ -584,7 +584,7 @@ impl Canonical for Action {
                 w.u16(*reason);
                 w.fixed(evidence);
             }
-            Action::AppealFreeze => w.u8(37),
+            Action::AppealFreeze {} => w.u8(37),
             Action::ChangeTrusted { agent, add } => {
                 w.u8(48);
                 agent.encode(w);
@@ -599,9 +599,9 @@ impl Canonical for Action {
             2 => Action::Deposit { to: AgentId::decode(r)?, asset: AssetId(r.u32()?), amount: r.u128()? },
             3 => Action::Withdraw { asset: AssetId(r.u32()?), amount: r.u128()? },
             4 => Action::Transfer { to: AgentId::decode(r)?, asset: AssetId(r.u32()?), amount: r.u128()? },
-            5 => Action::Register,
-            6 => Action::Deregister,
-            7 => Action::ReclaimBond,
+            5 => Action::Register {},
+            6 => Action::Deregister {},
+            7 => Action::ReclaimBond {},
             8 => Action::PostTask(PostTask::decode(r)?),
             9 => {
                 Action::PlaceBid { task: TaskId(r.u64()?), price: r.u128()?, eta_secs: r.u64()?, plan_hash: r.fixed()? }
@@ -629,13 +629,13 @@ impl Canonical for Action {
             24 => Action::ClaimDefault { loan: LoanId(r.u64()?) },
             25 => Action::PostSubtask { parent: TaskId(r.u64()?), offer: PostTask::decode(r)? },
             30 => Action::OpenDispute { task: TaskId(r.u64()?) },
-            31 => Action::RegisterArbitrator,
-            32 => Action::RetireArbitrator,
+            31 => Action::RegisterArbitrator {},
+            32 => Action::RetireArbitrator {},
             33 => Action::CastVote { case: CaseId(r.u64()?), worker_bps: r.u16()? },
             34 => Action::ResolveDispute { case: CaseId(r.u64()?) },
             35 => Action::Appeal { case: CaseId(r.u64()?) },
             36 => Action::FreezeAgent { agent: AgentId::decode(r)?, reason: r.u16()?, evidence: r.fixed()? },
-            37 => Action::AppealFreeze,
+            37 => Action::AppealFreeze {},
             48 => Action::ChangeTrusted { agent: AgentId::decode(r)?, add: r.bool()? },
             tag => return Err(DecodeError::UnknownTag { what: "action", tag }),
         })
@@ -684,7 +684,7 @@ mod tests {
     #[test]
     fn signing_digest_is_the_identity_crates_domain_separated_digest() {
         let key = AgentKey::from_seed([5; 32]);
-        let body = TxBody { sender: key.id(), nonce: 3, action: Action::Register };
+        let body = TxBody { sender: key.id(), nonce: 3, action: Action::Register {} };
         let genesis = [7u8; 32];
         let mut message = genesis.to_vec();
         message.extend_from_slice(&body.to_canonical_bytes());
@@ -724,6 +724,18 @@ mod json_tests {
         assert!(parse(&top).unwrap_err().to_string().contains("unknown field `extra`"));
         let inner = text.replace("\"type\":\"cancel_task\"", "\"type\":\"cancel_task\",\"memo\":\"x\"");
         assert!(parse(&inner).unwrap_err().to_string().contains("unknown field `memo`"), "{inner}");
+    }
+
+    #[test]
+    fn an_action_without_fields_refuses_extra_keys() {
+        for action in [Action::Register {}, Action::AppealFreeze {}, Action::RetireArbitrator {}] {
+            let text = signed(action);
+            let tag = text.split("\"type\":\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default();
+            let padded = text.replace(&format!("\"type\":\"{tag}\""), &format!("\"type\":\"{tag}\",\"memo\":\"x\""));
+            assert_ne!(padded, text);
+            assert!(parse(&padded).unwrap_err().to_string().contains("unknown field `memo`"), "{padded}");
+            assert!(parse(&text).is_ok(), "{text}");
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         market.sign_with_nonce(&operator, 1, Action::Deposit { to: worker.id(), asset: usd, amount: bond }),
     ];
     market.submit(deposits, 1_001)?;
-    let registrations = vec![market.sign(&employer, Action::Register)?, market.sign(&worker, Action::Register)?];
+    let registrations = vec![market.sign(&employer, Action::Register {})?, market.sign(&worker, Action::Register {})?];
     market.submit(registrations, 1_002)?;
 
     let offer = PostTask {

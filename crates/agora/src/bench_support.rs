@@ -193,7 +193,7 @@ impl LifecycleLoad {
         let hash = self.genesis_hash;
         let employers = self.employers.iter().zip(self.employer_nonces.iter_mut());
         let workers = self.workers.iter().zip(self.worker_nonces.iter_mut());
-        employers.chain(workers).map(|(k, n)| sign(k, n, Action::Register, &hash)).collect()
+        employers.chain(workers).map(|(k, n)| sign(k, n, Action::Register {}, &hash)).collect()
     }
 
     /// The four blocks of a round of `k` tasks, posted at block time `time` or later.
@@ -595,7 +595,7 @@ impl CompletionBench {
             sign(key, nonce, action, &hash)
         };
         let mut setup_blocks = Vec::new();
-        let registrations = employers.iter().chain(&workers).map(|k| signed(k, Action::Register)).collect();
+        let registrations = employers.iter().chain(&workers).map(|k| signed(k, Action::Register {})).collect();
         let (block, outcome) = chain.apply(registrations, verifier.as_ref())?;
         expect_all_ok(&outcome, "registrations")?;
         setup_blocks.push(block);

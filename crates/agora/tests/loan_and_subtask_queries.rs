@@ -63,7 +63,7 @@ fn reputation_report_shows_locked_points_and_task_queries_show_subtask_links() {
         out.receipts[0].created
     };
     for agent in [&employer, &worker, &helper] {
-        run(&mut m, agent, Action::Register);
+        run(&mut m, agent, Action::Register {});
     }
     // The worker earns 20,000 points with one proven 20 USD task.
     let Created::Task(proven) = run(&mut m, &employer, Action::PostTask(offer(3, 20_000_000, NOW, 1))) else {

@@ -37,8 +37,11 @@ fn report_lists_sources_standing_and_decay() {
         m.sign_with_nonce(&operator, 1, Action::Deposit { to: worker.id(), asset: usd, amount: bond }),
     ];
     m.submit(deposits, 1_001).unwrap();
-    m.submit(vec![m.sign(&employer, Action::Register).unwrap(), m.sign(&worker, Action::Register).unwrap()], 1_002)
-        .unwrap();
+    m.submit(
+        vec![m.sign(&employer, Action::Register {}).unwrap(), m.sign(&worker, Action::Register {}).unwrap()],
+        1_002,
+    )
+    .unwrap();
     let mut time = 1_003;
     for round in 0..2u64 {
         let offer = PostTask {

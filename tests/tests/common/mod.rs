@@ -330,7 +330,7 @@ pub fn register_many(w: &mut World, keys: &[AgentKey], extra: Amount) {
         let mut batch = Batch::new();
         for k in chunk {
             batch.push(w, &operator, Action::Deposit { to: k.id(), asset: USD, amount: BOND + extra });
-            batch.push(w, k, Action::Register);
+            batch.push(w, k, Action::Register {});
         }
         batch.apply(w);
     }

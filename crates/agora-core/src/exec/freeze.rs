@@ -24,16 +24,17 @@ use agora_identity::AgentId;
 /// outcomes already fixed by the rules. Exhaustive on purpose: a new action must choose.
 pub(super) fn allowed_while_frozen(action: &Action) -> bool {
     match action {
-        Action::AppealFreeze | Action::RepayLoan { .. } | Action::ExpireTask { .. } | Action::ResolveDispute { .. } => {
-            true
-        }
+        Action::AppealFreeze {}
+        | Action::RepayLoan { .. }
+        | Action::ExpireTask { .. }
+        | Action::ResolveDispute { .. } => true,
         Action::DeclareAsset { .. }
         | Action::Deposit { .. }
         | Action::Withdraw { .. }
         | Action::Transfer { .. }
-        | Action::Register
-        | Action::Deregister
-        | Action::ReclaimBond
+        | Action::Register {}
+        | Action::Deregister {}
+        | Action::ReclaimBond {}
         | Action::PostTask(_)
         | Action::PlaceBid { .. }
         | Action::WithdrawBid { .. }
@@ -47,8 +48,8 @@ pub(super) fn allowed_while_frozen(action: &Action) -> bool {
         | Action::ClaimDefault { .. }
         | Action::PostSubtask { .. }
         | Action::OpenDispute { .. }
-        | Action::RegisterArbitrator
-        | Action::RetireArbitrator
+        | Action::RegisterArbitrator {}
+        | Action::RetireArbitrator {}
         | Action::CastVote { .. }
         | Action::Appeal { .. }
         | Action::FreezeAgent { .. }

@@ -41,9 +41,9 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         Action::Deposit { to, asset, amount } => ledger::deposit(ctx, &sender, to, *asset, *amount)?,
         Action::Withdraw { asset, amount } => ledger::withdraw(ctx, &sender, *asset, *amount)?,
         Action::Transfer { to, asset, amount } => ledger::transfer(ctx, &sender, to, *asset, *amount)?,
-        Action::Register => agents::register(ctx, &sender)?,
-        Action::Deregister => agents::deregister(ctx, &sender)?,
-        Action::ReclaimBond => agents::reclaim_bond(ctx, &sender)?,
+        Action::Register {} => agents::register(ctx, &sender)?,
+        Action::Deregister {} => agents::deregister(ctx, &sender)?,
+        Action::ReclaimBond {} => agents::reclaim_bond(ctx, &sender)?,
         Action::PostTask(offer) => tasks::post(ctx, &sender, offer)?,
         Action::PlaceBid { task, price, eta_secs, plan_hash } => {
             tasks::place_bid(ctx, &sender, *task, *price, *eta_secs, *plan_hash)?
@@ -65,15 +65,15 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         Action::ClaimDefault { loan } => loans::claim_default(ctx, &sender, *loan)?,
         Action::PostSubtask { parent, offer } => subtasks::post(ctx, &sender, *parent, offer)?,
         Action::OpenDispute { task } => disputes::open_dispute(ctx, &sender, *task)?,
-        Action::RegisterArbitrator => arbitration::register_arbitrator(ctx, &sender)?,
-        Action::RetireArbitrator => arbitration::retire_arbitrator(ctx, &sender)?,
+        Action::RegisterArbitrator {} => arbitration::register_arbitrator(ctx, &sender)?,
+        Action::RetireArbitrator {} => arbitration::retire_arbitrator(ctx, &sender)?,
         Action::CastVote { case, worker_bps } => arbitration::cast_vote(ctx, &sender, *case, *worker_bps)?,
         Action::ResolveDispute { case } => arbitration::resolve(ctx, &sender, *case)?,
         Action::Appeal { case } => arbitration::appeal(ctx, &sender, *case)?,
         Action::FreezeAgent { agent, reason, evidence } => {
             freeze::freeze_agent(ctx, &sender, agent, *reason, *evidence)?
         }
-        Action::AppealFreeze => freeze::appeal_freeze(ctx, &sender)?,
+        Action::AppealFreeze {} => freeze::appeal_freeze(ctx, &sender)?,
         Action::ChangeTrusted { agent, add } => trusted::change_trusted(ctx, &sender, agent, *add)?,
     };
     account = ctx.account(&sender)?;
