@@ -8,8 +8,8 @@
 
 use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, Block, BlockHeader, Canonical, ChainConfig, ChainTip,
-    Genesis, MemoryState, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView, Status, Table, TaskId, TaskRecord,
-    TxBody, apply_block, asset_totals, keys,
+    FieldBytes, Genesis, MemoryState, NoProofKeys, PostTask, ProofVerifier, Receipt, SignedTx, StateView, Status, Table,
+    TaskId, TaskRecord, TxBody, apply_block, asset_totals, keys,
 };
 
 /// The asset every test world declares first (`USD`).
@@ -212,6 +212,48 @@ impl World {
             self.apply(vec![]);
         }
         assert!(self.state.entries(Table::PendingDraws).next().is_none(), "panel draws still pending");
+    }
+
+    /// Runs one action as a checked step: conservation holds afterwards, a rejection changed
+    /// nothing, and any panel draw it made due is drawn before the next step.
+    pub fn step_checked(&mut self, who: &AgentKey, action: Action) -> Status {
+        let before = self.transaction_state();
+        let status = self.run(who, action);
+        self.assert_conserved();
+        if status != Status::Ok {
+            assert!(self.transaction_state() == before, "rejected transaction changed state");
+        }
+        self.flush_draws();
+        self.assert_conserved();
+        status
+    }
+
+    /// Registers `keys` with `bond` each, gives each the reputation of one proven 10 USD task
+    /// for the trusted operator, and registers each as an arbitrator.
+    pub fn seat_arbitrators(&mut self, keys: &[AgentKey], bond: Amount) {
+        self.register_many(keys, bond);
+        self.earn_reputation(keys, 10_000_000);
+        for k in keys {
+            assert_eq!(self.run(k, Action::RegisterArbitrator {}), Status::Ok);
+        }
+    }
+
+    /// A manual (kind 0) offer in USD posted now: bids close after `bid_secs`, delivery is due
+    /// `delivery_secs` after now.
+    pub fn manual_offer(&self, title: &str, budget: Amount, bid_secs: u64, delivery_secs: u64) -> PostTask {
+        PostTask {
+            title: title.into(),
+            requirements: String::new(),
+            kind: 0,
+            params: vec![],
+            input_commitment: FieldBytes::from_u64(self.time),
+            asset: USD,
+            budget,
+            bid_deadline: self.time + bid_secs,
+            delivery_deadline: self.time + delivery_secs,
+            splits: vec![],
+            min_reputation: 0,
+        }
     }
 
     /// Signs and applies one action, returning its status.

@@ -31,28 +31,17 @@ fn scene() -> Scene {
     let worker = key(2);
     w.register(&worker, 20_000_000);
     let arbitrators: Vec<AgentKey> = (10..16).map(key).collect();
-    w.register_many(&arbitrators, 50_000_000);
-    w.earn_reputation(&arbitrators, 10_000_000);
     // The employer is the genesis-trusted operator, so a proven task confers reputation.
     let employer = w.operator.clone();
     w.fund(employer.id(), 100_000_000);
-    for a in &arbitrators {
-        assert_eq!(w.run(a, Action::RegisterArbitrator {}), Status::Ok);
-    }
+    w.seat_arbitrators(&arbitrators, 50_000_000);
     Scene { w, employer, worker, arbitrators }
 }
 
 impl Scene {
+    /// One checked step (see `World::step_checked`).
     fn step(&mut self, who: &AgentKey, action: Action) -> Status {
-        let before = self.w.transaction_state();
-        let status = self.w.run(who, action);
-        self.w.assert_conserved();
-        if status != Status::Ok {
-            assert!(self.w.transaction_state() == before, "rejected transaction changed state");
-        }
-        self.w.flush_draws();
-        self.w.assert_conserved();
-        status
+        self.w.step_checked(who, action)
     }
 
     /// A proof-gated task awarded to the worker at `PRICE`.

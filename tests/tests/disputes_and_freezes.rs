@@ -44,27 +44,14 @@ impl Scene {
         w.register(&employer, 100_000_000);
         w.register(&worker, 20_000_000);
         let arbitrators: Vec<AgentKey> = (10..18).map(key).collect();
-        w.register_many(&arbitrators, ARBITRATOR_BOND);
-        w.earn_reputation(&arbitrators, 10_000_000);
-        for a in &arbitrators {
-            assert_eq!(w.run(a, Action::RegisterArbitrator {}), Status::Ok);
-        }
+        w.seat_arbitrators(&arbitrators, ARBITRATOR_BOND);
         w.assert_conserved();
         Scene { w, employer, worker, arbitrators }
     }
 
-    /// Runs one action and checks conservation afterwards, and that a rejection changed nothing.
+    /// One checked step (see `World::step_checked`).
     fn step(&mut self, who: &AgentKey, action: Action) -> Status {
-        let before = self.w.transaction_state();
-        let status = self.w.run(who, action);
-        self.w.assert_conserved();
-        if status != Status::Ok {
-            assert!(self.w.transaction_state() == before, "rejected transaction changed state");
-        }
-        // Panels are drawn from a later block's digest: let them be drawn before going on.
-        self.w.flush_draws();
-        self.w.assert_conserved();
-        status
+        self.w.step_checked(who, action)
     }
 
     /// Posts a manual task, has the worker bid `PRICE` and awards it.

@@ -20,20 +20,7 @@ fn freeze(w: &mut World, agent: &AgentKey) {
 }
 
 fn open_task(w: &mut World, employer: &AgentKey) -> TaskId {
-    let now = w.time;
-    let offer = PostTask {
-        title: "t".into(),
-        requirements: String::new(),
-        kind: 0,
-        params: vec![],
-        input_commitment: FieldBytes::from_u64(1),
-        asset: USD,
-        budget: 1_000_000,
-        bid_deadline: now + 100,
-        delivery_deadline: now + 1_000,
-        splits: vec![],
-        min_reputation: 0,
-    };
+    let offer = w.manual_offer("t", 1_000_000, 100, 1_000);
     let receipt = w.run_receipt(employer, Action::PostTask(offer));
     let Created::Task(task) = receipt.created else { panic!("no task: {receipt:?}") };
     task
@@ -41,13 +28,7 @@ fn open_task(w: &mut World, employer: &AgentKey) -> TaskId {
 
 /// Sends `action` from `who` and returns its status, asserting that a rejection changed nothing.
 fn step(w: &mut World, who: &AgentKey, action: Action) -> Status {
-    let before = w.transaction_state();
-    let status = w.run(who, action);
-    if status != Status::Ok {
-        assert!(w.transaction_state() == before, "rejected transaction changed state");
-    }
-    w.assert_conserved();
-    status
+    w.step_checked(who, action)
 }
 
 #[test]

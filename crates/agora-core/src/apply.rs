@@ -1,7 +1,7 @@
 //! Applying a block: stateless checks in parallel, proofs verified together, then sequential
 //! execution against a layer over the state. Pure: the result depends only on the inputs.
 
-use crate::block::{Block, ChainTip, Created, Receipt, chain_digest};
+use crate::block::{Block, BlockHeader, ChainTip, Created, Receipt, chain_digest};
 use crate::config::ChainConfig;
 use crate::encoding::Canonical;
 use crate::exec::{Ctx, Fault, ProofOracle, execute};
@@ -119,8 +119,9 @@ pub fn apply_block(
         return Err(BlockError::TooManyTxs(block.txs.len()));
     }
 
-    // The epoch recompute (if this block opens an epoch) runs once, before both passes.
-    let epoch = crate::reputation::epoch_diff(state, config, header.time)?;
+    // The block's prelude (the epoch recompute if this block opens an epoch, then the panel
+    // draws that became due) runs once and is shared by the dry run and the real run.
+    let prelude = block_prelude(config, state, header)?;
     let checked: Vec<(Status, Digest)> =
         block.txs.par_iter().map(|tx| check_stateless(tx, &config.genesis_hash)).collect();
 
@@ -131,7 +132,7 @@ pub fn apply_block(
     let mut oracle = if needs_proofs {
         // Dry run to learn every claim the block will make, then verify them all at once.
         let mut recorder = Recorder::default();
-        execute_all(config, state, &epoch, block, &checked, &mut recorder)?;
+        execute_all(config, state, &prelude, block, &checked, &mut recorder)?;
         let claims: Vec<ProofClaim> = recorder.claims.values().cloned().collect();
         let verdicts = verifier.verify_batch(&claims);
         let known = recorder.claims.into_iter().zip(verdicts).map(|((i, c), v)| (i, (c, v))).collect();
@@ -139,7 +140,7 @@ pub fn apply_block(
     } else {
         Verdicts { known: BTreeMap::new(), verifier }
     };
-    let (results, diff) = execute_all(config, state, &epoch, block, &checked, &mut oracle)?;
+    let (results, diff) = execute_all(config, state, &prelude, block, &checked, &mut oracle)?;
 
     let receipts: Vec<Receipt> = results
         .into_iter()
@@ -164,18 +165,26 @@ fn check_stateless(tx: &SignedTx, genesis_hash: &Digest) -> (Status, Digest) {
     (tx.check_stateless_encoded(genesis_hash, &bytes), id)
 }
 
+/// What a block does before its first transaction: the epoch's standing recompute (first block
+/// of an epoch only), then the panel draws that are due at this height.
+fn block_prelude(config: &ChainConfig, state: &dyn StateView, header: &BlockHeader) -> Result<Diff, StateError> {
+    let epoch = crate::reputation::epoch_diff(state, config, header.time)?;
+    let mut layer = Layer::new(state);
+    layer.absorb(epoch);
+    crate::exec::run_pending_draws(&mut layer, config, header.height, header.time, header.prev_digest)?;
+    Ok(layer.into_diff())
+}
+
 fn execute_all(
     config: &ChainConfig,
     state: &dyn StateView,
-    epoch: &Diff,
+    prelude: &Diff,
     block: &Block,
     checked: &[(Status, Digest)],
     proofs: &mut dyn ProofOracle,
 ) -> Result<(Vec<(Status, Created)>, Diff), StateError> {
     let mut block_layer = Layer::new(state);
-    block_layer.absorb(epoch.clone());
-    let header = &block.header;
-    crate::exec::run_pending_draws(&mut block_layer, config, header.height, header.time, header.prev_digest)?;
+    block_layer.absorb(prelude.clone());
     let mut results = Vec::with_capacity(block.txs.len());
     for (index, (tx, (stateless, _))) in block.txs.iter().zip(checked).enumerate() {
         if *stateless != Status::Ok {

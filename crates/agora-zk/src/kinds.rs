@@ -78,9 +78,11 @@ pub fn setup_kind_with_os_rng(shape: CircuitShape) -> Result<KeyPair, SetupError
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AggregateWitness {
-    /// The task's threshold parameter (public).
+    /// The task's threshold parameter (public); a decimal string in JSON.
+    #[serde(with = "agora_core::json::u64_string")]
     pub threshold: u64,
-    /// Exactly `aggregate::N` records.
+    /// Exactly `aggregate::N` records; decimal strings in JSON.
+    #[serde(with = "agora_core::json::vec_u64_string")]
     pub records: Vec<u64>,
     /// Salt of the input commitment.
     pub input_salt: FieldBytes,
@@ -156,9 +158,11 @@ impl Witness {
 pub enum TaskResult {
     /// Sum of the records and number of records above the threshold.
     Aggregate {
-        /// Sum of all records.
+        /// Sum of all records (a decimal string in JSON).
+        #[serde(with = "agora_core::json::u128_string")]
         sum: u128,
-        /// Records strictly above the threshold.
+        /// Records strictly above the threshold (a decimal string in JSON).
+        #[serde(with = "agora_core::json::u64_string")]
         count: u64,
     },
     /// The predicted label (`score ≥ 0`).

@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The largest key manifest `ProofKeys::load` reads: a few hundred bytes per kind, far above any
+/// real directory, checked before the file is parsed.
+pub const MAX_MANIFEST_BYTES: usize = 256 * 1024;
+
 /// The manifest file in a key directory.
 pub const MANIFEST_FILE: &str = "kinds.json";
 /// Depth of the `hashchain` kind registered by default (≈ 4,300 constraints).
@@ -116,9 +120,11 @@ impl ProofKeys {
     /// manifest (a swapped or tampered key file is refused).
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, Error> {
         let dir = dir.as_ref().to_path_buf();
-        let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
-            .map_err(|e| Error::Proof(format!("reading {}: {e}", dir.join(MANIFEST_FILE).display())))?;
-        let kinds: Vec<KindKey> = serde_json::from_str(&text).map_err(|e| Error::Proof(format!("manifest: {e}")))?;
+        let path = dir.join(MANIFEST_FILE);
+        let bytes = agora_zk::keys::read_limited(&path, MAX_MANIFEST_BYTES)
+            .map_err(|e| Error::Proof(format!("reading {}: {e}", path.display())))?;
+        let kinds: Vec<KindKey> = agora_core::json::from_slice_bounded(&bytes, "key manifest", MAX_MANIFEST_BYTES)
+            .map_err(|e| Error::Proof(format!("{}: {e}", path.display())))?;
         let mut verifier = Groth16Verifier::new();
         for kind in &kinds {
             let path = dir.join(format!("{}.vk", kind.spec.name));

@@ -93,7 +93,7 @@ pub(crate) fn epoch_diff(
         None => 0,
     };
     if epoch > stored {
-        recompute_standing(&mut layer, params)?;
+        recompute_standing(&mut layer)?;
         layer.put(Table::Counters, EPOCH_COUNTER.as_bytes().to_vec(), epoch.to_le_bytes().to_vec());
     }
     Ok(layer.into_diff())

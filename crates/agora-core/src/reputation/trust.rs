@@ -2,7 +2,6 @@
 //! recomputed deterministically once per epoch, over a bounded window of the highest-evidence edges.
 
 use super::STANDING_ONE;
-use super::params::ReputationParams;
 use crate::encoding::{Canonical, DecodeError, Reader, Writer};
 use crate::limits::MAX_TRUST_EDGES;
 use crate::state::{Layer, StateError, StateView, Table};
@@ -102,7 +101,7 @@ pub fn evidence_window(view: &dyn StateView, limit: usize) -> Result<Vec<WindowE
 /// Recomputes every agent's standing from the evidence graph and writes the `Standing` table
 /// (trusted seeds are implicit: always full standing), seeded by the trusted set as it stands in
 /// state (the genesis list plus operator changes).
-pub fn recompute_standing(layer: &mut Layer<'_>, _params: &ReputationParams) -> Result<(), StateError> {
+pub fn recompute_standing(layer: &mut Layer<'_>) -> Result<(), StateError> {
     let seeds: BTreeSet<AgentId> = super::trusted_set(&*layer)?;
     recompute_standing_from(layer, &seeds)
 }
