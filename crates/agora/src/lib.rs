@@ -23,6 +23,7 @@ mod disputes;
 mod error;
 mod lending;
 mod marketplace;
+mod reader;
 pub mod proofs;
 pub mod reputation;
 
@@ -45,6 +46,7 @@ pub use agora_zk::{CircuitShape, Completion, Witness};
 pub use error::Error;
 pub use lending::TaskView;
 pub use marketplace::Marketplace;
+pub use reader::MarketReader;
 pub use proofs::{ProofKeys, default_shapes, task_terms};
 pub use reputation::{ReputationReport, ReputationSource};
 
