@@ -3,7 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use agora::{AgentKey, Genesis, InitialBalance, Marketplace};
+use agora::core::InitialBalance;
+use agora::{AgentKey, Genesis, Marketplace};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
