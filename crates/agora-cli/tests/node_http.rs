@@ -41,7 +41,7 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
     genesis.kinds = proof_keys.kind_specs();
     genesis.balances = [&employer, &worker]
         .iter()
-        .map(|k| agora::core::InitialBalance { agent: k.id(), asset: "USD".into(), amount: 100_000_000 })
+        .map(|k| agora::core::InitialBalance { agent: k.id(), asset: "USD".into(), amount: 1_000_000_000_000 })
         .collect();
     drop(agora::Marketplace::create(&db, genesis).unwrap());
 

@@ -46,7 +46,7 @@ async fn thirty_two_clients_every_acknowledged_tx_is_stored_and_the_digest_equal
     let db = db_in(dir.path());
     let operator = AgentKey::generate().unwrap();
     let agents = keys(CLIENTS);
-    create_db(&db, &operator, &agents, 1_000_000_000);
+    create_db(&db, &operator, &agents, 1_000_000_000_000);
     let mut node = start(&db, &[]);
     let client = Client::new(&node.url).unwrap();
     let genesis = client.genesis_hash().await.unwrap();
@@ -82,7 +82,7 @@ async fn sigkill_during_load_never_loses_an_acknowledged_tx() {
     let db = db_in(dir.path());
     let operator = AgentKey::generate().unwrap();
     let agents = Arc::new(keys(CLIENTS));
-    create_db(&db, &operator, &agents, 1_000_000_000);
+    create_db(&db, &operator, &agents, 1_000_000_000_000);
     let mut acked: Vec<Receipt> = Vec::new();
     for round in 0..kills {
         let mut node = start(&db, &[]);
