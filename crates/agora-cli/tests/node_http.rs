@@ -355,3 +355,35 @@ async fn bad_input_gets_the_right_status_and_a_full_mempool_changes_nothing_beyo
     }
     assert_eq!(market.account(&sender.id()).unwrap().nonce, 0);
 }
+
+#[test]
+fn javascript_example_signs_with_node_crypto_and_posts_through_prepare() {
+    let version = std::process::Command::new("node").arg("--version").output();
+    let major = version
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().trim_start_matches('v').split('.').next()?.parse::<u32>().ok());
+    assert!(
+        major.is_some_and(|m| m >= 20),
+        "this test runs docs/examples/sign_and_post.mjs: install Node >= 20 (found {major:?})"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(dir.path());
+    let operator = AgentKey::generate().unwrap();
+    create_db(&db, &operator, &[], 0);
+    let mut node = start(&db, &[]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples/sign_and_post.mjs");
+    let out = std::process::Command::new("node")
+        .arg(script)
+        .arg(&node.url)
+        .arg("4242")
+        .env("AGORA_SECRET", operator.secret_hex())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let client = agora_client::blocking::Client::new(&node.url).unwrap();
+    let balance: serde_json::Value =
+        client.get_value(&format!("/v1/agents/{}/balances/1", operator.id().did())).unwrap();
+    assert_eq!(balance["amount"], "4242");
+    assert!(node.terminate().success());
+}
