@@ -1,7 +1,7 @@
 //! Starting and stopping the real `agora serve` binary from tests: ephemeral loopback ports,
 //! bounded waits, and the process always stopped by the test (or by `Drop`).
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::zombie_processes)]
 
 use agora::core::InitialBalance;
 use agora::{AgentKey, Genesis, Marketplace};
