@@ -277,14 +277,21 @@ async fn bad_input_gets_the_right_status_and_a_full_mempool_changes_nothing_beyo
     number["nonce"] = serde_json::json!(0);
     let (status, error) = post("/v1/txs", serde_json::to_vec(&number).unwrap()).await;
     assert_eq!((status, error.field.as_deref()), (400, Some("nonce")), "{error}");
-    let (status, error) = post("/v1/txs", vec![b' '; 70 * 1024]).await;
-    assert_eq!((status, error.name.as_str()), (413, "BodyTooLarge"));
+    // Oversized bodies are refused by their declared length, before the rest is read (the
+    // node may close the connection while a client still writes, so only a prefix is sent).
+    let oversized = |path: &str, body: Vec<u8>| {
+        let url = node.url.clone();
+        let head = format!("POST {path} HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n", body.len());
+        let mut request = head.into_bytes();
+        request.extend_from_slice(&body[..body.len().min(4_096)]);
+        tokio::task::spawn_blocking(move || raw_status(&url, &request, None))
+    };
+    assert_eq!(oversized("/v1/txs", vec![b' '; 70 * 1024]).await.unwrap(), 413);
     let mut huge = good_json.clone();
     huge["action"] = serde_json::json!({"type": "declare_asset", "symbol": "x".repeat(10 << 20), "decimals": 0});
-    let (status, _) = post("/v1/txs", serde_json::to_vec(&huge).unwrap()).await;
-    assert_eq!(status, 413);
-    let (status, _) = post("/v1/txs/batch", serde_json::to_vec(&serde_json::json!({"txs": [huge]})).unwrap()).await;
-    assert_eq!(status, 413);
+    assert_eq!(oversized("/v1/txs", serde_json::to_vec(&huge).unwrap()).await.unwrap(), 413);
+    let batch = serde_json::to_vec(&serde_json::json!({"txs": [huge]})).unwrap();
+    assert_eq!(oversized("/v1/txs/batch", batch).await.unwrap(), 413);
     let mut forged = good_json.clone();
     forged["signature"] = serde_json::json!("00".repeat(64));
     let (status, error) = post("/v1/txs", serde_json::to_vec(&forged).unwrap()).await;
