@@ -7,8 +7,8 @@
 //! the rules of `agora_core::json`: unknown fields are refused, u64/u128 are decimal strings.
 
 pub mod error;
-pub mod hex32;
 pub mod events;
+pub mod hex32;
 pub mod limits;
 pub mod page;
 pub mod routes;

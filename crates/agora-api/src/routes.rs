@@ -58,9 +58,33 @@ pub const METRICS: &str = "/metrics";
 
 /// Every route, for the OpenAPI completeness check.
 pub const ALL: &[&str] = &[
-    TXS, TXS_BATCH, TXS_PREPARE, TX, TIP, AGENT, AGENT_REPUTATION, AGENT_BALANCE, AGENT_ARBITRATOR, AGENT_FREEZE,
-    ASSETS, TASKS, TASK, TASK_OFFER, TASK_BIDS, LOAN, CASE, BLOCK, BLOCK_RECEIPTS, TOTALS, TRUSTED, AUDIT, EVENTS,
-    OPENAPI, HEALTHZ, READYZ, METRICS,
+    TXS,
+    TXS_BATCH,
+    TXS_PREPARE,
+    TX,
+    TIP,
+    AGENT,
+    AGENT_REPUTATION,
+    AGENT_BALANCE,
+    AGENT_ARBITRATOR,
+    AGENT_FREEZE,
+    ASSETS,
+    TASKS,
+    TASK,
+    TASK_OFFER,
+    TASK_BIDS,
+    LOAN,
+    CASE,
+    BLOCK,
+    BLOCK_RECEIPTS,
+    TOTALS,
+    TRUSTED,
+    AUDIT,
+    EVENTS,
+    OPENAPI,
+    HEALTHZ,
+    READYZ,
+    METRICS,
 ];
 
 /// `route` with each `{name}` replaced by the matching value of `params` (percent-encoding
@@ -91,7 +115,10 @@ mod tests {
 
     #[test]
     fn path_fills_and_encodes_parameters() {
-        assert_eq!(path(AGENT_BALANCE, &[("did", "did:key:z6Mk"), ("asset", "1")]), "/v1/agents/did:key:z6Mk/balances/1");
+        assert_eq!(
+            path(AGENT_BALANCE, &[("did", "did:key:z6Mk"), ("asset", "1")]),
+            "/v1/agents/did:key:z6Mk/balances/1"
+        );
         assert_eq!(path(TASK, &[("id", "a/b")]), "/v1/tasks/a%2Fb");
     }
 }

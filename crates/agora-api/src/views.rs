@@ -4,9 +4,7 @@
 //! are serialize-only; clients read them as JSON values.
 
 use agora::core::{AccountRecord, ChainTip, Genesis};
-use agora::{
-    AgentId, ArbitratorRecord, AssetId, AssetTotals, Error, FreezeRecord, Marketplace, Receipt,
-};
+use agora::{AgentId, ArbitratorRecord, AssetId, AssetTotals, Error, FreezeRecord, Marketplace, Receipt};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -8,7 +8,9 @@ mod node_support;
 
 use agora::core::{chain_field, task_field, worker_field};
 use agora::zk::kinds::AggregateWitness;
-use agora::{Action, AgentKey, AssetId, CircuitShape, Created, FieldBytes, PostTask, ProofKeys, Status, TxBody, Witness};
+use agora::{
+    Action, AgentKey, AssetId, CircuitShape, Created, FieldBytes, PostTask, ProofKeys, Status, TxBody, Witness,
+};
 use agora_api::{EventFilter, PrepareRequest};
 use agora_client::{Client, NodeEvent};
 use node_support::*;
@@ -315,7 +317,10 @@ async fn bad_input_gets_the_right_status_and_a_full_mempool_changes_nothing_beyo
     // Flood: many posts against a mempool of 50; only 202 or 429, and the node keeps answering.
     let txs: Vec<_> = funded[..flood_agents]
         .iter()
-        .map(|k| TxBody { sender: k.id(), nonce: 0, action: Action::Withdraw { asset: AssetId(1), amount: 1 } }.sign(k, &genesis_hash))
+        .map(|k| {
+            TxBody { sender: k.id(), nonce: 0, action: Action::Withdraw { asset: AssetId(1), amount: 1 } }
+                .sign(k, &genesis_hash)
+        })
         .collect();
     let txs = std::sync::Arc::new(txs);
     let mut tasks = Vec::new();
@@ -366,10 +371,9 @@ async fn bad_input_gets_the_right_status_and_a_full_mempool_changes_nothing_beyo
 #[test]
 fn javascript_example_signs_with_node_crypto_and_posts_through_prepare() {
     let version = std::process::Command::new("node").arg("--version").output();
-    let major = version
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().trim_start_matches('v').split('.').next()?.parse::<u32>().ok());
+    let major = version.ok().filter(|o| o.status.success()).and_then(|o| {
+        String::from_utf8_lossy(&o.stdout).trim().trim_start_matches('v').split('.').next()?.parse::<u32>().ok()
+    });
     assert!(
         major.is_some_and(|m| m >= 20),
         "this test runs docs/examples/sign_and_post.mjs: install Node >= 20 (found {major:?})"

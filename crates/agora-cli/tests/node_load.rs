@@ -13,7 +13,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// One client's posts: transfers from `key` starting at `nonce`; single posts or batches.
-async fn post_transfers(client: Client, key: AgentKey, to: agora::AgentId, first: u64, count: usize, batch: usize, genesis: [u8; 32]) -> Vec<Receipt> {
+async fn post_transfers(
+    client: Client,
+    key: AgentKey,
+    to: agora::AgentId,
+    first: u64,
+    count: usize,
+    batch: usize,
+    genesis: [u8; 32],
+) -> Vec<Receipt> {
     let txs: Vec<_> = (0..count as u64)
         .map(|i| {
             TxBody { sender: key.id(), nonce: first + i, action: Action::Transfer { to, asset: AssetId(1), amount: 1 } }

@@ -6,8 +6,8 @@ use agora::{Action, AgentId, AgentKey, Receipt, SignedTx, TxBody};
 use agora_api::limits::{MAX_BATCH_TXS, MAX_RESPONSE_BYTES};
 use agora_api::routes::{self, path};
 use agora_api::{
-    ApiError, BatchAccepted, BatchAck, BatchRequest, EventFilter, PrepareRequest, PrepareResponse,
-    ReceiptView, TipView, TxAccepted, TxAck,
+    ApiError, BatchAccepted, BatchAck, BatchRequest, EventFilter, PrepareRequest, PrepareResponse, ReceiptView,
+    TipView, TxAccepted, TxAck,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -33,11 +33,7 @@ pub(crate) struct Answer {
 impl Answer {
     /// The body as `T` if the status is a success, else the node's error.
     fn json<T: DeserializeOwned>(self) -> Result<T, ClientError> {
-        if self.status.is_success() {
-            decode(&self.body)
-        } else {
-            Err(self.error())
-        }
+        if self.status.is_success() { decode(&self.body) } else { Err(self.error()) }
     }
 
     fn error(&self) -> ClientError {

@@ -23,7 +23,11 @@ pub struct EventStream {
 }
 
 impl EventStream {
-    pub(crate) async fn open(client: &Client, filter: EventFilter, from_height: Option<u64>) -> Result<Self, ClientError> {
+    pub(crate) async fn open(
+        client: &Client,
+        filter: EventFilter,
+        from_height: Option<u64>,
+    ) -> Result<Self, ClientError> {
         let mut query = Vec::new();
         if let Some(agent) = filter.agent {
             query.push(("agent", agent.did()));

@@ -8,9 +8,9 @@ use crate::state::{AppState, CommittedBlock};
 use agora::{AgentId, Receipt, SignedTx, TaskId};
 use agora_api::events::{BLOCK_EVENT, RECEIPT_EVENT};
 use agora_api::{BlockEvent, ErrorKind, EventFilter, ReceiptEvent};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::extract::State;
 use futures_util::Stream;
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -121,9 +121,9 @@ pub(crate) async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiFailure> {
     let agent = match params.agent.as_deref() {
         None => None,
-        Some(text) => Some(
-            AgentId::parse_did(text).map_err(|e| ApiFailure::parameter(format!("invalid did {text:?}: {e}")))?,
-        ),
+        Some(text) => {
+            Some(AgentId::parse_did(text).map_err(|e| ApiFailure::parameter(format!("invalid did {text:?}: {e}")))?)
+        }
     };
     let filter = EventFilter { agent, task: params.task.map(TaskId) };
     let resume = match headers.get("last-event-id") {

@@ -95,7 +95,8 @@ pub(crate) async fn read_body(
     let mut out = Vec::with_capacity(declared.map_or(0, |len| len as usize).min(max));
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiFailure::new(ErrorKind::MalformedRequest, format!("reading the {what}: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| ApiFailure::new(ErrorKind::MalformedRequest, format!("reading the {what}: {e}")))?;
         if out.len() + chunk.len() > max {
             return Err(too_large());
         }

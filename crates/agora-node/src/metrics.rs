@@ -66,7 +66,18 @@ impl Metrics {
         registry.register("refused", "Requests refused before the mempool, by error name", refused.clone());
         let panics = Counter::default();
         registry.register("panics", "Handler panics caught and answered with 500", panics.clone());
-        Metrics { registry, txs, blocks, commit_failures, mempool_depth, commit_seconds, block_txs, proofs, refused, panics }
+        Metrics {
+            registry,
+            txs,
+            blocks,
+            commit_failures,
+            mempool_depth,
+            commit_seconds,
+            block_txs,
+            proofs,
+            refused,
+            panics,
+        }
     }
 
     /// Counts a committed block.

@@ -41,11 +41,7 @@ pub(crate) fn run(mut market: Marketplace, inbox: mpsc::Receiver<Submission>, sh
                 Err(mpsc::TryRecvError::Disconnected) => None,
                 Err(mpsc::TryRecvError::Empty) => {
                     let now = Instant::now();
-                    if now >= deadline {
-                        None
-                    } else {
-                        inbox.recv_timeout(deadline - now).ok()
-                    }
+                    if now >= deadline { None } else { inbox.recv_timeout(deadline - now).ok() }
                 }
             };
             let Some(s) = next else { break };

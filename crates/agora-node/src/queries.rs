@@ -18,7 +18,8 @@ fn did(text: &str) -> Result<AgentId, ApiFailure> {
 }
 
 fn number(text: &str, what: &str) -> Result<u64, ApiFailure> {
-    text.parse::<u64>().map_err(|_| ApiFailure::parameter(format!("invalid {what} {text:?}: expected a decimal number")))
+    text.parse::<u64>()
+        .map_err(|_| ApiFailure::parameter(format!("invalid {what} {text:?}: expected a decimal number")))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Json<Value>, ApiFailure> {
@@ -36,14 +37,20 @@ pub(crate) async fn tip(State(state): State<AppState>) -> Json<TipView> {
 /// An agent's account and balances.
 #[utoipa::path(get, path = "/v1/agents/{did}", tag = "queries", params(("did" = String, Path, description = "did:key")),
     responses((status = 200, body = AgentView), (status = 400, body = ApiError)))]
-pub(crate) async fn agent(State(state): State<AppState>, ApiPath(text): ApiPath<String>) -> Result<Json<AgentView>, ApiFailure> {
+pub(crate) async fn agent(
+    State(state): State<AppState>,
+    ApiPath(text): ApiPath<String>,
+) -> Result<Json<AgentView>, ApiFailure> {
     Ok(Json(AgentView::read(&state.reader, &did(&text)?)?))
 }
 
 /// An agent's reputation, explained (score, decay, epoch, standing, top sources).
 #[utoipa::path(get, path = "/v1/agents/{did}/reputation", tag = "queries", params(("did" = String, Path, description = "did:key")),
     responses((status = 200, description = "The reputation report"), (status = 400, body = ApiError)))]
-pub(crate) async fn reputation(State(state): State<AppState>, ApiPath(text): ApiPath<String>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn reputation(
+    State(state): State<AppState>,
+    ApiPath(text): ApiPath<String>,
+) -> Result<Json<Value>, ApiFailure> {
     to_json(&state.reader.reputation(&did(&text)?)?)
 }
 
@@ -62,14 +69,20 @@ pub(crate) async fn balance(
 /// An agent's arbitrator record.
 #[utoipa::path(get, path = "/v1/agents/{did}/arbitrator", tag = "queries", params(("did" = String, Path, description = "did:key")),
     responses((status = 200, body = ArbitratorView), (status = 400, body = ApiError)))]
-pub(crate) async fn arbitrator(State(state): State<AppState>, ApiPath(text): ApiPath<String>) -> Result<Json<ArbitratorView>, ApiFailure> {
+pub(crate) async fn arbitrator(
+    State(state): State<AppState>,
+    ApiPath(text): ApiPath<String>,
+) -> Result<Json<ArbitratorView>, ApiFailure> {
     Ok(Json(ArbitratorView::read(&state.reader, &did(&text)?)?))
 }
 
 /// An agent's freeze record.
 #[utoipa::path(get, path = "/v1/agents/{did}/freeze", tag = "queries", params(("did" = String, Path, description = "did:key")),
     responses((status = 200, body = FreezeView), (status = 400, body = ApiError)))]
-pub(crate) async fn freeze(State(state): State<AppState>, ApiPath(text): ApiPath<String>) -> Result<Json<FreezeView>, ApiFailure> {
+pub(crate) async fn freeze(
+    State(state): State<AppState>,
+    ApiPath(text): ApiPath<String>,
+) -> Result<Json<FreezeView>, ApiFailure> {
     Ok(Json(FreezeView::read(&state.reader, &did(&text)?)?))
 }
 
@@ -101,7 +114,9 @@ pub(crate) async fn tasks(
     let only_open = match params.status.as_deref() {
         None => false,
         Some("open") => true,
-        Some(other) => return Err(ApiFailure::parameter(format!("unknown task status filter {other:?} (only `open`)"))),
+        Some(other) => {
+            return Err(ApiFailure::parameter(format!("unknown task status filter {other:?} (only `open`)")));
+        }
     };
     let limit = page_size(params.limit);
     let from = params.from.unwrap_or(1).max(1);
@@ -117,7 +132,10 @@ pub(crate) async fn tasks(
 /// A task with its parent and sub-tasks.
 #[utoipa::path(get, path = "/v1/tasks/{id}", tag = "queries", params(("id" = u64, Path, description = "Task id")),
     responses((status = 200, description = "The task view"), (status = 404, body = ApiError)))]
-pub(crate) async fn task(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn task(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiFailure> {
     let id = number(&id, "task id")?;
     let view = state.reader.task_view(TaskId(id))?.ok_or_else(|| ApiFailure::not_found(format!("no task {id}")))?;
     to_json(&view)
@@ -126,7 +144,10 @@ pub(crate) async fn task(State(state): State<AppState>, ApiPath(id): ApiPath<Str
 /// A task's job offer as JSON-LD.
 #[utoipa::path(get, path = "/v1/tasks/{id}/offer", tag = "queries", params(("id" = u64, Path, description = "Task id")),
     responses((status = 200, description = "schema.org JobPosting JSON-LD"), (status = 404, body = ApiError)))]
-pub(crate) async fn offer(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn offer(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiFailure> {
     let id = number(&id, "task id")?;
     Ok(Json(state.reader.job_offer(TaskId(id))?.ok_or_else(|| ApiFailure::not_found(format!("no task {id}")))?))
 }
@@ -165,7 +186,10 @@ pub(crate) async fn bids(
 /// A loan.
 #[utoipa::path(get, path = "/v1/loans/{id}", tag = "queries", params(("id" = u64, Path, description = "Loan id")),
     responses((status = 200, description = "The loan record"), (status = 404, body = ApiError)))]
-pub(crate) async fn loan(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn loan(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiFailure> {
     let id = number(&id, "loan id")?;
     to_json(&state.reader.loan(LoanId(id))?.ok_or_else(|| ApiFailure::not_found(format!("no loan {id}")))?)
 }
@@ -173,7 +197,10 @@ pub(crate) async fn loan(State(state): State<AppState>, ApiPath(id): ApiPath<Str
 /// A dispute case.
 #[utoipa::path(get, path = "/v1/cases/{id}", tag = "queries", params(("id" = u64, Path, description = "Case id")),
     responses((status = 200, description = "The case record"), (status = 404, body = ApiError)))]
-pub(crate) async fn case(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn case(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiFailure> {
     let id = number(&id, "case id")?;
     to_json(&state.reader.dispute(CaseId(id))?.ok_or_else(|| ApiFailure::not_found(format!("no dispute {id}")))?)
 }
@@ -181,7 +208,10 @@ pub(crate) async fn case(State(state): State<AppState>, ApiPath(id): ApiPath<Str
 /// A stored block.
 #[utoipa::path(get, path = "/v1/blocks/{height}", tag = "queries", params(("height" = u64, Path, description = "Block height")),
     responses((status = 200, description = "The block"), (status = 404, body = ApiError)))]
-pub(crate) async fn block(State(state): State<AppState>, ApiPath(h): ApiPath<String>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn block(
+    State(state): State<AppState>,
+    ApiPath(h): ApiPath<String>,
+) -> Result<Json<Value>, ApiFailure> {
     let height = number(&h, "height")?;
     to_json(&state.reader.block(height)?.ok_or_else(|| ApiFailure::not_found(format!("no block {height}")))?)
 }
@@ -189,7 +219,10 @@ pub(crate) async fn block(State(state): State<AppState>, ApiPath(h): ApiPath<Str
 /// The receipts of a block.
 #[utoipa::path(get, path = "/v1/blocks/{height}/receipts", tag = "queries", params(("height" = u64, Path, description = "Block height")),
     responses((status = 200, description = "The block's receipts"), (status = 404, body = ApiError)))]
-pub(crate) async fn block_receipts(State(state): State<AppState>, ApiPath(h): ApiPath<String>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn block_receipts(
+    State(state): State<AppState>,
+    ApiPath(h): ApiPath<String>,
+) -> Result<Json<Value>, ApiFailure> {
     let height = number(&h, "height")?;
     to_json(&state.reader.receipts(height)?.ok_or_else(|| ApiFailure::not_found(format!("no block {height}")))?)
 }
@@ -197,7 +230,10 @@ pub(crate) async fn block_receipts(State(state): State<AppState>, ApiPath(h): Ap
 /// The receipt of a committed transaction by its hash.
 #[utoipa::path(get, path = "/v1/txs/{hash}", tag = "queries", params(("hash" = String, Path, description = "Transaction hash (hex)")),
     responses((status = 200, body = ReceiptView), (status = 404, description = "Not committed (yet)", body = ApiError)))]
-pub(crate) async fn receipt(State(state): State<AppState>, ApiPath(text): ApiPath<String>) -> Result<Json<ReceiptView>, ApiFailure> {
+pub(crate) async fn receipt(
+    State(state): State<AppState>,
+    ApiPath(text): ApiPath<String>,
+) -> Result<Json<ReceiptView>, ApiFailure> {
     let hash = agora_api::hex32::parse(&text).map_err(|e| ApiFailure::parameter(format!("invalid tx hash: {e}")))?;
     let missing = || ApiFailure::not_found(format!("no committed transaction {}", hex::encode(hash)));
     let (height, index) = state.locate(&hash).ok_or_else(missing)?;
@@ -241,7 +277,10 @@ pub(crate) struct AuditParams {
            ("from" = Option<u64>, Query, description = "Position of the first entry (default 0)"),
            ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)")),
     responses((status = 200, description = "A page of audit entries: {items, next?}"), (status = 400, body = ApiError)))]
-pub(crate) async fn audit(State(state): State<AppState>, ApiQuery(params): ApiQuery<AuditParams>) -> Result<Json<Value>, ApiFailure> {
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<AuditParams>,
+) -> Result<Json<Value>, ApiFailure> {
     let kind = match &params.kind {
         None => None,
         Some(name) => Some(

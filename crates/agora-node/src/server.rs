@@ -124,8 +124,11 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         Ok(response) => response,
         Err(_) => {
             state.metrics.refused(ErrorKind::RequestTimeout.name());
-            ApiFailure::new(ErrorKind::RequestTimeout, format!("the request took longer than {} ms", timeout.as_millis()))
-                .into_response()
+            ApiFailure::new(
+                ErrorKind::RequestTimeout,
+                format!("the request took longer than {} ms", timeout.as_millis()),
+            )
+            .into_response()
         }
     }
 }

@@ -31,10 +31,7 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> (StatusCode, &'stat
     responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
 pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     state.metrics.set_mempool_depth(state.mempool.depth());
-    (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
-        state.metrics.encode(),
-    )
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.metrics.encode())
 }
 
 /// The OpenAPI document of this API, generated from the handlers.

@@ -39,7 +39,10 @@ fn admit(state: &AppState, txs: &[SignedTx]) -> Result<Vec<[u8; 32]>, ApiFailure
                 other => format!("the transaction is refused before execution: {other}"),
             };
             let field = if txs.len() > 1 { format!("txs[{i}]") } else { String::new() };
-            return Err(ApiFailure { status: StatusCode::BAD_REQUEST, error: ApiError::status(status, message).with_field(field) });
+            return Err(ApiFailure {
+                status: StatusCode::BAD_REQUEST,
+                error: ApiError::status(status, message).with_field(field),
+            });
         }
         hashes.push(tx.id());
     }

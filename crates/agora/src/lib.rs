@@ -23,8 +23,8 @@ mod disputes;
 mod error;
 mod lending;
 mod marketplace;
-mod reader;
 pub mod proofs;
+mod reader;
 pub mod reputation;
 
 /// The task-completion circuits.
@@ -46,8 +46,8 @@ pub use agora_zk::{CircuitShape, Completion, Witness};
 pub use error::Error;
 pub use lending::TaskView;
 pub use marketplace::Marketplace;
-pub use reader::MarketReader;
 pub use proofs::{ProofKeys, default_shapes, task_terms};
+pub use reader::MarketReader;
 pub use reputation::{ReputationReport, ReputationSource};
 
 /// The state machine, for integrators who drive it directly.

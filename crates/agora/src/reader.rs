@@ -42,11 +42,11 @@ mod tests {
     fn reader_follows_the_writer_and_cannot_commit() {
         let dir = tempfile::tempdir().unwrap();
         let operator = AgentKey::generate().unwrap();
-        let mut market = Marketplace::create(dir.path().join("m.redb"), Genesis::development(operator.id(), 0)).unwrap();
+        let mut market =
+            Marketplace::create(dir.path().join("m.redb"), Genesis::development(operator.id(), 0)).unwrap();
         let reader = market.reader().clone();
-        let deposit = market
-            .sign(&operator, Action::Deposit { to: operator.id(), asset: AssetId(1), amount: 5 })
-            .unwrap();
+        let deposit =
+            market.sign(&operator, Action::Deposit { to: operator.id(), asset: AssetId(1), amount: 5 }).unwrap();
         market.submit(vec![deposit], 1).unwrap();
         assert_eq!(reader.tip().height, 1);
         assert_eq!(reader.balance(&operator.id(), AssetId(1)).unwrap(), 5);
