@@ -13,6 +13,9 @@ pub struct Cli {
     /// Directory of proof keys (default: `<db>.keys` next to the database, if it exists).
     #[arg(long, global = true, env = "AGORA_KEYS")]
     pub keys: Option<PathBuf>,
+    /// URL of a node (`agora serve`): `tx`, `submit` and `query` talk to it instead of --db.
+    #[arg(long, global = true, env = "AGORA_NODE")]
+    pub node: Option<String>,
     /// Set when --db was given explicitly.
     #[arg(skip)]
     pub db_given: bool,
@@ -60,6 +63,8 @@ pub enum Command {
     /// Measure throughput, latency, proving and verification on this machine (about a minute;
     /// uses scratch databases, never --db).
     Bench(BenchArgs),
+    /// Run a network node on --db (created from the development genesis if absent).
+    Serve(crate::serve::ServeArgs),
 }
 
 /// `agora init`.
@@ -615,4 +620,13 @@ pub struct BenchArgs {
     /// No progress lines on stderr.
     #[arg(long)]
     pub quiet: bool,
+    /// Measure a node over loopback HTTP instead, beside in-process durable blocks.
+    #[arg(long)]
+    pub http: bool,
+    /// With --http: concurrent clients.
+    #[arg(long, default_value_t = 64)]
+    pub clients: usize,
+    /// With --http: signed transfers per measured run.
+    #[arg(long, default_value_t = 40_000)]
+    pub http_txs: usize,
 }

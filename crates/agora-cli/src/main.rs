@@ -6,6 +6,7 @@
 mod args;
 mod audit;
 mod bench;
+mod bench_http;
 mod demo;
 mod demo_proofs;
 mod init;
@@ -14,6 +15,8 @@ mod key;
 mod keys;
 mod output;
 mod query;
+mod remote;
+mod serve;
 mod submit;
 mod tx;
 
@@ -27,13 +30,24 @@ fn main() {
         Command::Prove(a) => keys::prove(&cli.db, cli.keys.as_deref(), a),
         Command::ImportKeys(a) => keys::import(&cli.db, cli.keys.as_deref(), a),
         Command::Key(a) => key::run(a),
-        Command::Tx(a) => tx::run(&cli.db, a),
-        Command::Submit(a) => submit::run(&cli.db, cli.keys.as_deref(), a),
-        Command::Query(a) => query::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Tx(a) => match &cli.node {
+            Some(url) => remote::tx(url, a),
+            None => tx::run(&cli.db, a),
+        },
+        Command::Submit(a) => match &cli.node {
+            Some(url) => remote::submit(url, a),
+            None => submit::run(&cli.db, cli.keys.as_deref(), a),
+        },
+        Command::Query(a) => match &cli.node {
+            Some(url) => remote::query(url, a),
+            None => query::run(&cli.db, cli.keys.as_deref(), a),
+        },
         Command::Replay(a) => query::replay(&cli.db, cli.keys.as_deref(), a),
         Command::Audit(a) => audit::run(&cli.db, cli.keys.as_deref(), a),
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
+        Command::Bench(a) if a.http => bench_http::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Serve(a) => serve::run(&cli.db, cli.keys.as_deref(), a),
     };
     if let Err(error) = result {
         // Some errors already quote their source; print each distinct message once.

@@ -3,6 +3,7 @@
 use crate::args::{QueryArgs, QueryWhat, ReplayArgs};
 use crate::output::print_pretty;
 use agora::{AgentId, AssetId, CaseId, LoanId, TaskId};
+use agora_api::{AgentView, ArbitratorView, BalanceView, FreezeView, TipView, TotalsView, TrustedView};
 use anyhow::{Context, anyhow};
 use serde_json::json;
 use std::path::Path;
@@ -14,22 +15,10 @@ fn did(text: &str) -> anyhow::Result<AgentId> {
 pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()> {
     let market = crate::keys::open_market(db, keys)?;
     let value = match args.what {
-        QueryWhat::Tip => json!({
-            "tip": market.tip(),
-            "genesis_hash": hex::encode(market.genesis_hash()),
-            "genesis": market.config().genesis,
-        }),
-        QueryWhat::Agent { did: text } => {
-            let id = did(&text)?;
-            let balances: Vec<_> =
-                market.balances(&id)?.into_iter().map(|(a, v)| json!({"asset": a, "amount": v.to_string()})).collect();
-            json!({ "did": id, "account": market.account(&id)?, "balances": balances })
-        }
+        QueryWhat::Tip => json!(TipView::read(&market)),
+        QueryWhat::Agent { did: text } => json!(AgentView::read(&market, &did(&text)?)?),
         QueryWhat::Reputation { did: text } => json!(market.reputation(&did(&text)?)?),
-        QueryWhat::Balance { did: text, asset } => {
-            let id = did(&text)?;
-            json!({ "did": id, "asset": asset, "amount": market.balance(&id, AssetId(asset))?.to_string() })
-        }
+        QueryWhat::Balance { did: text, asset } => json!(BalanceView::read(&market, &did(&text)?, AssetId(asset))?),
         QueryWhat::Assets => json!(market.assets()?),
         QueryWhat::Task { id } => json!(market.task_view(TaskId(id))?.ok_or_else(|| anyhow!("no task {id}"))?),
         QueryWhat::Loan { id } => json!(market.loan(LoanId(id))?.ok_or_else(|| anyhow!("no loan {id}"))?),
@@ -38,24 +27,11 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
         QueryWhat::Bids { task } => json!(market.bids(TaskId(task))?),
         QueryWhat::Receipts { height } => json!(market.receipts(height)?.ok_or_else(|| anyhow!("no block {height}"))?),
         QueryWhat::Block { height } => json!(market.block(height)?.ok_or_else(|| anyhow!("no block {height}"))?),
-        QueryWhat::Totals => {
-            let totals = market.asset_totals()?;
-            let conserved = totals.iter().all(|t| t.conserved());
-            json!({ "conserved": conserved, "assets": totals })
-        }
+        QueryWhat::Totals => json!(TotalsView::read(&market)?),
         QueryWhat::Dispute { id } => json!(market.dispute(CaseId(id))?.ok_or_else(|| anyhow!("no dispute {id}"))?),
-        QueryWhat::Arbitrator { did: text } => {
-            let id = did(&text)?;
-            json!({ "did": id, "arbitrator": market.arbitrator(&id)? })
-        }
-        QueryWhat::Freeze { did: text } => {
-            let id = did(&text)?;
-            let freeze = market.freeze(&id)?;
-            let now = market.tip().time;
-            let active = freeze.as_ref().is_some_and(|f| f.is_active(now));
-            json!({ "did": id, "frozen": active, "freeze": freeze })
-        }
-        QueryWhat::Trusted => json!({ "trusted": market.trusted()? }),
+        QueryWhat::Arbitrator { did: text } => json!(ArbitratorView::read(&market, &did(&text)?)?),
+        QueryWhat::Freeze { did: text } => json!(FreezeView::read(&market, &did(&text)?)?),
+        QueryWhat::Trusted => json!(TrustedView::read(&market)?),
     };
     print_pretty(&value)
 }

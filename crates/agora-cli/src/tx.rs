@@ -61,7 +61,8 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
     })
 }
 
-fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
+/// The action a `tx` subcommand describes.
+pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
     Ok(match a {
         TxAction::DeclareAsset { symbol, decimals } => Action::DeclareAsset { symbol, decimals },
         TxAction::Deposit { to, asset, amount } => Action::Deposit { to: did(&to)?, asset: AssetId(asset), amount },

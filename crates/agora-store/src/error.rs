@@ -44,6 +44,9 @@ pub enum StoreError {
     /// A stored record failed to decode.
     #[error("corrupt record: {0}")]
     Record(#[from] agora_core::DecodeError),
+    /// `commit_block` on a read-only handle (see `Store::reader`).
+    #[error("database {0} was opened through a read-only handle; it cannot commit blocks")]
+    ReadOnly(PathBuf),
 }
 
 impl StoreError {

@@ -9,6 +9,7 @@ use agora_core::{
 };
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// How a store commits.
 #[derive(Clone, Copy, Debug)]
@@ -25,13 +26,17 @@ impl Default for StoreOptions {
 }
 
 /// An open Agora database. Holds the file lock: a second `open` of the same file, in this
-/// process or another, fails with [`StoreError::AlreadyOpen`] until this one is dropped.
+/// process or another, fails with [`StoreError::AlreadyOpen`] until this one and every
+/// [`Store::reader`] made from it are dropped.
 pub struct Store {
-    db: Database,
+    db: Arc<Database>,
     path: PathBuf,
     config: ChainConfig,
-    tip: ChainTip,
+    /// Shared with the read-only handles, so they see the writer's tip after each commit.
+    tip: Arc<RwLock<ChainTip>>,
     options: StoreOptions,
+    /// False for handles made by [`Store::reader`]: they cannot commit.
+    writable: bool,
 }
 
 impl Store {
@@ -83,7 +88,7 @@ impl Store {
             txn.open_table(RECEIPTS).map_err(|e| StoreError::from_redb(&path, e))?;
         }
         txn.commit().map_err(|e| StoreError::from_redb(&path, e))?;
-        Ok(Store { db, path, config, tip, options })
+        Ok(Store::assemble(db, path, config, tip, options))
     }
 
     /// Opens an existing database, checking its schema version. An unclean shutdown is repaired
@@ -134,7 +139,31 @@ impl Store {
         let config = ChainConfig::new(genesis)?;
         drop(meta);
         drop(read);
-        Ok(Store { db, path, config, tip, options })
+        Ok(Store::assemble(db, path, config, tip, options))
+    }
+
+    fn assemble(db: Database, path: PathBuf, config: ChainConfig, tip: ChainTip, options: StoreOptions) -> Store {
+        Store { db: Arc::new(db), path, config, tip: Arc::new(RwLock::new(tip)), options, writable: true }
+    }
+
+    /// A read-only handle on the same open database: it reads committed state while this
+    /// handle commits (redb readers run beside its one writer), follows this handle's tip, and
+    /// refuses [`Store::commit_block`] with [`StoreError::ReadOnly`]. Its tip is updated just
+    /// after each commit, so a read right at a commit may see the new state under the old tip.
+    pub fn reader(&self) -> Store {
+        Store {
+            db: Arc::clone(&self.db),
+            path: self.path.clone(),
+            config: self.config.clone(),
+            tip: Arc::clone(&self.tip),
+            options: self.options,
+            writable: false,
+        }
+    }
+
+    /// True unless this handle was made by [`Store::reader`].
+    pub fn is_writable(&self) -> bool {
+        self.writable
     }
 
     /// The chain configuration (genesis and what is derived from it).
@@ -144,7 +173,7 @@ impl Store {
 
     /// The last committed block's height, time and digest.
     pub fn tip(&self) -> ChainTip {
-        self.tip
+        *self.tip.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The database file.
@@ -162,8 +191,11 @@ impl Store {
     /// changes and the new digest in one write transaction. If the block is refused or the
     /// commit fails, nothing is written and the tip is unchanged.
     pub fn commit_block(&mut self, block: &Block, verifier: &dyn ProofVerifier) -> Result<BlockOutcome, StoreError> {
+        if !self.writable {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
         let snapshot = self.snapshot()?;
-        let outcome = apply_block(&self.config, &snapshot, &self.tip, block, verifier)?;
+        let outcome = apply_block(&self.config, &snapshot, &self.tip(), block, verifier)?;
         drop(snapshot);
         let path = self.path.clone();
         let mut txn = self.db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;
@@ -187,7 +219,7 @@ impl Store {
                 .map_err(|e| StoreError::from_redb(&path, e))?;
         }
         txn.commit().map_err(|e| StoreError::from_redb(&path, e))?;
-        self.tip = outcome.tip;
+        *self.tip.write().unwrap_or_else(PoisonError::into_inner) = outcome.tip;
         Ok(outcome)
     }
 

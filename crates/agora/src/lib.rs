@@ -24,6 +24,7 @@ mod error;
 mod lending;
 mod marketplace;
 pub mod proofs;
+mod reader;
 pub mod reputation;
 
 /// The task-completion circuits.
@@ -46,6 +47,7 @@ pub use error::Error;
 pub use lending::TaskView;
 pub use marketplace::Marketplace;
 pub use proofs::{ProofKeys, default_shapes, task_terms};
+pub use reader::MarketReader;
 pub use reputation::{ReputationReport, ReputationSource};
 
 /// The state machine, for integrators who drive it directly.

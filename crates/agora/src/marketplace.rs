@@ -19,8 +19,8 @@ use std::sync::Arc;
 /// Writes go through [`Marketplace::submit`] (one block, one atomic durable commit); reads see
 /// the last committed block. The handle holds the database's lock for its lifetime.
 pub struct Marketplace {
-    store: Store,
-    verifier: Arc<dyn ProofVerifier>,
+    pub(crate) store: Store,
+    pub(crate) verifier: Arc<dyn ProofVerifier>,
 }
 
 impl Marketplace {

@@ -1,0 +1,179 @@
+//! Query responses that are not core records, with the one function that builds each from a
+//! marketplace: the node serves them and the CLI prints them, so both show the same JSON.
+//! Views holding records that are only ever printed (accounts, totals, arbitrators, freezes)
+//! are serialize-only; clients read them as JSON values.
+
+use agora::core::{AccountRecord, ChainTip, Genesis};
+use agora::{AgentId, ArbitratorRecord, AssetId, AssetTotals, Error, FreezeRecord, Marketplace, Receipt};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `GET /v1/tip` and `agora query tip`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TipView {
+    /// The last committed block (height, time, digest: the state digest after it).
+    #[schema(value_type = Object)]
+    pub tip: ChainTip,
+    /// The genesis hash (hex) every signature commits to.
+    pub genesis_hash: String,
+    /// The genesis.
+    #[schema(value_type = Object)]
+    pub genesis: Genesis,
+}
+
+impl TipView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace) -> TipView {
+        TipView {
+            tip: market.tip(),
+            genesis_hash: hex::encode(market.genesis_hash()),
+            genesis: market.config().genesis.clone(),
+        }
+    }
+}
+
+/// One balance line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceEntry {
+    /// Asset id.
+    #[schema(value_type = u32)]
+    pub asset: AssetId,
+    /// Amount (decimal string).
+    #[serde(with = "agora::core::json::u128_string")]
+    #[schema(value_type = String)]
+    pub amount: u128,
+}
+
+/// `GET /v1/agents/{did}` and `agora query agent`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AgentView {
+    /// The agent.
+    #[schema(value_type = String)]
+    pub did: AgentId,
+    /// Its account (a default, empty record for keys never seen).
+    #[schema(value_type = Object)]
+    pub account: AccountRecord,
+    /// Its non-zero balances.
+    pub balances: Vec<BalanceEntry>,
+}
+
+impl AgentView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace, did: &AgentId) -> Result<AgentView, Error> {
+        let balances =
+            market.balances(did)?.into_iter().map(|(asset, amount)| BalanceEntry { asset, amount }).collect();
+        Ok(AgentView { did: *did, account: market.account(did)?, balances })
+    }
+}
+
+/// `GET /v1/agents/{did}/balances/{asset}` and `agora query balance`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceView {
+    /// The agent.
+    #[schema(value_type = String)]
+    pub did: AgentId,
+    /// Asset id.
+    #[schema(value_type = u32)]
+    pub asset: AssetId,
+    /// Amount (decimal string).
+    #[serde(with = "agora::core::json::u128_string")]
+    #[schema(value_type = String)]
+    pub amount: u128,
+}
+
+impl BalanceView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace, did: &AgentId, asset: AssetId) -> Result<BalanceView, Error> {
+        Ok(BalanceView { did: *did, asset, amount: market.balance(did, asset)? })
+    }
+}
+
+/// `GET /v1/totals` and `agora query totals`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TotalsView {
+    /// True when every asset's supply equals balances + escrow + bonds.
+    pub conserved: bool,
+    /// Per asset.
+    #[schema(value_type = Vec<Object>)]
+    pub assets: Vec<AssetTotals>,
+}
+
+impl TotalsView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace) -> Result<TotalsView, Error> {
+        let assets = market.asset_totals()?;
+        Ok(TotalsView { conserved: assets.iter().all(|t| t.conserved()), assets })
+    }
+}
+
+/// `GET /v1/agents/{did}/arbitrator` and `agora query arbitrator`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ArbitratorView {
+    /// The agent.
+    #[schema(value_type = String)]
+    pub did: AgentId,
+    /// Its arbitrator record, if it registered as one.
+    #[schema(value_type = Option<Object>)]
+    pub arbitrator: Option<ArbitratorRecord>,
+}
+
+impl ArbitratorView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace, did: &AgentId) -> Result<ArbitratorView, Error> {
+        Ok(ArbitratorView { did: *did, arbitrator: market.arbitrator(did)? })
+    }
+}
+
+/// `GET /v1/agents/{did}/freeze` and `agora query freeze`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FreezeView {
+    /// The agent.
+    #[schema(value_type = String)]
+    pub did: AgentId,
+    /// True while a freeze is active at the tip time.
+    pub frozen: bool,
+    /// The freeze record, if any.
+    #[schema(value_type = Option<Object>)]
+    pub freeze: Option<FreezeRecord>,
+}
+
+impl FreezeView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace, did: &AgentId) -> Result<FreezeView, Error> {
+        let freeze = market.freeze(did)?;
+        let now = market.tip().time;
+        Ok(FreezeView { did: *did, frozen: freeze.as_ref().is_some_and(|f| f.is_active(now)), freeze })
+    }
+}
+
+/// `GET /v1/trusted` and `agora query trusted`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedView {
+    /// The trusted set, in key order.
+    #[schema(value_type = Vec<String>)]
+    pub trusted: Vec<AgentId>,
+}
+
+impl TrustedView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace) -> Result<TrustedView, Error> {
+        Ok(TrustedView { trusted: market.trusted()? })
+    }
+}
+
+/// `GET /v1/txs/{hash}`: a committed transaction's receipt and its block's time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptView {
+    /// The receipt.
+    #[schema(value_type = Object)]
+    pub receipt: Receipt,
+    /// The block time (decimal string).
+    #[serde(with = "agora::core::json::u64_string")]
+    #[schema(value_type = String)]
+    pub block_time: u64,
+}

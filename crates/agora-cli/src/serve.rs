@@ -1,0 +1,117 @@
+//! `agora serve`: the network node on --db.
+
+use agora::{AgentKey, Genesis, Marketplace};
+use agora_node::{Node, NodeConfig};
+use anyhow::Context;
+use clap::Args;
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `agora serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port; the log names the one chosen).
+    #[arg(long, default_value = "127.0.0.1:8645")]
+    pub listen: SocketAddr,
+    /// Longest a block waits for more transactions after its first one (milliseconds).
+    #[arg(long, default_value_t = agora_node::DEFAULT_MAX_WAIT.as_millis() as u64)]
+    pub max_wait_ms: u64,
+    /// Most transactions per block.
+    #[arg(long, default_value_t = agora_node::DEFAULT_MAX_BLOCK_TXS)]
+    pub max_block_txs: usize,
+    /// Most transactions waiting in the mempool (beyond it posts answer 429).
+    #[arg(long, default_value_t = agora_node::DEFAULT_MEMPOOL_CAPACITY)]
+    pub mempool: usize,
+    /// Per-request timeout in milliseconds (beyond it 408).
+    #[arg(long, default_value_t = agora_node::DEFAULT_REQUEST_TIMEOUT.as_millis() as u64)]
+    pub request_timeout_ms: u64,
+    /// Most requests served at once (beyond it 429).
+    #[arg(long, default_value_t = agora_node::DEFAULT_MAX_CONCURRENT_REQUESTS)]
+    pub max_concurrent: usize,
+}
+
+/// Where a newly created development database keeps its operator key.
+fn operator_file(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".operator.json");
+    PathBuf::from(name)
+}
+
+/// Opens --db, or creates it from the development genesis with a new operator whose key is
+/// written next to it.
+fn open_or_create(db: &Path, keys: Option<&Path>) -> anyhow::Result<Marketplace> {
+    if db.exists() {
+        return crate::keys::open_market(db, keys);
+    }
+    let operator = AgentKey::generate()?;
+    let file = operator_file(db);
+    let market = Marketplace::create(db, Genesis::development(operator.id(), crate::init::now_secs()))
+        .with_context(|| format!("creating {}", db.display()))?;
+    let key = serde_json::json!({ "did": operator.id().did(), "secret": operator.secret_hex() });
+    write_private(&file, &serde_json::to_string_pretty(&key)?)?;
+    tracing::info!(db = %db.display(), operator = %operator.id().did(), key_file = %file.display(),
+        "created a development marketplace; its operator key is in the key file");
+    Ok(market)
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return ctrl_c.await,
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
+}
+
+pub fn run(db: &Path, keys: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let market = open_or_create(db, keys)?;
+    let config = NodeConfig {
+        listen: args.listen,
+        max_wait: Duration::from_millis(args.max_wait_ms),
+        max_block_txs: args.max_block_txs,
+        mempool_capacity: args.mempool,
+        request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),
+        max_concurrent_requests: args.max_concurrent,
+        ..NodeConfig::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async {
+        let tip = market.tip();
+        let node = Node::bind(market, config).await.with_context(|| format!("binding {}", args.listen))?;
+        tracing::info!(listen = %node.local_addr(), genesis_hash = %hex::encode(node.genesis_hash()),
+            height = tip.height, db = %db.display(), "agora node listening");
+        node.run(shutdown_signal()).await.context("serving")
+    })
+}

@@ -1,0 +1,210 @@
+//! The async client.
+
+use crate::error::ClientError;
+use crate::events::EventStream;
+use agora::{Action, AgentId, AgentKey, Receipt, SignedTx, TxBody};
+use agora_api::limits::{MAX_BATCH_TXS, MAX_RESPONSE_BYTES};
+use agora_api::routes::{self, path};
+use agora_api::{
+    ApiError, BatchAccepted, BatchAck, BatchRequest, EventFilter, PrepareRequest, PrepareResponse, ReceiptView,
+    TipView, TxAccepted, TxAck,
+};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+/// Longest the client waits for one answer (a transaction waits for its block's commit).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A connection pool to one node.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// An answer's status and body, read with the size limit.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The body as `T` if the status is a success, else the node's error.
+    fn json<T: DeserializeOwned>(self) -> Result<T, ClientError> {
+        if self.status.is_success() { decode(&self.body) } else { Err(self.error()) }
+    }
+
+    fn error(&self) -> ClientError {
+        match serde_json::from_slice::<ApiError>(&self.body) {
+            Ok(error) => ClientError::Api { status: self.status.as_u16(), error },
+            Err(_) => ClientError::Decode(format!(
+                "HTTP {} with a body that is not an error form: {}",
+                self.status,
+                String::from_utf8_lossy(&self.body[..self.body.len().min(200)])
+            )),
+        }
+    }
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
+    serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))
+}
+
+impl Client {
+    /// A client of the node at `base` (for example `http://127.0.0.1:8645`).
+    pub fn new(base: &str) -> Result<Client, ClientError> {
+        let base = base.trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::Other(format!("node URL {base:?} must start with http:// or https://")));
+        }
+        let http = reqwest::Client::builder().build()?;
+        Ok(Client { http, base })
+    }
+
+    /// The node's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    async fn send(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Result<Answer, ClientError> {
+        let mut request = self.http.request(method, self.url(path)).timeout(REQUEST_TIMEOUT);
+        if let Some(body) = body {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+        }
+        let mut response = request.send().await?;
+        let status = response.status();
+        if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BYTES as u64) {
+            return Err(ClientError::Decode(format!("answer above the limit of {MAX_RESPONSE_BYTES} bytes")));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(ClientError::Decode(format!("answer above the limit of {MAX_RESPONSE_BYTES} bytes")));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, body })
+    }
+
+    fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, ClientError> {
+        serde_json::to_vec(value).map_err(|e| ClientError::Other(e.to_string()))
+    }
+
+    /// `GET path` as `T`.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.send(Method::GET, path, None).await?.json()
+    }
+
+    /// `GET path` as raw JSON (for printing what the node answered as it is).
+    pub async fn get_value(&self, path: &str) -> Result<serde_json::Value, ClientError> {
+        self.get(path).await
+    }
+
+    /// Posts a signed transaction and waits for its block's durable commit. The receipt says
+    /// whether it applied (`Ok`) or what refused it; a transaction refused before any block
+    /// (bad signature, too large) is a [`ClientError::Api`].
+    pub async fn submit(&self, tx: &SignedTx) -> Result<Receipt, ClientError> {
+        let answer = self.send(Method::POST, routes::TXS, Some(Self::encode(tx)?)).await?;
+        if answer.status == StatusCode::CONFLICT {
+            return Ok(decode::<TxAck>(&answer.body)?.receipt);
+        }
+        Ok(answer.json::<TxAck>()?.receipt)
+    }
+
+    /// Posts a signed transaction without waiting for the commit; returns its hash.
+    pub async fn submit_nowait(&self, tx: &SignedTx) -> Result<[u8; 32], ClientError> {
+        let path = format!("{}?wait=false", routes::TXS);
+        Ok(self.send(Method::POST, &path, Some(Self::encode(tx)?)).await?.json::<TxAccepted>()?.tx_hash)
+    }
+
+    /// Posts up to `MAX_BATCH_TXS` transactions and waits for their commit; receipts in order.
+    pub async fn submit_batch(&self, txs: &[SignedTx]) -> Result<Vec<Receipt>, ClientError> {
+        if txs.len() > MAX_BATCH_TXS {
+            return Err(ClientError::Other(format!("a batch holds at most {MAX_BATCH_TXS} transactions")));
+        }
+        let body = Self::encode(&BatchRequest { txs: txs.to_vec() })?;
+        Ok(self.send(Method::POST, routes::TXS_BATCH, Some(body)).await?.json::<BatchAck>()?.receipts)
+    }
+
+    /// Posts a batch without waiting; returns the hashes.
+    pub async fn submit_batch_nowait(&self, txs: &[SignedTx]) -> Result<Vec<[u8; 32]>, ClientError> {
+        let body = Self::encode(&BatchRequest { txs: txs.to_vec() })?;
+        let path = format!("{}?wait=false", routes::TXS_BATCH);
+        let accepted: BatchAccepted = self.send(Method::POST, &path, Some(body)).await?.json()?;
+        Ok(accepted.tx_hashes.into_iter().map(|h| h.0).collect())
+    }
+
+    /// Asks the node what to sign for an unsigned transaction.
+    pub async fn prepare(&self, request: &PrepareRequest) -> Result<PrepareResponse, ClientError> {
+        self.send(Method::POST, routes::TXS_PREPARE, Some(Self::encode(request)?)).await?.json()
+    }
+
+    /// The chain tip, genesis hash and genesis.
+    pub async fn tip(&self) -> Result<TipView, ClientError> {
+        self.get(routes::TIP).await
+    }
+
+    /// The genesis hash signatures commit to.
+    pub async fn genesis_hash(&self) -> Result<[u8; 32], ClientError> {
+        agora_api::hex32::parse(&self.tip().await?.genesis_hash).map_err(ClientError::Decode)
+    }
+
+    /// An agent's account and balances (the `AgentView` form, as JSON).
+    pub async fn agent(&self, id: &AgentId) -> Result<serde_json::Value, ClientError> {
+        self.get_value(&path(routes::AGENT, &[("did", &id.did())])).await
+    }
+
+    /// The agent's next nonce as of the committed state.
+    pub async fn next_nonce(&self, id: &AgentId) -> Result<u64, ClientError> {
+        let view = self.agent(id).await?;
+        view["account"]["nonce"]
+            .as_str()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| ClientError::Decode("agent view without account.nonce".into()))
+    }
+
+    /// Signs `action` from `key` with `nonce` for this node's chain.
+    pub async fn sign(&self, key: &AgentKey, nonce: u64, action: Action) -> Result<SignedTx, ClientError> {
+        let genesis = self.genesis_hash().await?;
+        Ok(TxBody { sender: key.id(), nonce, action }.sign(key, &genesis))
+    }
+
+    /// The receipt of a committed transaction, or `None` if it is not (yet) committed.
+    pub async fn receipt(&self, hash: &[u8; 32]) -> Result<Option<ReceiptView>, ClientError> {
+        let answer = self.send(Method::GET, &path(routes::TX, &[("hash", &hex::encode(hash))]), None).await?;
+        if answer.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        answer.json().map(Some)
+    }
+
+    /// Subscribes to committed blocks and receipts (`from_height`: the first block to send;
+    /// `None`: the next one).
+    pub async fn events(&self, filter: EventFilter, from_height: Option<u64>) -> Result<EventStream, ClientError> {
+        EventStream::open(self, filter, from_height).await
+    }
+
+    /// `GET /healthz` answered 200.
+    pub async fn healthy(&self) -> bool {
+        matches!(self.http.get(self.url(routes::HEALTHZ)).timeout(REQUEST_TIMEOUT).send().await, Ok(r) if r.status().is_success())
+    }
+
+    /// `GET /metrics` as text.
+    pub async fn metrics(&self) -> Result<String, ClientError> {
+        let answer = self.send(Method::GET, routes::METRICS, None).await?;
+        if !answer.status.is_success() {
+            return Err(answer.error());
+        }
+        String::from_utf8(answer.body).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+}

@@ -1,0 +1,181 @@
+//! Binding, routing, the request guard (concurrency limit and timeout) and graceful shutdown.
+
+use crate::config::NodeConfig;
+use crate::error::NodeError;
+use crate::extract::ApiFailure;
+use crate::metrics::Metrics;
+use crate::state::{AppState, Mempool, Shared};
+use crate::{events, producer, queries, system, txs};
+use agora::{MarketReader, Marketplace};
+use agora_api::{ErrorKind, routes};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, broadcast, watch};
+use tower_http::catch_panic::CatchPanicLayer;
+
+/// A bound node: the socket is open and the producer runs; [`Node::run`] serves until the
+/// shutdown future completes.
+pub struct Node {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    shared: AppState,
+    producer: std::thread::JoinHandle<()>,
+    shutdown: watch::Sender<bool>,
+}
+
+/// Hash → (height, index) of every committed transaction, read from the stored receipts.
+fn build_index(reader: &MarketReader) -> Result<HashMap<[u8; 32], (u64, u32)>, agora::Error> {
+    let mut index = HashMap::new();
+    for height in 1..=reader.tip().height {
+        for receipt in reader.receipts(height)?.unwrap_or_default() {
+            index.entry(receipt.tx_id).or_insert((receipt.height, receipt.index));
+        }
+    }
+    Ok(index)
+}
+
+impl Node {
+    /// Indexes the stored receipts, binds `config.listen` and starts the producer, which takes
+    /// ownership of `market`.
+    pub async fn bind(market: Marketplace, config: NodeConfig) -> Result<Node, NodeError> {
+        let reader = market.reader();
+        let for_index = reader.clone();
+        let index = tokio::task::spawn_blocking(move || build_index(&for_index))
+            .await
+            .map_err(|e| NodeError::Producer(e.to_string()))??;
+        let listener = TcpListener::bind(config.listen).await?;
+        let local_addr = listener.local_addr()?;
+        let (inbox_sender, inbox) = std::sync::mpsc::channel();
+        let (blocks, _) = broadcast::channel(crate::limits::EVENT_BUFFER_BLOCKS);
+        let (shutdown, shutdown_receiver) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            genesis_hash: reader.genesis_hash(),
+            reader,
+            mempool: Mempool::new(inbox_sender, config.mempool_capacity),
+            index: RwLock::new(index),
+            blocks,
+            metrics: Metrics::new(),
+            shutting_down: AtomicBool::new(false),
+            producer_running: AtomicBool::new(false),
+            shutdown: shutdown_receiver,
+            requests: Arc::new(Semaphore::new(config.max_concurrent_requests.max(1))),
+            streams: Arc::new(Semaphore::new(config.max_event_streams.max(1))),
+            config,
+        });
+        let for_producer = shared.clone();
+        shared.producer_running.store(true, Ordering::Release);
+        let producer = std::thread::Builder::new()
+            .name("agora-producer".into())
+            .spawn(move || producer::run(market, inbox, for_producer))?;
+        Ok(Node { listener, local_addr, shared, producer, shutdown })
+    }
+
+    /// The address the node listens on (with the actual port when bound to port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The genesis hash of the served marketplace.
+    pub fn genesis_hash(&self) -> [u8; 32] {
+        self.shared.genesis_hash
+    }
+
+    /// Serves until `shutdown` completes, then: refuses new transactions (503), stops
+    /// accepting connections, lets in-flight requests finish (their transactions are
+    /// committed and answered), ends event streams, commits what the mempool still holds and
+    /// stops the producer.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), NodeError> {
+        let Node { listener, shared, producer, shutdown: stop_streams, .. } = self;
+        let app = router(shared.clone());
+        let for_signal = shared.clone();
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutting down: refusing new transactions, committing the mempool");
+            for_signal.shutting_down.store(true, Ordering::Release);
+            let _ = stop_streams.send(true);
+        };
+        let served = axum::serve(listener, app).with_graceful_shutdown(signal).await;
+        shared.mempool.close();
+        let joined = producer::join(producer).await;
+        served?;
+        joined.map_err(NodeError::Producer)?;
+        tracing::info!(height = shared.reader.tip().height, "node stopped");
+        Ok(())
+    }
+}
+
+/// Concurrency limit and per-request timeout of the API routes, answered in JSON.
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Ok(_permit) = state.requests.clone().try_acquire_owned() else {
+        state.metrics.refused(ErrorKind::Overloaded.name());
+        return ApiFailure::new(ErrorKind::Overloaded, "too many requests at once; retry shortly").into_response();
+    };
+    let timeout = state.config.request_timeout;
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            state.metrics.refused(ErrorKind::RequestTimeout.name());
+            ApiFailure::new(
+                ErrorKind::RequestTimeout,
+                format!("the request took longer than {} ms", timeout.as_millis()),
+            )
+            .into_response()
+        }
+    }
+}
+
+async fn not_found(request: Request) -> ApiFailure {
+    ApiFailure::not_found(format!("no route {} {}", request.method(), request.uri().path()))
+}
+
+fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(routes::TXS, post(txs::post_tx))
+        .route(routes::TXS_BATCH, post(txs::post_batch))
+        .route(routes::TXS_PREPARE, post(txs::prepare))
+        .route(routes::TX, get(queries::receipt))
+        .route(routes::TIP, get(queries::tip))
+        .route(routes::AGENT, get(queries::agent))
+        .route(routes::AGENT_REPUTATION, get(queries::reputation))
+        .route(routes::AGENT_BALANCE, get(queries::balance))
+        .route(routes::AGENT_ARBITRATOR, get(queries::arbitrator))
+        .route(routes::AGENT_FREEZE, get(queries::freeze))
+        .route(routes::ASSETS, get(queries::assets))
+        .route(routes::TASKS, get(queries::tasks))
+        .route(routes::TASK, get(queries::task))
+        .route(routes::TASK_OFFER, get(queries::offer))
+        .route(routes::TASK_BIDS, get(queries::bids))
+        .route(routes::LOAN, get(queries::loan))
+        .route(routes::CASE, get(queries::case))
+        .route(routes::BLOCK, get(queries::block))
+        .route(routes::BLOCK_RECEIPTS, get(queries::block_receipts))
+        .route(routes::TOTALS, get(queries::totals))
+        .route(routes::TRUSTED, get(queries::trusted))
+        .route(routes::AUDIT, get(queries::audit))
+        .route(routes::OPENAPI, get(system::openapi))
+        .route_layer(from_fn_with_state(state.clone(), guard));
+    let unguarded = Router::new()
+        .route(routes::EVENTS, get(events::events))
+        .route(routes::HEALTHZ, get(system::healthz))
+        .route(routes::READYZ, get(system::readyz))
+        .route(routes::METRICS, get(system::metrics));
+    let for_panics = state.clone();
+    Router::new()
+        .merge(api)
+        .merge(unguarded)
+        .fallback(not_found)
+        .layer(CatchPanicLayer::custom(move |_panic: Box<dyn std::any::Any + Send + 'static>| {
+            for_panics.metrics.panicked();
+            ApiFailure::new(ErrorKind::Internal, "the node failed while answering this request").into_response()
+        }))
+        .with_state(state)
+}
