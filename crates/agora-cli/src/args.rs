@@ -60,6 +60,12 @@ pub enum Command {
     /// Measure throughput, latency, proving and verification on this machine (about a minute;
     /// uses scratch databases, never --db).
     Bench(BenchArgs),
+    /// Export keys, proofs and agent descriptions in standard forms (snarkjs, ERC-8004, A2A).
+    Export(crate::interop_args::ExportArgs),
+    /// Import a proof made by snarkjs.
+    Import(crate::interop_args::ImportArgs),
+    /// Issue and verify W3C VC 2.0 credentials of completions and reputations.
+    Credential(crate::interop_args::CredentialArgs),
 }
 
 /// `agora init`.

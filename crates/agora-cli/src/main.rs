@@ -6,10 +6,14 @@
 mod args;
 mod audit;
 mod bench;
+mod credential;
 mod demo;
 mod demo_proofs;
+mod export;
+mod import;
 mod init;
 mod input;
+mod interop_args;
 mod key;
 mod keys;
 mod output;
@@ -34,6 +38,9 @@ fn main() {
         Command::Audit(a) => audit::run(&cli.db, cli.keys.as_deref(), a),
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
         Command::Bench(a) => bench::run(a),
+        Command::Export(a) => export::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Import(a) => import::run(a),
+        Command::Credential(a) => credential::run(&cli.db, cli.keys.as_deref(), a),
     };
     if let Err(error) = result {
         // Some errors already quote their source; print each distinct message once.
