@@ -140,8 +140,8 @@ pub enum SnarkjsError {
         actual: usize,
     },
     /// The key decodes but is unsafe to use (see [`check_vk_sanity`]).
-    #[error(transparent)]
-    Key(#[from] KeyError),
+    #[error("verifying key: {0}")]
+    Key(String),
     /// Agora proof bytes did not decode.
     #[error("proof bytes: {0}")]
     ProofBytes(#[from] crate::error::ProofDecodeError),
@@ -416,7 +416,7 @@ impl VerificationKeyJson {
             delta_g2: parse_g2("vk_delta_2", &self.vk_delta_2)?,
             gamma_abc_g1,
         };
-        check_vk_sanity(&vk)?;
+        check_vk_sanity(&vk).map_err(|e: KeyError| SnarkjsError::Key(e.to_string()))?;
         Ok(vk)
     }
 }
