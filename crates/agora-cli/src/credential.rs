@@ -72,7 +72,9 @@ pub fn run(db: &Path, keys: Option<&Path>, args: CredentialArgs) -> anyhow::Resu
                     .digest_at(height)?
                     .ok_or_else(|| anyhow::anyhow!("the database has no block {height} yet"))?;
                 if report.state_digest != hex::encode(digest) {
-                    bail!("state digest at height {height} differs from the database's: the credential is not about this history");
+                    bail!(
+                        "state digest at height {height} differs from the database's: the credential is not about this history"
+                    );
                 }
                 report.checks.push(format!("state digest at height {height} equals the database's"));
             }

@@ -65,14 +65,10 @@ pub fn load_keys(db: &Path, keys: Option<&Path>) -> anyhow::Result<ProofKeys> {
 /// A kind number from its name or number, as the genesis registers it.
 pub fn kind_code(market: &Marketplace, kind: &str) -> anyhow::Result<u16> {
     let kinds = &market.config().genesis.kinds;
-    kinds
-        .iter()
-        .find(|k| k.name == kind || k.kind.to_string() == kind)
-        .map(|k| k.kind)
-        .ok_or_else(|| {
-            let names: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
-            anyhow!("unknown kind {kind:?}; this marketplace registers {names:?}")
-        })
+    kinds.iter().find(|k| k.name == kind || k.kind.to_string() == kind).map(|k| k.kind).ok_or_else(|| {
+        let names: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
+        anyhow!("unknown kind {kind:?}; this marketplace registers {names:?}")
+    })
 }
 
 /// The snarkjs verification key of a kind (genesis version only).

@@ -51,7 +51,11 @@ fn snarkjs_verifies_every_kind_and_agora_round_trips_its_proofs_and_credentials(
     let mut kinds = Vec::new();
     for task in 2..=4u64 {
         let out_dir = tmp.path().join(format!("task{task}"));
-        let summary = json(&agora(&db, &["export", "proof", "--task", &task.to_string(), "--out", out_dir.to_str().unwrap()], None));
+        let summary = json(&agora(
+            &db,
+            &["export", "proof", "--task", &task.to_string(), "--out", out_dir.to_str().unwrap()],
+            None,
+        ));
         let kind = summary["kind"].as_str().unwrap().to_string();
 
         // snarkjs accepts the exported statement...
@@ -90,17 +94,24 @@ fn snarkjs_verifies_every_kind_and_agora_round_trips_its_proofs_and_credentials(
 
     // Bad proof files get a one-line error naming the fault.
     let good = read_json(&tmp.path().join("task2/proof.json"));
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Tamper = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Tamper)> = vec![
         ("curve is \"bls12381\"", Box::new(|v| v["curve"] = "bls12381".into())),
         ("protocol is \"plonk\"", Box::new(|v| v["protocol"] = "plonk".into())),
         ("unknown field `extra`", Box::new(|v| v["extra"] = 1.into())),
-        ("pi_a: expected 3 elements, got 2", Box::new(|v| {
-            v["pi_a"].as_array_mut().unwrap().pop();
-        })),
+        (
+            "pi_a: expected 3 elements, got 2",
+            Box::new(|v| {
+                v["pi_a"].as_array_mut().unwrap().pop();
+            }),
+        ),
         ("pi_c: point is not on the curve", Box::new(|v| v["pi_c"][1] = "5".into())),
-        ("pi_a[0]: value is not below the base field modulus", Box::new(|v| {
-            v["pi_a"][0] = "21888242871839275222246405745257275088696311157297823662689037894645226208583".into()
-        })),
+        (
+            "pi_a[0]: value is not below the base field modulus",
+            Box::new(|v| {
+                v["pi_a"][0] = "21888242871839275222246405745257275088696311157297823662689037894645226208583".into()
+            }),
+        ),
         ("is not a canonical decimal number", Box::new(|v| v["pi_b"][0][1] = "0x12".into())),
     ];
     for (expect, tamper) in cases {
@@ -121,7 +132,8 @@ fn snarkjs_verifies_every_kind_and_agora_round_trips_its_proofs_and_credentials(
     let issuer = tmp.path().join("issuer.json");
     let key = agora(&db, &["key", "new"], None);
     std::fs::write(&issuer, &key.stdout).unwrap();
-    let credential = json(&agora(&db, &["credential", "completion", "--task", "3", "--issuer-key", issuer.to_str().unwrap()], None));
+    let credential =
+        json(&agora(&db, &["credential", "completion", "--task", "3", "--issuer-key", issuer.to_str().unwrap()], None));
     let file = tmp.path().join("completion.json");
     std::fs::write(&file, credential.to_string()).unwrap();
     let verified = json(&agora(&db, &["credential", "verify", file.to_str().unwrap(), "--check-db"], None));
@@ -134,8 +146,11 @@ fn snarkjs_verifies_every_kind_and_agora_round_trips_its_proofs_and_credentials(
     assert!(err.contains("signature does not verify"), "{err}");
 
     let worker = credential["credentialSubject"]["id"].as_str().unwrap().to_string();
-    let reputation =
-        json(&agora(&db, &["credential", "reputation", "--agent", &worker, "--issuer-key", issuer.to_str().unwrap()], None));
+    let reputation = json(&agora(
+        &db,
+        &["credential", "reputation", "--agent", &worker, "--issuer-key", issuer.to_str().unwrap()],
+        None,
+    ));
     let file = tmp.path().join("reputation.json");
     std::fs::write(&file, reputation.to_string()).unwrap();
     let verified = json(&agora(&db, &["credential", "verify", file.to_str().unwrap(), "--check-db"], None));

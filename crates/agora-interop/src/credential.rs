@@ -140,9 +140,9 @@ pub fn completion_credential(
     vk_json: VerificationKeyJson,
     issuer: &SigningKey,
 ) -> Result<Value, CredentialError> {
-    let completion = market
-        .verified_completion(task)?
-        .ok_or_else(|| CredentialError::NotFound(format!("task {task} was not settled by a verified completion proof")))?;
+    let completion = market.verified_completion(task)?.ok_or_else(|| {
+        CredentialError::NotFound(format!("task {task} was not settled by a verified completion proof"))
+    })?;
     let asset = market.asset(completion.task.offer.asset)?;
     let chain = hex32(&market.genesis_hash());
     let subject = CompletionSubject {
@@ -304,7 +304,10 @@ pub fn verify_credential(secured: &Value) -> Result<VerificationReport, Credenti
 fn check_issuer(issuer: &Option<String>, signer: &str) -> Result<String, CredentialError> {
     let issuer = issuer.as_deref().ok_or_else(|| form("the credential has no issuer"))?;
     if issuer != signer {
-        return Err(CredentialError::IssuerMismatch { issuer: issuer.chars().take(120).collect(), signer: signer.into() });
+        return Err(CredentialError::IssuerMismatch {
+            issuer: issuer.chars().take(120).collect(),
+            signer: signer.into(),
+        });
     }
     Ok(issuer.to_string())
 }

@@ -20,7 +20,9 @@ pub struct NodeEndpoints {
 
 /// The base URL given is not an http(s) URL.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("base URL {0:?} must start with http:// or https://, have a host, no query or fragment, and be at most 512 bytes")]
+#[error(
+    "base URL {0:?} must start with http:// or https://, have a host, no query or fragment, and be at most 512 bytes"
+)]
 pub struct BadBaseUrl(pub String);
 
 impl NodeEndpoints {
@@ -31,7 +33,11 @@ impl NodeEndpoints {
         let ok = base.len() <= MAX_BASE_URL_BYTES
             && rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
             && !trimmed.contains(['?', '#', ' ']);
-        if ok { Ok(NodeEndpoints { base: trimmed.to_string() }) } else { Err(BadBaseUrl(base.chars().take(100).collect())) }
+        if ok {
+            Ok(NodeEndpoints { base: trimmed.to_string() })
+        } else {
+            Err(BadBaseUrl(base.chars().take(100).collect()))
+        }
     }
 
     /// The base URL.
@@ -66,7 +72,10 @@ mod tests {
 
     #[test]
     fn base_urls_are_checked() {
-        assert_eq!(NodeEndpoints::new("http://127.0.0.1:8080/").map(|e| e.mcp()), Ok("http://127.0.0.1:8080/mcp".into()));
+        assert_eq!(
+            NodeEndpoints::new("http://127.0.0.1:8080/").map(|e| e.mcp()),
+            Ok("http://127.0.0.1:8080/mcp".into())
+        );
         for bad in ["", "ftp://x", "http://", "https:///x", "http://a?b", "http://a b"] {
             assert!(NodeEndpoints::new(bad).is_err(), "{bad}");
         }

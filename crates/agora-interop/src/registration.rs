@@ -78,7 +78,11 @@ pub fn registration_file(agent: &AgentId, profile: &AgentProfile, endpoints: &No
         description: profile.description.clone(),
         image: profile.image.clone(),
         services: vec![
-            Service { name: "A2A".into(), endpoint: endpoints.agent_card(), version: Some(A2A_PROTOCOL_VERSION.into()) },
+            Service {
+                name: "A2A".into(),
+                endpoint: endpoints.agent_card(),
+                version: Some(A2A_PROTOCOL_VERSION.into()),
+            },
             Service { name: "MCP".into(), endpoint: endpoints.mcp(), version: Some(MCP_PROTOCOL_VERSION.into()) },
             Service { name: "DID".into(), endpoint: agent.did(), version: Some("v1".into()) },
         ],

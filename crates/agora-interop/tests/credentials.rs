@@ -36,7 +36,8 @@ fn ok(outcome: &agora::BlockOutcome) {
 
 fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
-    let keys = ProofKeys::generate(dir.path().join("keys"), &[CircuitShape::Hashchain { depth: DEPTH }], |_| {}).unwrap();
+    let keys =
+        ProofKeys::generate(dir.path().join("keys"), &[CircuitShape::Hashchain { depth: DEPTH }], |_| {}).unwrap();
     let operator = AgentKey::from_seed([1; 32]);
     let employer = AgentKey::from_seed([2; 32]);
     let worker = AgentKey::from_seed([3; 32]);
@@ -50,7 +51,8 @@ fn world() -> World {
         market.sign_with_nonce(&operator, 1, Action::Deposit { to: worker.id(), asset: USD, amount: bond }),
     ];
     ok(&market.submit(deposits, T0 + 1).unwrap());
-    let regs = vec![market.sign(&employer, Action::Register {}).unwrap(), market.sign(&worker, Action::Register {}).unwrap()];
+    let regs =
+        vec![market.sign(&employer, Action::Register {}).unwrap(), market.sign(&worker, Action::Register {}).unwrap()];
     ok(&market.submit(regs, T0 + 2).unwrap());
     let witness = Witness::Hashchain(HashchainWitness {
         depth: DEPTH,

@@ -20,7 +20,12 @@ fn kinds() -> Vec<KindSpec> {
     ["aggregate", "classify", "hashchain"]
         .iter()
         .enumerate()
-        .map(|(i, name)| KindSpec { kind: i as u16 + 1, name: name.to_string(), key_id: KeyId([i as u8; 32]), param_count: 1 })
+        .map(|(i, name)| KindSpec {
+            kind: i as u16 + 1,
+            name: name.to_string(),
+            key_id: KeyId([i as u8; 32]),
+            param_count: 1,
+        })
         .collect()
 }
 
@@ -97,7 +102,8 @@ fn check_against_example(file: &Value) -> Result<(), String> {
     let example_services = example["services"].as_array().unwrap();
     for service in file["services"].as_array().ok_or("services is not an array")? {
         let name = service["name"].as_str().ok_or("service without a name")?;
-        let twin = example_services.iter().find(|s| s["name"] == name).ok_or(format!("service {name} not in the example"))?;
+        let twin =
+            example_services.iter().find(|s| s["name"] == name).ok_or(format!("service {name} not in the example"))?;
         for (key, value) in service.as_object().ok_or("service is not an object")? {
             let theirs = twin.get(key).ok_or(format!("service {name}: field {key} not in the example"))?;
             if type_name(value) != type_name(theirs) {

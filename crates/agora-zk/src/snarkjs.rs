@@ -553,7 +553,10 @@ mod tests {
         let mut v = proof_text(&f);
         v["extra"] = 1.into();
         let err = import(v).unwrap_err();
-        assert!(matches!(&err, SnarkjsError::Json { message, .. } if message.contains("unknown field `extra`")), "{err}");
+        assert!(
+            matches!(&err, SnarkjsError::Json { message, .. } if message.contains("unknown field `extra`")),
+            "{err}"
+        );
         let mut vk = serde_json::to_value(&f.vk).unwrap();
         vk["vk_gamma_abc"] = serde_json::json!([]);
         assert!(matches!(VerificationKeyJson::parse(&vk.to_string()), Err(SnarkjsError::Json { .. })));
@@ -564,7 +567,9 @@ mod tests {
         let f = fixture();
         let mut v = proof_text(&f);
         v["pi_a"].as_array_mut().unwrap().pop();
-        assert!(matches!(import(v), Err(SnarkjsError::WrongLength { field, expected: 3, actual: 2 }) if field == "pi_a"));
+        assert!(
+            matches!(import(v), Err(SnarkjsError::WrongLength { field, expected: 3, actual: 2 }) if field == "pi_a")
+        );
         let mut v = proof_text(&f);
         v["pi_b"][1].as_array_mut().unwrap().push("0".into());
         assert!(
@@ -622,10 +627,10 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(5);
         let point = loop {
             let x = Fq2::rand(&mut rng);
-            if let Some(p) = G2Affine::get_point_from_x_unchecked(x, false) {
-                if !p.is_in_correct_subgroup_assuming_on_curve() {
-                    break p;
-                }
+            if let Some(p) = G2Affine::get_point_from_x_unchecked(x, false)
+                && !p.is_in_correct_subgroup_assuming_on_curve()
+            {
+                break p;
             }
         };
         assert!(point.is_on_curve());

@@ -6,7 +6,8 @@ use crate::error::Error;
 use crate::marketplace::Marketplace;
 use crate::proofs::ProofKeys;
 use agora_core::{
-    Action, AgentId, FieldBytes, KindSpec, Status, TaskId, TaskRecord, TaskStatus, chain_field, completion_public_inputs,
+    Action, AgentId, FieldBytes, KindSpec, Status, TaskId, TaskRecord, TaskStatus, chain_field,
+    completion_public_inputs,
 };
 use ark_bn254::Bn254;
 use ark_groth16::VerifyingKey;

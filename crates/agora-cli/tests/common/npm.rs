@@ -63,7 +63,9 @@ fn install(root: &Path) {
                     return;
                 }
             }
-            Err(e) => panic!("{} held for over {INSTALL_WAIT:?} ({e}); remove it if no test is running", lock.display()),
+            Err(e) => {
+                panic!("{} held for over {INSTALL_WAIT:?} ({e}); remove it if no test is running", lock.display())
+            }
         }
     }
     let result = Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root).output();
