@@ -78,10 +78,10 @@ pub fn vk_json(
     kind: &str,
     version: Option<u32>,
 ) -> anyhow::Result<VerificationKeyJson> {
-    if let Some(v) = version {
-        if v != GENESIS_KEY_VERSION {
-            bail!("kind {kind:?} has no key version {v}: the genesis key (version 1) is the only one");
-        }
+    if let Some(v) = version
+        && v != GENESIS_KEY_VERSION
+    {
+        bail!("kind {kind:?} has no key version {v}: the genesis key (version 1) is the only one");
     }
     let code = kind_code(market, kind)?;
     Ok(snarkjs::vk_to_json(&keys.verifying_key(code)?))
