@@ -65,6 +65,12 @@ pub enum Command {
     Bench(BenchArgs),
     /// Run a network node on --db (created from the development genesis if absent).
     Serve(crate::serve::ServeArgs),
+    /// Export keys, proofs and agent descriptions in standard forms (snarkjs, ERC-8004, A2A).
+    Export(crate::interop_args::ExportArgs),
+    /// Import a proof made by snarkjs.
+    Import(crate::interop_args::ImportArgs),
+    /// Issue and verify W3C VC 2.0 credentials of completions and reputations.
+    Credential(crate::interop_args::CredentialArgs),
 }
 
 /// `agora init`.

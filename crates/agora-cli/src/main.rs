@@ -7,10 +7,14 @@ mod args;
 mod audit;
 mod bench;
 mod bench_http;
+mod credential;
 mod demo;
 mod demo_proofs;
+mod export;
+mod import;
 mod init;
 mod input;
+mod interop_args;
 mod key;
 mod keys;
 mod output;
@@ -48,6 +52,9 @@ fn main() {
         Command::Bench(a) if a.http => bench_http::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Serve(a) => serve::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Export(a) => export::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Import(a) => import::run(a),
+        Command::Credential(a) => credential::run(&cli.db, cli.keys.as_deref(), a),
     };
     if let Err(error) = result {
         // Some errors already quote their source; print each distinct message once.

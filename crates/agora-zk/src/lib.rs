@@ -12,6 +12,8 @@
 //! * [`kinds`]: the marketplace's task kinds (from `agora-circuits`): per-kind setup, JSON
 //!   witnesses and the worker's [`kinds::prove_completion`].
 //! * [`toy`]: a tiny circuit for tests and benchmarks of the plumbing.
+//! * [`snarkjs`]: verifying keys, proofs and public inputs in the JSON forms of snarkjs
+//!   (export, strict import, verification).
 //! * [`rng`]: operating-system randomness ([`os_rng`]) for production setup and proving.
 //! * [`error`]: the error types.
 //!
@@ -28,6 +30,7 @@ pub mod keys;
 pub mod kinds;
 pub mod prove;
 pub mod rng;
+pub mod snarkjs;
 pub mod toy;
 pub mod verifier;
 

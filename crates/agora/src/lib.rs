@@ -19,6 +19,7 @@
 //! ```
 
 pub mod bench_support;
+mod completions;
 mod disputes;
 mod error;
 mod lending;
@@ -43,6 +44,7 @@ pub use agora_store::{ReplayReport, StoreOptions};
 /// Groth16 keys, proving and batch verification.
 pub use agora_zk as zk;
 pub use agora_zk::{CircuitShape, Completion, Witness};
+pub use completions::VerifiedCompletion;
 pub use error::Error;
 pub use lending::TaskView;
 pub use marketplace::Marketplace;

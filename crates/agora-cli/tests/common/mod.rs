@@ -2,6 +2,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod npm;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,121 @@
+//! Arguments of the interoperability commands: `agora export`, `agora import`,
+//! `agora credential`.
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+/// `agora export`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// What to export.
+    #[command(subcommand)]
+    pub command: ExportCommand,
+}
+
+/// What `agora export` writes.
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// A kind's verifying key as snarkjs verification_key.json (stdout, or --out FILE).
+    Vk {
+        /// Kind name (aggregate, classify, hashchain) or number.
+        #[arg(long)]
+        kind: String,
+        /// Key version; the genesis key is version 1, the only one until keys can be rotated.
+        #[arg(long)]
+        version: Option<u32>,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A verified completion's proof as snarkjs proof.json and public.json (with --out DIR:
+    /// the two files plus the kind's verification_key.json; else one JSON object on stdout).
+    Proof {
+        /// Task id (settled by a verified completion proof).
+        #[arg(long)]
+        task: u64,
+        /// Directory to write proof.json, public.json and verification_key.json into.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// An agent's ERC-8004 registration file.
+    Registration {
+        /// The agent's did:key.
+        did: String,
+        /// The node's public base URL (its A2A card and MCP endpoint are advertised under it).
+        #[arg(long, env = "AGORA_NODE_URL")]
+        base_url: String,
+        /// Display name (default: "Agora agent" and the DID's last characters).
+        #[arg(long)]
+        name: Option<String>,
+        /// Description (default: the agent's proven-completion count and score).
+        #[arg(long)]
+        description: Option<String>,
+        /// Image URL.
+        #[arg(long)]
+        image: Option<String>,
+    },
+    /// The A2A agent card of the marketplace's operator (one skill per task kind).
+    AgentCard {
+        /// The node's public base URL.
+        #[arg(long, env = "AGORA_NODE_URL")]
+        base_url: String,
+    },
+}
+
+/// `agora import`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// What to import.
+    #[command(subcommand)]
+    pub command: ImportCommand,
+}
+
+/// What `agora import` reads.
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// A snarkjs proof.json → Agora's proof bytes (hex, for `agora tx submit-completion --proof`).
+    Proof {
+        /// The snarkjs proof.json.
+        file: PathBuf,
+    },
+}
+
+/// `agora credential`.
+#[derive(Args)]
+pub struct CredentialArgs {
+    /// Which credential.
+    #[command(subcommand)]
+    pub command: CredentialCommand,
+}
+
+/// `agora credential` commands.
+#[derive(Subcommand)]
+pub enum CredentialCommand {
+    /// A W3C VC 2.0 credential of a verified completion (eddsa-jcs-2022), on stdout.
+    Completion {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+        /// Issuer key file: the JSON `agora key new` prints, or the hex secret alone.
+        #[arg(long)]
+        issuer_key: PathBuf,
+    },
+    /// A W3C VC 2.0 credential of an agent's reputation at the tip, on stdout (unsecured
+    /// without --issuer-key).
+    Reputation {
+        /// The agent's did:key.
+        #[arg(long)]
+        agent: String,
+        /// Issuer key file (as for `completion`).
+        #[arg(long)]
+        issuer_key: Option<PathBuf>,
+    },
+    /// Verify a credential: signature, did:key and, for a completion, the Groth16 proof.
+    Verify {
+        /// The credential file.
+        file: PathBuf,
+        /// Also check the chain and state digest against the local --db.
+        #[arg(long)]
+        check_db: bool,
+    },
+}
