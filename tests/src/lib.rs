@@ -8,8 +8,8 @@
 
 use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, Block, BlockHeader, Canonical, ChainConfig, ChainTip,
-    FieldBytes, Genesis, MemoryState, NoProofKeys, PostTask, ProofVerifier, Receipt, SignedTx, StateView, Status, Table,
-    TaskId, TaskRecord, TxBody, apply_block, asset_totals, keys,
+    FieldBytes, Genesis, MemoryState, NoProofKeys, PostTask, ProofVerifier, Receipt, SignedTx, StateView, Status,
+    Table, TaskId, TaskRecord, TxBody, apply_block, asset_totals, keys,
 };
 
 /// The asset every test world declares first (`USD`).
