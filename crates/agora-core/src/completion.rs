@@ -4,6 +4,7 @@
 use crate::field::FieldBytes;
 use crate::ids::{Digest, TaskId, TaskKind};
 use crate::records::TaskRecord;
+use crate::tx::PostTask;
 use agora_identity::AgentId;
 
 /// Domain for hashing a genesis hash to the chain's field element.
@@ -43,13 +44,25 @@ pub fn completion_public_inputs(
     worker: &AgentId,
     output_commitment: &FieldBytes,
 ) -> Vec<FieldBytes> {
-    let mut inputs = Vec::with_capacity(BINDING_PUBLIC_INPUTS + task.offer.params.len());
+    offer_public_inputs(chain, task.id, &task.offer, worker, output_commitment)
+}
+
+/// [`completion_public_inputs`] from a task's id and offer alone: what a worker that only holds
+/// a copy of the task (for example one read from a node) checks its proof against.
+pub fn offer_public_inputs(
+    chain: FieldBytes,
+    task: TaskId,
+    offer: &PostTask,
+    worker: &AgentId,
+    output_commitment: &FieldBytes,
+) -> Vec<FieldBytes> {
+    let mut inputs = Vec::with_capacity(BINDING_PUBLIC_INPUTS + offer.params.len());
     inputs.push(chain);
-    inputs.push(task_field(task.id));
+    inputs.push(task_field(task));
     inputs.push(worker_field(worker));
-    inputs.push(task.offer.input_commitment);
+    inputs.push(offer.input_commitment);
     inputs.push(*output_commitment);
-    inputs.extend_from_slice(&task.offer.params);
+    inputs.extend_from_slice(&offer.params);
     inputs
 }
 

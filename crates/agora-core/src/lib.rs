@@ -47,7 +47,8 @@ pub use cases::{
     Vote, case_keys,
 };
 pub use completion::{
-    BINDING_PUBLIC_INPUTS, chain_field, completion_nullifier, completion_public_inputs, task_field, worker_field,
+    BINDING_PUBLIC_INPUTS, chain_field, completion_nullifier, completion_public_inputs, offer_public_inputs,
+    task_field, worker_field,
 };
 pub use config::{ASSET_COUNTER, ChainConfig, TASK_COUNTER, bps_of};
 pub use encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};

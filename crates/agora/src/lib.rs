@@ -48,7 +48,7 @@ pub use completions::VerifiedCompletion;
 pub use error::Error;
 pub use lending::TaskView;
 pub use marketplace::Marketplace;
-pub use proofs::{ProofKeys, default_shapes, task_terms};
+pub use proofs::{ProofKeys, default_shapes, prove_offer, task_terms};
 pub use reader::MarketReader;
 pub use reputation::{ReputationReport, ReputationSource};
 

@@ -1,14 +1,13 @@
 //! The marketplace handle.
 
 use crate::error::Error;
-use crate::proofs::{ProofKeys, task_terms};
+use crate::proofs::{ProofKeys, prove_offer};
 use crate::reputation::ReputationReport;
 use agora_core::{
     AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, Block, BlockHeader,
     BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
     Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
-use agora_core::{chain_field, completion_public_inputs, task_field, worker_field};
 use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
 use agora_zk::{Completion, Witness};
 use std::path::Path;
@@ -203,20 +202,7 @@ impl Marketplace {
 
     /// Fails unless `keys` holds the key of every kind the genesis registers.
     pub fn check_keys(&self, keys: &ProofKeys) -> Result<(), Error> {
-        for spec in &self.config().genesis.kinds {
-            if !keys.has_key(&spec.key_id) {
-                return Err(Error::Proof(format!("no verifying key for kind {} ({})", spec.kind, spec.name)));
-            }
-            let expected = keys.verifier().expected_inputs(&spec.key_id);
-            let declared = agora_core::BINDING_PUBLIC_INPUTS + usize::from(spec.param_count);
-            if expected != Some(declared) {
-                return Err(Error::Proof(format!(
-                    "kind {} ({}) declares {} parameters but its key expects {:?} public inputs",
-                    spec.kind, spec.name, spec.param_count, expected
-                )));
-            }
-        }
-        Ok(())
+        keys.check_kinds(&self.config().genesis.kinds)
     }
 
     /// The worker's side of the proof gate: proves `witness` for `task` as `worker` (the
@@ -232,25 +218,7 @@ impl Marketplace {
         nonce: Option<u64>,
     ) -> Result<(SignedTx, Completion), Error> {
         let record = self.task(task)?.ok_or_else(|| Error::Proof(format!("no task {task}")))?;
-        let (kind, input_commitment, params) = task_terms(witness)?;
-        if kind != record.offer.kind
-            || input_commitment != record.offer.input_commitment
-            || params != record.offer.params
-        {
-            return Err(Error::Proof(format!(
-                "witness does not match task {task} (kind, input commitment or parameters)"
-            )));
-        }
-        let pk = keys.proving_key(kind)?;
-        let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;
-        let chain = chain_field(&self.genesis_hash());
-        let completion =
-            agora_zk::prove_completion(witness, chain, task_field(task), worker_field(&worker.id()), &pk, &mut rng)
-                .map_err(|e| Error::Proof(e.to_string()))?;
-        let expected = completion_public_inputs(chain, &record, &worker.id(), &completion.output_commitment);
-        if expected != completion.public_inputs {
-            return Err(Error::Proof("proof statement differs from the one the state machine will build".into()));
-        }
+        let completion = prove_offer(keys, &self.genesis_hash(), task, &record.offer, &worker.id(), witness)?;
         let action = Action::SubmitCompletion {
             task,
             output_commitment: completion.output_commitment,

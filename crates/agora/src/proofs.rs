@@ -7,9 +7,11 @@
 
 use crate::error::Error;
 use agora_circuits::{aggregate, classify, hashchain};
-use agora_core::{FieldBytes, KeyId, KindSpec};
+use agora_core::{
+    AgentId, FieldBytes, KeyId, KindSpec, PostTask, TaskId, chain_field, offer_public_inputs, task_field, worker_field,
+};
 use agora_zk::keys::{read_pk_file, read_vk_file, write_pk_file, write_vk_file};
-use agora_zk::{CircuitShape, Groth16Verifier, KeyPair, Witness, field_to_fr, fr_to_field, setup_kind};
+use agora_zk::{CircuitShape, Completion, Groth16Verifier, KeyPair, Witness, field_to_fr, fr_to_field, setup_kind};
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use serde::{Deserialize, Serialize};
@@ -157,6 +159,25 @@ impl ProofKeys {
         self.verifier.contains(id)
     }
 
+    /// Fails unless these keys hold the key of every kind in `kinds` (a genesis's registered
+    /// kinds) with the number of public inputs the kind declares.
+    pub fn check_kinds(&self, kinds: &[KindSpec]) -> Result<(), Error> {
+        for spec in kinds {
+            if !self.has_key(&spec.key_id) {
+                return Err(Error::Proof(format!("no verifying key for kind {} ({})", spec.kind, spec.name)));
+            }
+            let expected = self.verifier.expected_inputs(&spec.key_id);
+            let declared = agora_core::BINDING_PUBLIC_INPUTS + usize::from(spec.param_count);
+            if expected != Some(declared) {
+                return Err(Error::Proof(format!(
+                    "kind {} ({}) declares {} parameters but its key expects {:?} public inputs",
+                    spec.kind, spec.name, spec.param_count, expected
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Reads the proving key of `kind` from disk (checked against the manifest's key id).
     pub fn proving_key(&self, kind: u16) -> Result<ProvingKey<Bn254>, Error> {
         let entry = self
@@ -220,4 +241,33 @@ pub fn task_terms(witness: &Witness) -> Result<(u16, FieldBytes, Vec<FieldBytes>
             (hashchain::KIND, fr_to_field(input), vec![FieldBytes::from_u64(u64::from(w.depth))])
         }
     })
+}
+
+/// The worker's proof for `task`, whose offer is `offer`, on the chain with `genesis_hash`, as
+/// `worker`: checks the witness matches what the employer published (kind, input commitment,
+/// parameters), proves with operating-system randomness, and checks the statement equals the
+/// one the state machine will build. [`crate::Marketplace::prove_completion`] calls it with the
+/// stored task; a wallet working through a node calls it with the task the node returned.
+pub fn prove_offer(
+    keys: &ProofKeys,
+    genesis_hash: &[u8; 32],
+    task: TaskId,
+    offer: &PostTask,
+    worker: &AgentId,
+    witness: &Witness,
+) -> Result<Completion, Error> {
+    let (kind, input_commitment, params) = task_terms(witness)?;
+    if kind != offer.kind || input_commitment != offer.input_commitment || params != offer.params {
+        return Err(Error::Proof(format!("witness does not match task {task} (kind, input commitment or parameters)")));
+    }
+    let pk = keys.proving_key(kind)?;
+    let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;
+    let chain = chain_field(genesis_hash);
+    let completion = agora_zk::prove_completion(witness, chain, task_field(task), worker_field(worker), &pk, &mut rng)
+        .map_err(|e| Error::Proof(e.to_string()))?;
+    let expected = offer_public_inputs(chain, task, offer, worker, &completion.output_commitment);
+    if expected != completion.public_inputs {
+        return Err(Error::Proof("proof statement differs from the one the state machine will build".into()));
+    }
+    Ok(completion)
 }
