@@ -65,6 +65,9 @@ pub enum Command {
     Bench(BenchArgs),
     /// Run a network node on --db (created from the development genesis if absent).
     Serve(crate::serve::ServeArgs),
+    /// Run an MCP server acting as one agent's wallet on --node (stdio; streamable HTTP with
+    /// --http): tools to post, bid, award, prove, accept and dispute, signed with --key.
+    Mcp(crate::mcp::McpArgs),
     /// Export keys, proofs and agent descriptions in standard forms (snarkjs, ERC-8004, A2A).
     Export(crate::interop_args::ExportArgs),
     /// Import a proof made by snarkjs.

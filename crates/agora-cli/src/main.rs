@@ -17,6 +17,7 @@ mod input;
 mod interop_args;
 mod key;
 mod keys;
+mod mcp;
 mod output;
 mod query;
 mod remote;
@@ -52,6 +53,7 @@ fn main() {
         Command::Bench(a) if a.http => bench_http::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Serve(a) => serve::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Mcp(a) => mcp::run(cli.node.as_deref(), cli.keys.as_deref(), a),
         Command::Export(a) => export::run(&cli.db, cli.keys.as_deref(), a),
         Command::Import(a) => import::run(a),
         Command::Credential(a) => credential::run(&cli.db, cli.keys.as_deref(), a),

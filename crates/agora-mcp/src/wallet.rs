@@ -82,9 +82,15 @@ impl Wallet {
         keys.check_kinds(&tip.genesis.kinds).map_err(|e| WalletErrorKind::ProofFailed.error(e.to_string()))?;
         let genesis_hash = self.genesis_hash().await?;
         let worker = self.key.id();
-        tokio::task::spawn_blocking(move || agora::prove_offer(&keys, &genesis_hash, task, &offer, &worker, &witness))
-            .await
-            .map_err(|e| WalletErrorKind::ProofFailed.error(format!("the prover stopped: {e}")))?
-            .map_err(|e| WalletErrorKind::ProofFailed.error(e.to_string()))
+        tracing::info!(task = task.0, kind = offer.kind, "proving");
+        let started = std::time::Instant::now();
+        let proved = tokio::task::spawn_blocking(move || {
+            agora::prove_offer(&keys, &genesis_hash, task, &offer, &worker, &witness)
+        })
+        .await
+        .map_err(|e| WalletErrorKind::ProofFailed.error(format!("the prover stopped: {e}")))?
+        .map_err(|e| WalletErrorKind::ProofFailed.error(e.to_string()));
+        tracing::info!(task = task.0, ok = proved.is_ok(), millis = started.elapsed().as_millis() as u64, "proved");
+        proved
     }
 }
