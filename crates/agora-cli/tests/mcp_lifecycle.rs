@@ -4,7 +4,7 @@
 //! node's database is checked afterwards; one wallet over streamable HTTP answers too. Bad
 //! tool input is a tool error naming the field, never a crash.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::zombie_processes)]
 
 mod common;
 mod node_support;

@@ -27,7 +27,8 @@ fn version_of(tool: &str) -> Option<String> {
 
 fn missing(what: &str) -> ! {
     panic!(
-        "{what}: the interoperability tests check Agora's proofs with the real snarkjs from npm. \
+        "{what}: the interoperability tests check Agora's proofs with the real snarkjs and drive `agora mcp` \
+         with the official MCP SDK, both from npm. \
          Install Node.js >= {MIN_NODE_MAJOR} and npm (e.g. `apt-get install nodejs npm`, or from nodejs.org), \
          then run the tests again; they install the pinned packages themselves with `npm ci`."
     )
