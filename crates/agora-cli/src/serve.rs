@@ -18,6 +18,9 @@ pub struct ServeArgs {
     /// Longest a block waits for more transactions after its first one (milliseconds).
     #[arg(long, default_value_t = agora_node::DEFAULT_MAX_WAIT.as_millis() as u64)]
     pub max_wait_ms: u64,
+    /// A block also closes once no transaction arrived for this long (microseconds).
+    #[arg(long, default_value_t = agora_node::DEFAULT_MAX_IDLE.as_micros() as u64)]
+    pub max_idle_us: u64,
     /// Most transactions per block.
     #[arg(long, default_value_t = agora_node::DEFAULT_MAX_BLOCK_TXS)]
     pub max_block_txs: usize,
@@ -100,6 +103,7 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ServeArgs) -> anyhow::Result<()
     let config = NodeConfig {
         listen: args.listen,
         max_wait: Duration::from_millis(args.max_wait_ms),
+        max_idle: Duration::from_micros(args.max_idle_us.max(1)),
         max_block_txs: args.max_block_txs,
         mempool_capacity: args.mempool,
         request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),

@@ -11,6 +11,8 @@ pub struct NodeConfig {
     pub listen: SocketAddr,
     /// Longest a block waits for more transactions after its first one arrived.
     pub max_wait: Duration,
+    /// A block also closes once no transaction arrived for this long (at least 1 µs).
+    pub max_idle: Duration,
     /// Most transactions in one block (at most `agora::core::limits::MAX_TXS_PER_BLOCK`).
     pub max_block_txs: usize,
     /// Most transactions waiting in the mempool; beyond it posts answer 429.
@@ -28,6 +30,7 @@ impl Default for NodeConfig {
         NodeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)),
             max_wait: DEFAULT_MAX_WAIT,
+            max_idle: DEFAULT_MAX_IDLE,
             max_block_txs: DEFAULT_MAX_BLOCK_TXS,
             mempool_capacity: DEFAULT_MEMPOOL_CAPACITY,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,

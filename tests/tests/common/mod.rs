@@ -335,7 +335,11 @@ pub struct BulkJob<'a> {
 /// Runs `jobs` in three blocks — posts; each bid followed by its award (so no worker holds two
 /// open bids); completions, each built by `complete(i, task)` for job `i` — and asserts every
 /// transaction succeeded. Employers must already hold the escrow. Returns the tasks in order.
-pub fn run_bulk_jobs(w: &mut World, jobs: Vec<BulkJob<'_>>, mut complete: impl FnMut(usize, TaskId) -> Action) -> Vec<TaskId> {
+pub fn run_bulk_jobs(
+    w: &mut World,
+    jobs: Vec<BulkJob<'_>>,
+    mut complete: impl FnMut(usize, TaskId) -> Action,
+) -> Vec<TaskId> {
     let mut posts = Batch::new();
     let mut parties = Vec::with_capacity(jobs.len());
     for job in jobs {
