@@ -24,15 +24,15 @@ pub struct AdmittedTx {
 
 impl AdmittedTx {
     /// Runs [`SignedTx::check_stateless`] for the chain with `genesis_hash`; on success the
-    /// transaction is admitted, otherwise it comes back with its status.
-    pub fn admit(tx: SignedTx, genesis_hash: &Digest) -> Result<AdmittedTx, (Status, SignedTx)> {
+    /// transaction is admitted, otherwise the status says why not.
+    pub fn admit(tx: SignedTx, genesis_hash: &Digest) -> Result<AdmittedTx, Status> {
         let encoded = tx.to_canonical_bytes();
         match tx.check_stateless_encoded(genesis_hash, &encoded) {
             Status::Ok => {
                 let id = blake3::derive_key(TX_ID_DOMAIN, &encoded);
                 Ok(AdmittedTx { tx, id, genesis_hash: *genesis_hash })
             }
-            status => Err((status, tx)),
+            status => Err(status),
         }
     }
 
@@ -96,9 +96,9 @@ mod tests {
         let key = AgentKey::from_seed([1; 32]);
         let genesis = [3; 32];
         let tx = transfer(&key, &genesis);
-        let admitted = AdmittedTx::admit(tx.clone(), &genesis).map_err(|(s, _)| s);
+        let admitted = AdmittedTx::admit(tx.clone(), &genesis);
         assert_eq!(admitted.as_ref().map(AdmittedTx::id).ok(), Some(tx.id()));
-        let other_chain = AdmittedTx::admit(tx, &[4; 32]).map(|_| ()).map_err(|(s, _)| s);
+        let other_chain = AdmittedTx::admit(tx, &[4; 32]).map(|_| ());
         assert_eq!(other_chain, Err(Status::BadSignature));
     }
 

@@ -33,7 +33,7 @@ fn admit(state: &AppState, txs: Vec<SignedTx>) -> Result<Vec<AdmittedTx>, ApiFai
                 admitted.push(tx);
                 continue;
             }
-            Err((status, _)) => status,
+            Err(status) => status,
         };
         state.metrics.refused(status.name());
         let message = match status {

@@ -3,6 +3,8 @@
 //! only for the very transactions it checked: a forged transaction slipped in beside them is
 //! still refused `BadSignature` and changes nothing.
 
+#![allow(clippy::unwrap_used, reason = "test helpers: an unwrap failing is the test failing")]
+
 use agora::{Action, AdmittedTx, AgentKey, AssetId, Genesis, Marketplace, SignedTx, Status, TxBody};
 
 fn key(seed: u8) -> AgentKey {
