@@ -330,10 +330,10 @@ fn pages(db: &Path, node: Option<&str>, limit: usize) -> Vec<String> {
         if let Some(url) = node {
             args.extend(["--node", url]);
         }
-        args.extend(["query", "open-bids", "--from", &from, "--limit", &limit]);
+        args.extend(["query", "open-bids", "--from", from.as_str(), "--limit", limit.as_str()]);
         let after = cursor.after.map(|a| a.did());
         if let Some(after) = &after {
-            args.extend(["--after", after]);
+            args.extend(["--after", after.as_str()]);
         }
         let printed = agora(db, &args);
         assert!(printed.status.success(), "{}", String::from_utf8_lossy(&printed.stderr));

@@ -256,7 +256,7 @@ impl Client {
 }
 
 /// `GET /v1/bids/open` with the cursor and page size as query parameters.
-pub fn open_bids_path(cursor: &BidCursor, limit: usize) -> String {
+pub(crate) fn open_bids_path(cursor: &BidCursor, limit: usize) -> String {
     let mut out = format!("{}?from={}&limit={limit}", routes::OPEN_BIDS, cursor.from.0);
     if let Some(after) = &cursor.after {
         out.push_str(&format!("&after={}", after.did()));
