@@ -445,7 +445,7 @@ async fn typed_client_views_of_agent_totals_arbitrator_and_freeze_equal_what_the
     let db = db_in(dir.path());
     let operator = AgentKey::generate().unwrap();
     let people = keys(2);
-    create_db(&db, &operator, &people, 1_000_000);
+    create_db(&db, &operator, &people, 1_000_000_000);
     let mut node = start(&db, &[]);
     let client = Client::new(&node.url).unwrap();
     let agent = people[0].id();
