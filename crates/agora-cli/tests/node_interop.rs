@@ -382,7 +382,7 @@ async fn open_bids_across_tasks_page_the_same_locally_and_through_the_node() {
         }
         // Task 1: five bids; task 2: two bids, then awarded (its bids close); task 3: none;
         // task 4: two bids, one withdrawn.
-        let bids = [(0, &workers[..]), (1, &workers[..2]), (3, &workers[1..3])];
+        let bids = [(0, workers), (1, &workers[..2]), (3, &workers[1..3])];
         for (index, bidders) in bids {
             for (i, worker) in bidders.iter().enumerate() {
                 let bid = Action::PlaceBid {
