@@ -23,6 +23,10 @@ pub struct NodeConfig {
     pub max_concurrent_requests: usize,
     /// Most open event streams.
     pub max_event_streams: usize,
+    /// The base URL clients reach this node at (`https://node.example`), advertised in the
+    /// operator's A2A agent card and the ERC-8004 registration files; `None`: `http://` and
+    /// the address actually bound.
+    pub public_url: Option<String>,
 }
 
 impl Default for NodeConfig {
@@ -36,6 +40,7 @@ impl Default for NodeConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             max_event_streams: DEFAULT_MAX_EVENT_STREAMS,
+            public_url: None,
         }
     }
 }

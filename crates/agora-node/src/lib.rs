@@ -19,6 +19,7 @@ mod config;
 mod error;
 mod events;
 mod extract;
+mod interop;
 mod limits;
 mod metrics;
 mod openapi;

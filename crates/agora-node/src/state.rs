@@ -97,6 +97,7 @@ pub(crate) struct Shared {
     pub shutting_down: AtomicBool,
     pub producer_running: AtomicBool,
     pub shutdown: watch::Receiver<bool>,
+    pub endpoints: agora_interop::endpoints::NodeEndpoints,
     pub requests: Arc<Semaphore>,
     pub streams: Arc<Semaphore>,
 }
