@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+mod accept;
 mod config;
 mod error;
 mod events;

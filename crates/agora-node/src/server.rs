@@ -1,4 +1,5 @@
-//! Binding, routing, the request guard (concurrency limit and timeout) and graceful shutdown.
+//! Binding, routing, the request guard (concurrency limit and timeout) and graceful shutdown
+//! (the accept loop itself is `accept.rs`).
 
 use crate::config::NodeConfig;
 use crate::error::NodeError;
@@ -111,10 +112,9 @@ impl Node {
             for_signal.shutting_down.store(true, Ordering::Release);
             let _ = stop_streams.send(true);
         };
-        let served = axum::serve(listener, app).with_graceful_shutdown(signal).await;
+        crate::accept::serve(listener, app, shared.config.request_timeout, signal).await;
         shared.mempool.close();
         let joined = producer::join(producer).await;
-        served?;
         joined.map_err(NodeError::Producer)?;
         tracing::info!(height = shared.reader.tip().height, "node stopped");
         Ok(())
