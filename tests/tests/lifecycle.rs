@@ -103,7 +103,7 @@ fn expiry_refunds_after_the_delivery_deadline_so_funds_are_never_stuck() {
     let (employer, worker, stranger) = (key(1), key(2), key(3));
     w.register(&employer, 700);
     w.register(&worker, 0);
-    w.fund(stranger.id(), 0 + 1);
+    w.fund(stranger.id(), 1);
     let o = offer(w.time, 700);
     let deadline = o.delivery_deadline;
     let task = post(&mut w, &employer, o);

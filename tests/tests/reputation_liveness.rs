@@ -21,7 +21,7 @@
 
 mod common;
 
-use agora_core::{Action, AgentId, AgentKey, Amount, Created, FieldBytes, TaskId};
+use agora_core::{Action, AgentId, AgentKey, Amount, FieldBytes};
 use agora_tests::{TestOnlyAcceptAllProofs, USD, World, key};
 use common::*;
 
@@ -57,9 +57,9 @@ fn world(trusted: &[AgentKey], share: Option<u64>) -> World {
     w
 }
 
-/// Runs `jobs` in blocks: deposits for the escrow, posts, bids each followed by its award,
-/// completions. Chunks hold each employer at most once, so no worker holds two open bids and
-/// every employer pays from its own, just deposited, balance.
+/// Runs `jobs` in blocks: deposits for the escrow, then posts, bids with awards and
+/// completions. Chunks hold each employer at most once, so every employer pays from its own,
+/// just deposited, balance.
 fn run_jobs(w: &mut World, jobs: &[Job], work: &mut u64) {
     let spec = placeholder_hashchain_kind();
     let depth = vec![FieldBytes::from_u64(u64::from(agora::proofs::DEFAULT_HASHCHAIN_DEPTH))];
@@ -75,40 +75,15 @@ fn run_jobs(w: &mut World, jobs: &[Job], work: &mut u64) {
             deposits.push(w, &operator, Action::Deposit { to: job.employer.id(), asset: USD, amount: job.price });
         }
         deposits.apply(w);
-        let mut posts = Batch::new();
-        for job in chunk {
-            *work += 1;
-            let offer = offer_terms(w, spec.kind, salt(*work), depth.clone(), job.price, 0);
-            posts.push(w, &job.employer, Action::PostTask(offer));
-        }
-        let tasks: Vec<TaskId> = posts
-            .apply(w)
-            .into_iter()
-            .map(|c| match c {
-                Created::Task(t) => t,
-                other => panic!("expected a task, got {other:?}"),
+        let bulk = chunk
+            .iter()
+            .map(|job| {
+                *work += 1;
+                let offer = offer_terms(w, spec.kind, salt(*work), depth.clone(), job.price, 0);
+                BulkJob { employer: &job.employer, worker: &job.worker, offer }
             })
             .collect();
-        let mut awards = Batch::new();
-        for (job, task) in chunk.iter().zip(&tasks) {
-            awards.push(
-                w,
-                &job.worker,
-                Action::PlaceBid { task: *task, price: job.price, eta_secs: 60, plan_hash: [1; 32] },
-            );
-            awards.push(w, &job.employer, Action::AwardBid { task: *task, bidder: job.worker.id() });
-        }
-        awards.apply(w);
-        let mut completions = Batch::new();
-        for (job, task) in chunk.iter().zip(&tasks) {
-            let done = Action::SubmitCompletion {
-                task: *task,
-                output_commitment: FieldBytes::from_u64(1),
-                proof: vec![0; 128],
-            };
-            completions.push(w, &job.worker, done);
-        }
-        completions.apply(w);
+        run_bulk_jobs(w, bulk, |_, task| placeholder_completion(task));
     }
 }
 

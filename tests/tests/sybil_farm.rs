@@ -52,7 +52,7 @@ use std::time::{Duration, Instant};
 
 use agora::{Completion, Witness};
 use agora_core::reputation::{EPOCH_COUNTER, STANDING_ONE, conferral_budget};
-use agora_core::{Action, AgentId, AgentKey, Amount, Created, Digest, FieldBytes, StateView, Table, TaskId, bps_of};
+use agora_core::{AgentId, AgentKey, Amount, Digest, FieldBytes, StateView, Table, TaskId, bps_of};
 use agora_tests::{BOND, TestOnlyAcceptAllProofs, USD, World, key};
 use common::*;
 
@@ -164,53 +164,31 @@ fn cached_proof(chain: Digest, work: u64, witness: &Witness, task: TaskId, worke
     (done, proved)
 }
 
-/// Runs `jobs` in three blocks per chunk — posts; bids each followed by its award (so no worker
-/// ever holds more than one open bid); completions — and asserts every transaction succeeded.
-/// Within a chunk an employer may appear several times only if it is funded for all its tasks.
+/// Runs `jobs` in chunks of three blocks (posts; bids with awards; completions), proving each
+/// completion for real when `real`. Within a chunk an employer may appear several times only if
+/// it is funded for all its tasks.
 fn run_jobs(w: &mut World, jobs: &[Job], real: bool, proving: &mut Duration, proofs_made: &mut u64) {
     for chunk in jobs.chunks(10_000) {
-        let mut posts = Batch::new();
         let mut witnesses = Vec::with_capacity(chunk.len());
+        let mut bulk = Vec::with_capacity(chunk.len());
         for job in chunk {
             let (witness, kind, input, params) = terms(job.work, real);
             witnesses.push(witness);
-            posts.push(w, &job.employer, Action::PostTask(offer_terms(w, kind, input, params, job.price, 0)));
+            let offer = offer_terms(w, kind, input, params, job.price, 0);
+            bulk.push(BulkJob { employer: &job.employer, worker: &job.worker, offer });
         }
-        let tasks: Vec<TaskId> = posts
-            .apply(w)
-            .into_iter()
-            .map(|c| match c {
-                Created::Task(t) => t,
-                other => panic!("expected a task, got {other:?}"),
-            })
-            .collect();
-        let mut awards = Batch::new();
-        for (job, task) in chunk.iter().zip(&tasks) {
-            let bid = Action::PlaceBid { task: *task, price: job.price, eta_secs: 60, plan_hash: [1; 32] };
-            awards.push(w, &job.worker, bid);
-            awards.push(w, &job.employer, Action::AwardBid { task: *task, bidder: job.worker.id() });
-        }
-        awards.apply(w);
-        let mut completions = Batch::new();
-        for ((job, task), witness) in chunk.iter().zip(&tasks).zip(&witnesses) {
-            let action = match witness {
-                Some(witness) => {
-                    let t = Instant::now();
-                    let (done, proved) =
-                        cached_proof(w.config.genesis_hash, job.work, witness, *task, &job.worker.id());
-                    *proving += t.elapsed();
-                    *proofs_made += u64::from(proved);
-                    submit_completion(*task, &done)
-                }
-                None => Action::SubmitCompletion {
-                    task: *task,
-                    output_commitment: FieldBytes::from_u64(1),
-                    proof: vec![0; 128],
-                },
-            };
-            completions.push(w, &job.worker, action);
-        }
-        completions.apply(w);
+        let chain = w.config.genesis_hash;
+        run_bulk_jobs(w, bulk, |i, task| match &witnesses[i] {
+            Some(witness) => {
+                let job = &chunk[i];
+                let t = Instant::now();
+                let (done, proved) = cached_proof(chain, job.work, witness, task, &job.worker.id());
+                *proving += t.elapsed();
+                *proofs_made += u64::from(proved);
+                submit_completion(task, &done)
+            }
+            None => placeholder_completion(task),
+        });
     }
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod hex32;
 pub mod limits;
+pub mod open_bids;
 pub mod page;
 pub mod routes;
 pub mod tx;
@@ -17,8 +18,10 @@ pub mod views;
 
 pub use error::{ApiError, ErrorKind};
 pub use events::{BlockEvent, EventFilter, ReceiptEvent};
+pub use open_bids::{BidCursor, OpenBidsPage};
 pub use page::Page;
 pub use tx::{BatchAccepted, BatchAck, BatchRequest, HexDigest, PrepareRequest, PrepareResponse, TxAccepted, TxAck};
 pub use views::{
-    AgentView, ArbitratorView, BalanceEntry, BalanceView, FreezeView, ReceiptView, TipView, TotalsView, TrustedView,
+    AgentView, ArbitratorView, BalanceEntry, BalanceView, BlockDigestView, FreezeView, ReceiptView, TipView,
+    TotalsView, TrustedView,
 };

@@ -31,12 +31,22 @@ pub const TASK: &str = "/v1/tasks/{id}";
 pub const TASK_OFFER: &str = "/v1/tasks/{id}/offer";
 /// `GET`: a task's bids (`status=open` for the open ones).
 pub const TASK_BIDS: &str = "/v1/tasks/{id}/bids";
+/// `GET`: open bids across all tasks, paginated (`from` task, `after` bidder, `limit`).
+pub const OPEN_BIDS: &str = "/v1/bids/open";
+/// `GET`: the ERC-8004 registration file of a registered agent, its services on this node.
+pub const AGENT_REGISTRATION: &str = "/v1/agents/{did}/registration";
+/// `GET`: the A2A agent card of the node's operator agent (one skill per task kind).
+pub const AGENT_CARD: &str = "/.well-known/agent-card.json";
+/// `GET`: the ERC-8004 registration file of the node's operator agent.
+pub const OPERATOR_REGISTRATION: &str = "/.well-known/agent-registration.json";
 /// `GET`: a loan.
 pub const LOAN: &str = "/v1/loans/{id}";
 /// `GET`: a dispute case.
 pub const CASE: &str = "/v1/cases/{id}";
 /// `GET`: a stored block.
 pub const BLOCK: &str = "/v1/blocks/{height}";
+/// `GET`: the state digest recorded after a block.
+pub const BLOCK_DIGEST: &str = "/v1/blocks/{height}/digest";
 /// `GET`: the receipts of a block.
 pub const BLOCK_RECEIPTS: &str = "/v1/blocks/{height}/receipts";
 /// `GET`: per asset, supply beside balances, escrow and bonds.
@@ -73,9 +83,14 @@ pub const ALL: &[&str] = &[
     TASK,
     TASK_OFFER,
     TASK_BIDS,
+    OPEN_BIDS,
+    AGENT_REGISTRATION,
+    AGENT_CARD,
+    OPERATOR_REGISTRATION,
     LOAN,
     CASE,
     BLOCK,
+    BLOCK_DIGEST,
     BLOCK_RECEIPTS,
     TOTALS,
     TRUSTED,

@@ -1,7 +1,6 @@
 //! Query responses that are not core records, with the one function that builds each from a
 //! marketplace: the node serves them and the CLI prints them, so both show the same JSON.
-//! Views holding records that are only ever printed (accounts, totals, arbitrators, freezes)
-//! are serialize-only; clients read them as JSON values.
+//! Every view also deserializes (strictly), so typed clients read exactly what the node wrote.
 
 use agora::core::{AccountRecord, ChainTip, Genesis};
 use agora::{AgentId, ArbitratorRecord, AssetId, AssetTotals, Error, FreezeRecord, Marketplace, Receipt};
@@ -47,7 +46,8 @@ pub struct BalanceEntry {
 }
 
 /// `GET /v1/agents/{did}` and `agora query agent`.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AgentView {
     /// The agent.
     #[schema(value_type = String)]
@@ -92,7 +92,8 @@ impl BalanceView {
 }
 
 /// `GET /v1/totals` and `agora query totals`.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TotalsView {
     /// True when every asset's supply equals balances + escrow + bonds.
     pub conserved: bool,
@@ -110,7 +111,8 @@ impl TotalsView {
 }
 
 /// `GET /v1/agents/{did}/arbitrator` and `agora query arbitrator`.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ArbitratorView {
     /// The agent.
     #[schema(value_type = String)]
@@ -128,7 +130,8 @@ impl ArbitratorView {
 }
 
 /// `GET /v1/agents/{did}/freeze` and `agora query freeze`.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FreezeView {
     /// The agent.
     #[schema(value_type = String)]
@@ -176,4 +179,39 @@ pub struct ReceiptView {
     #[serde(with = "agora::core::json::u64_string")]
     #[schema(value_type = String)]
     pub block_time: u64,
+}
+
+/// `GET /v1/blocks/{height}/digest`: the state digest recorded after a block, so a credential
+/// or a replica can be checked against the node's history at that height.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockDigestView {
+    /// The block height (decimal string).
+    #[serde(with = "agora::core::json::u64_string")]
+    #[schema(value_type = String)]
+    pub height: u64,
+    /// The block time (decimal string).
+    #[serde(with = "agora::core::json::u64_string")]
+    #[schema(value_type = String)]
+    pub time: u64,
+    /// The state digest after the block (hex).
+    #[serde(with = "crate::hex32")]
+    #[schema(value_type = String)]
+    pub digest: [u8; 32],
+}
+
+impl BlockDigestView {
+    /// Reads it from `market`; `None` when there is no block at `height` yet (height 0 is the
+    /// genesis: its digest is the genesis hash).
+    pub fn read(market: &Marketplace, height: u64) -> Result<Option<BlockDigestView>, Error> {
+        let Some(digest) = market.digest_at(height)? else { return Ok(None) };
+        let time = match height {
+            0 => market.config().genesis.genesis_time,
+            h => match market.block(h)? {
+                Some(block) => block.header.time,
+                None => return Ok(None),
+            },
+        };
+        Ok(Some(BlockDigestView { height, time, digest }))
+    }
 }

@@ -13,7 +13,8 @@ pub struct Cli {
     /// Directory of proof keys (default: `<db>.keys` next to the database, if it exists).
     #[arg(long, global = true, env = "AGORA_KEYS")]
     pub keys: Option<PathBuf>,
-    /// URL of a node (`agora serve`): `tx`, `submit` and `query` talk to it instead of --db.
+    /// URL of a node (`agora serve`): `tx`, `submit` and `query` talk to it instead of --db;
+    /// `credential verify` checks the credential against it.
     #[arg(long, global = true, env = "AGORA_NODE")]
     pub node: Option<String>,
     /// Set when --db was given explicitly.
@@ -513,6 +514,19 @@ pub enum QueryWhat {
     Bids {
         /// Task id.
         task: u64,
+    },
+    /// Open bids across all tasks, one page `{items, next?}` in (task, bidder) order; pass
+    /// `next`'s `from` and `after` for the following page.
+    OpenBids {
+        /// First task id.
+        #[arg(long, default_value_t = 1)]
+        from: u64,
+        /// Within task --from, start after this bidder (did:key).
+        #[arg(long)]
+        after: Option<String>,
+        /// Page size (at most 1000).
+        #[arg(long, default_value_t = agora_api::limits::DEFAULT_PAGE)]
+        limit: usize,
     },
     /// Receipts of a block.
     Receipts {

@@ -38,7 +38,7 @@ fn issuer_key(path: &Path) -> anyhow::Result<SigningKey> {
     Ok(signing_key_of(&key)?)
 }
 
-pub fn run(db: &Path, keys: Option<&Path>, args: CredentialArgs) -> anyhow::Result<()> {
+pub fn run(db: &Path, keys: Option<&Path>, node: Option<&str>, args: CredentialArgs) -> anyhow::Result<()> {
     match args.command {
         CredentialCommand::Completion { task, issuer_key: path } => {
             let key = issuer_key(&path)?;
@@ -77,6 +77,9 @@ pub fn run(db: &Path, keys: Option<&Path>, args: CredentialArgs) -> anyhow::Resu
                     );
                 }
                 report.checks.push(format!("state digest at height {height} equals the database's"));
+            }
+            if let Some(url) = node {
+                crate::credential_node::check(url, &value, &mut report)?;
             }
             print_pretty(&serde_json::json!({ "valid": true, "report": report }))
         }

@@ -26,21 +26,12 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ExportArgs) -> anyhow::Result<(
             let market = open_market(db, keys)?;
             let agent = AgentId::parse_did(&did).with_context(|| format!("{did:?} is not a did:key"))?;
             let endpoints = NodeEndpoints::new(&base_url)?;
-            let account = market.account(&agent)?;
-            let report = market.reputation(&agent)?;
-            let tail: String = agent.multibase().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+            let default = AgentProfile::of(&market, &agent)?;
             let profile = AgentProfile {
-                name: name.unwrap_or_else(|| format!("Agora agent {tail}")),
-                description: description.unwrap_or_else(|| {
-                    format!(
-                        "Agent {} of an Agora marketplace: {} completions proven by zero-knowledge proof, reputation {}.",
-                        agent.did(),
-                        report.proven_completions,
-                        report.score
-                    )
-                }),
+                name: name.unwrap_or(default.name),
+                description: description.unwrap_or(default.description),
                 image,
-                active: account.is_active(),
+                active: default.active,
             };
             print_pretty(&registration_file(&agent, &profile, &endpoints))
         }

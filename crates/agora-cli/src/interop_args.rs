@@ -110,7 +110,9 @@ pub enum CredentialCommand {
         #[arg(long)]
         issuer_key: Option<PathBuf>,
     },
-    /// Verify a credential: signature, did:key and, for a completion, the Groth16 proof.
+    /// Verify a credential: signature, did:key and, for a completion, the Groth16 proof; with
+    /// --node also the chain, the state digest at its height and (completions) the block's
+    /// completion and the task, against that node.
     Verify {
         /// The credential file.
         file: PathBuf,

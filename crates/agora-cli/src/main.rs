@@ -8,6 +8,7 @@ mod audit;
 mod bench;
 mod bench_http;
 mod credential;
+mod credential_node;
 mod demo;
 mod demo_proofs;
 mod export;
@@ -56,7 +57,7 @@ fn main() {
         Command::Mcp(a) => mcp::run(cli.node.as_deref(), cli.keys.as_deref(), a),
         Command::Export(a) => export::run(&cli.db, cli.keys.as_deref(), a),
         Command::Import(a) => import::run(a),
-        Command::Credential(a) => credential::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Credential(a) => credential::run(&cli.db, cli.keys.as_deref(), cli.node.as_deref(), a),
     };
     if let Err(error) = result {
         // Some errors already quote their source; print each distinct message once.

@@ -3,13 +3,20 @@
 use crate::args::{QueryArgs, QueryWhat, ReplayArgs};
 use crate::output::print_pretty;
 use agora::{AgentId, AssetId, CaseId, LoanId, TaskId};
-use agora_api::{AgentView, ArbitratorView, BalanceView, FreezeView, TipView, TotalsView, TrustedView};
+use agora_api::{
+    AgentView, ArbitratorView, BalanceView, BidCursor, FreezeView, OpenBidsPage, TipView, TotalsView, TrustedView,
+};
 use anyhow::{Context, anyhow};
 use serde_json::json;
 use std::path::Path;
 
 fn did(text: &str) -> anyhow::Result<AgentId> {
     AgentId::parse_did(text).with_context(|| format!("invalid did {text:?}"))
+}
+
+/// The cursor of `--from` and `--after`.
+pub fn bid_cursor(from: u64, after: Option<&str>) -> anyhow::Result<BidCursor> {
+    Ok(BidCursor { from: TaskId(from.max(1)), after: after.map(did).transpose()? })
 }
 
 pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()> {
@@ -25,6 +32,10 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
         QueryWhat::Tasks { from, limit } => json!(market.tasks(TaskId(from), limit)?),
         QueryWhat::Offer { id } => market.job_offer(TaskId(id))?.ok_or_else(|| anyhow!("no task {id}"))?,
         QueryWhat::Bids { task } => json!(market.bids(TaskId(task))?),
+        QueryWhat::OpenBids { from, after, limit } => {
+            let cursor = bid_cursor(from, after.as_deref())?;
+            json!(OpenBidsPage::read(&market, &cursor, agora_api::page::page_size(Some(limit)))?)
+        }
         QueryWhat::Receipts { height } => json!(market.receipts(height)?.ok_or_else(|| anyhow!("no block {height}"))?),
         QueryWhat::Block { height } => json!(market.block(height)?.ok_or_else(|| anyhow!("no block {height}"))?),
         QueryWhat::Totals => json!(TotalsView::read(&market)?),

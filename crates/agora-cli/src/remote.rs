@@ -98,6 +98,10 @@ pub fn query(url: &str, args: QueryArgs) -> anyhow::Result<()> {
         QueryWhat::Tasks { from, limit } => tasks(&client, from, limit)?,
         QueryWhat::Offer { id } => get(routes::TASK_OFFER, &[("id", &id.to_string())])?,
         QueryWhat::Bids { task } => get(routes::TASK_BIDS, &[("id", &task.to_string())])?,
+        QueryWhat::OpenBids { from, after, limit } => {
+            let cursor = crate::query::bid_cursor(from, after.as_deref())?;
+            serde_json::to_value(client.open_bids(&cursor, agora_api::page::page_size(Some(limit))).map_err(explain)?)?
+        }
         QueryWhat::Receipts { height } => get(routes::BLOCK_RECEIPTS, &[("height", &height.to_string())])?,
         QueryWhat::Block { height } => get(routes::BLOCK, &[("height", &height.to_string())])?,
         QueryWhat::Totals => get(routes::TOTALS, &[])?,

@@ -18,6 +18,9 @@ pub struct ServeArgs {
     /// Longest a block waits for more transactions after its first one (milliseconds).
     #[arg(long, default_value_t = agora_node::DEFAULT_MAX_WAIT.as_millis() as u64)]
     pub max_wait_ms: u64,
+    /// A block also closes once no transaction arrived for this long (microseconds).
+    #[arg(long, default_value_t = agora_node::DEFAULT_MAX_IDLE.as_micros() as u64)]
+    pub max_idle_us: u64,
     /// Most transactions per block.
     #[arg(long, default_value_t = agora_node::DEFAULT_MAX_BLOCK_TXS)]
     pub max_block_txs: usize,
@@ -30,6 +33,10 @@ pub struct ServeArgs {
     /// Most requests served at once (beyond it 429).
     #[arg(long, default_value_t = agora_node::DEFAULT_MAX_CONCURRENT_REQUESTS)]
     pub max_concurrent: usize,
+    /// The base URL clients reach this node at (e.g. https://node.example), advertised in the
+    /// A2A agent card and ERC-8004 registration files; default: http:// and the bound address.
+    #[arg(long, env = "AGORA_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// Where a newly created development database keeps its operator key.
@@ -100,17 +107,19 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ServeArgs) -> anyhow::Result<()
     let config = NodeConfig {
         listen: args.listen,
         max_wait: Duration::from_millis(args.max_wait_ms),
+        max_idle: Duration::from_micros(args.max_idle_us.max(1)),
         max_block_txs: args.max_block_txs,
         mempool_capacity: args.mempool,
         request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),
         max_concurrent_requests: args.max_concurrent,
+        public_url: args.public_url.clone(),
         ..NodeConfig::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {
         let tip = market.tip();
         let node = Node::bind(market, config).await.with_context(|| format!("binding {}", args.listen))?;
-        tracing::info!(listen = %node.local_addr(), genesis_hash = %hex::encode(node.genesis_hash()),
+        tracing::info!(listen = %node.local_addr(), public_url = %node.public_url(), genesis_hash = %hex::encode(node.genesis_hash()),
             height = tip.height, db = %db.display(), "agora node listening");
         node.run(shutdown_signal()).await.context("serving")
     })

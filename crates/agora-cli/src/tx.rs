@@ -68,9 +68,9 @@ pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
         TxAction::Deposit { to, asset, amount } => Action::Deposit { to: did(&to)?, asset: AssetId(asset), amount },
         TxAction::Withdraw { asset, amount } => Action::Withdraw { asset: AssetId(asset), amount },
         TxAction::Transfer { to, asset, amount } => Action::Transfer { to: did(&to)?, asset: AssetId(asset), amount },
-        TxAction::Register {} => Action::Register {},
-        TxAction::Deregister {} => Action::Deregister {},
-        TxAction::ReclaimBond {} => Action::ReclaimBond {},
+        TxAction::Register => Action::Register {},
+        TxAction::Deregister => Action::Deregister {},
+        TxAction::ReclaimBond => Action::ReclaimBond {},
         TxAction::PostTask(p) => post_task(p)?,
         TxAction::PlaceBid { task, price, eta, plan_hash } => Action::PlaceBid {
             task: TaskId(task),
@@ -100,8 +100,8 @@ pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
         TxAction::RepayLoan { loan } => Action::RepayLoan { loan: LoanId(loan) },
         TxAction::ClaimDefault { loan } => Action::ClaimDefault { loan: LoanId(loan) },
         TxAction::OpenDispute { task } => Action::OpenDispute { task: TaskId(task) },
-        TxAction::RegisterArbitrator {} => Action::RegisterArbitrator {},
-        TxAction::RetireArbitrator {} => Action::RetireArbitrator {},
+        TxAction::RegisterArbitrator => Action::RegisterArbitrator {},
+        TxAction::RetireArbitrator => Action::RetireArbitrator {},
         TxAction::Vote { case, worker_bps } => Action::CastVote { case: CaseId(case), worker_bps },
         TxAction::ResolveDispute { case } => Action::ResolveDispute { case: CaseId(case) },
         TxAction::Appeal { case } => Action::Appeal { case: CaseId(case) },
@@ -110,7 +110,7 @@ pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
             reason,
             evidence: hexbytes_decode32(&evidence).map_err(|e| anyhow!("--evidence: {e}"))?,
         },
-        TxAction::AppealFreeze {} => Action::AppealFreeze {},
+        TxAction::AppealFreeze => Action::AppealFreeze {},
         TxAction::Trust { agent, remove } => Action::ChangeTrusted { agent: did(&agent)?, add: !remove },
     })
 }

@@ -2,6 +2,8 @@
 //! hash chain from the database: a copy with one tampered entry reports the break (exit 1)
 //! while the original verifies clean.
 
+#![allow(clippy::unwrap_used, reason = "test helpers: an unwrap failing is the test failing")]
+
 mod common;
 
 use common::{agora, json};

@@ -221,7 +221,7 @@ fn oversized_files_are_refused_by_their_size_before_being_read() {
     let genesis = init["genesis"].to_string();
     for (bad, expect) in [
         (genesis.replacen('{', "{\"extra\":true,", 1), "unknown field `extra`"),
-        (genesis.replace(&format!("\"genesis_time\":\"1000\""), "\"genesis_time\":1000"), "field `genesis_time`"),
+        (genesis.replace("\"genesis_time\":\"1000\"", "\"genesis_time\":1000"), "field `genesis_time`"),
     ] {
         let file = dir.path().join("bad-genesis.json");
         std::fs::write(&file, bad).unwrap();

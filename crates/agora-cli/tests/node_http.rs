@@ -398,3 +398,51 @@ fn javascript_example_signs_with_node_crypto_and_posts_through_prepare() {
     assert_eq!(balance["amount"], "4242");
     assert!(node.terminate().success());
 }
+
+#[test]
+fn slow_headers_lose_their_connection_and_requests_beyond_the_concurrency_limit_get_429() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(dir.path());
+    let mut node = start(&db, &["--max-concurrent", "2", "--request-timeout-ms", "4000"]);
+    let addr = node.url.trim_start_matches("http://").to_string();
+
+    // Slowloris: headers that never complete. The node closes the connection once the header
+    // read timeout passes, instead of holding it for as long as the client likes.
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"POST /v1/txs HTTP/1.1\r\nhost: x\r\n").unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut buf = [0u8; 1024];
+    match slow.read(&mut buf) {
+        Ok(_) => {}
+        Err(e) => panic!("a connection with incomplete headers was kept open: {e}"),
+    }
+
+    // Two requests whose bodies stall hold both request slots; a third is answered 429 while
+    // /healthz (outside the limit) still answers.
+    let holders: Vec<_> = (0..2)
+        .map(|_| {
+            let url = node.url.clone();
+            std::thread::spawn(move || {
+                let request =
+                    format!("POST /v1/txs HTTP/1.1\r\nhost: x\r\ncontent-length: 400\r\n\r\n{}", "{".repeat(400));
+                raw_status(&url, request.as_bytes(), Some((80, Duration::from_millis(5_000))))
+            })
+        })
+        .collect();
+    let get = |path: &str| raw_status(&node.url, format!("GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes(), None);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut refused = false;
+    while !refused && Instant::now() < deadline {
+        refused = get("/v1/tip") == 429;
+        if !refused {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    assert!(refused, "a request beyond the concurrency limit was not refused with 429");
+    assert_eq!(get("/healthz"), 200, "healthz answers while the request slots are full");
+    for holder in holders {
+        assert_eq!(holder.join().unwrap(), 408, "a stalled body times out");
+    }
+    assert_eq!(get("/v1/tip"), 200, "the slots are free again");
+    assert!(node.terminate().success());
+}

@@ -2,7 +2,7 @@
 
 use crate::error::ClientError;
 use agora::{Receipt, SignedTx};
-use agora_api::TipView;
+use agora_api::{AgentView, ArbitratorView, BidCursor, BlockDigestView, FreezeView, OpenBidsPage, TipView, TotalsView};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 
@@ -55,6 +55,36 @@ impl Client {
     /// See [`crate::Client::submit_batch`].
     pub fn submit_batch(&self, txs: &[SignedTx]) -> Result<Vec<Receipt>, ClientError> {
         self.block_on(self.inner.submit_batch(txs))
+    }
+
+    /// See [`crate::Client::agent`].
+    pub fn agent(&self, id: &agora::AgentId) -> Result<AgentView, ClientError> {
+        self.block_on(self.inner.agent(id))
+    }
+
+    /// See [`crate::Client::totals`].
+    pub fn totals(&self) -> Result<TotalsView, ClientError> {
+        self.block_on(self.inner.totals())
+    }
+
+    /// See [`crate::Client::arbitrator`].
+    pub fn arbitrator(&self, id: &agora::AgentId) -> Result<ArbitratorView, ClientError> {
+        self.block_on(self.inner.arbitrator(id))
+    }
+
+    /// See [`crate::Client::freeze`].
+    pub fn freeze(&self, id: &agora::AgentId) -> Result<FreezeView, ClientError> {
+        self.block_on(self.inner.freeze(id))
+    }
+
+    /// See [`crate::Client::open_bids`].
+    pub fn open_bids(&self, cursor: &BidCursor, limit: usize) -> Result<OpenBidsPage, ClientError> {
+        self.block_on(self.inner.open_bids(cursor, limit))
+    }
+
+    /// See [`crate::Client::block_digest`].
+    pub fn block_digest(&self, height: u64) -> Result<Option<BlockDigestView>, ClientError> {
+        self.block_on(self.inner.block_digest(height))
     }
 
     /// See [`crate::Client::next_nonce`].

@@ -6,9 +6,12 @@ use agora::{Action, AgentId, AgentKey, Receipt, SignedTx, TxBody};
 use agora_api::limits::{MAX_BATCH_TXS, MAX_RESPONSE_BYTES};
 use agora_api::routes::{self, path};
 use agora_api::{
-    ApiError, BatchAccepted, BatchAck, BatchRequest, EventFilter, PrepareRequest, PrepareResponse, ReceiptView,
-    TipView, TxAccepted, TxAck,
+    AgentView, ApiError, ArbitratorView, BatchAccepted, BatchAck, BatchRequest, BidCursor, BlockDigestView,
+    EventFilter, FreezeView, OpenBidsPage, PrepareRequest, PrepareResponse, ReceiptView, TipView, TotalsView,
+    TxAccepted, TxAck,
 };
+use agora_interop::agent_card::AgentCard;
+use agora_interop::registration::RegistrationFile;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -159,18 +162,61 @@ impl Client {
         agora_api::hex32::parse(&self.tip().await?.genesis_hash).map_err(ClientError::Decode)
     }
 
-    /// An agent's account and balances (the `AgentView` form, as JSON).
-    pub async fn agent(&self, id: &AgentId) -> Result<serde_json::Value, ClientError> {
-        self.get_value(&path(routes::AGENT, &[("did", &id.did())])).await
+    /// An agent's account and balances.
+    pub async fn agent(&self, id: &AgentId) -> Result<AgentView, ClientError> {
+        self.get(&path(routes::AGENT, &[("did", &id.did())])).await
     }
 
     /// The agent's next nonce as of the committed state.
     pub async fn next_nonce(&self, id: &AgentId) -> Result<u64, ClientError> {
-        let view = self.agent(id).await?;
-        view["account"]["nonce"]
-            .as_str()
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| ClientError::Decode("agent view without account.nonce".into()))
+        Ok(self.agent(id).await?.account.nonce)
+    }
+
+    /// Per asset: supply beside balances, escrow and bonds, and whether they add up.
+    pub async fn totals(&self) -> Result<TotalsView, ClientError> {
+        self.get(routes::TOTALS).await
+    }
+
+    /// An agent's arbitrator record (`arbitrator: None` if it never registered as one).
+    pub async fn arbitrator(&self, id: &AgentId) -> Result<ArbitratorView, ClientError> {
+        self.get(&path(routes::AGENT_ARBITRATOR, &[("did", &id.did())])).await
+    }
+
+    /// An agent's freeze record and whether it is frozen at the tip time.
+    pub async fn freeze(&self, id: &AgentId) -> Result<FreezeView, ClientError> {
+        self.get(&path(routes::AGENT_FREEZE, &[("did", &id.did())])).await
+    }
+
+    /// One page of open bids across all tasks, from `cursor` (`BidCursor::start()` for the
+    /// first page), at most `limit` bids; follow `next` for the rest.
+    pub async fn open_bids(&self, cursor: &BidCursor, limit: usize) -> Result<OpenBidsPage, ClientError> {
+        self.get(&open_bids_path(cursor, limit)).await
+    }
+
+    /// The state digest recorded after the block at `height`, or `None` if there is no such
+    /// block yet.
+    pub async fn block_digest(&self, height: u64) -> Result<Option<BlockDigestView>, ClientError> {
+        let answer =
+            self.send(Method::GET, &path(routes::BLOCK_DIGEST, &[("height", &height.to_string())]), None).await?;
+        if answer.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        answer.json().map(Some)
+    }
+
+    /// The node operator's A2A agent card.
+    pub async fn agent_card(&self) -> Result<AgentCard, ClientError> {
+        self.get(routes::AGENT_CARD).await
+    }
+
+    /// The node operator's ERC-8004 registration file.
+    pub async fn operator_registration(&self) -> Result<RegistrationFile, ClientError> {
+        self.get(routes::OPERATOR_REGISTRATION).await
+    }
+
+    /// The ERC-8004 registration file of a registered agent.
+    pub async fn registration(&self, id: &AgentId) -> Result<RegistrationFile, ClientError> {
+        self.get(&path(routes::AGENT_REGISTRATION, &[("did", &id.did())])).await
     }
 
     /// Signs `action` from `key` with `nonce` for this node's chain.
@@ -207,4 +253,13 @@ impl Client {
         }
         String::from_utf8(answer.body).map_err(|e| ClientError::Decode(e.to_string()))
     }
+}
+
+/// `GET /v1/bids/open` with the cursor and page size as query parameters.
+pub(crate) fn open_bids_path(cursor: &BidCursor, limit: usize) -> String {
+    let mut out = format!("{}?from={}&limit={limit}", routes::OPEN_BIDS, cursor.from.0);
+    if let Some(after) = &cursor.after {
+        out.push_str(&format!("&after={}", after.did()));
+    }
+    out
 }

@@ -4,7 +4,7 @@ use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode
 use crate::ids::{Amount, Digest, TaskId};
 use crate::limits::MAX_PANEL_SIZE;
 use agora_identity::AgentId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Counter holding the last assigned case id.
 pub const CASE_COUNTER: &str = "case";
@@ -117,7 +117,8 @@ impl CaseRecord {
 }
 
 /// A registered arbitrator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ArbitratorRecord {
     /// Bond locked (bond asset).
     #[serde(with = "crate::ids::amount_serde")]
@@ -143,7 +144,8 @@ pub struct ArbitratorRecord {
 }
 
 /// Operator approvals gathering for a freeze (or its renewal).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FreezeProposal {
     /// Reason code.
     pub reason: u16,
@@ -158,7 +160,8 @@ pub struct FreezeProposal {
 }
 
 /// An agent's freeze: the active one (if any) and a pending proposal (if any).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FreezeRecord {
     /// Reason code of the active freeze.
     pub reason: u16,

@@ -9,7 +9,8 @@ use crate::state::{StateError, StateView, Table};
 use std::collections::BTreeMap;
 
 /// Where one asset's supply sits.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssetTotals {
     /// Asset.
     pub asset: u32,

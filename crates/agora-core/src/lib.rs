@@ -8,6 +8,7 @@
 //!
 //! Entry point: [`apply_block`].
 
+mod admission;
 mod apply;
 mod arbitration_params;
 mod audit;
@@ -34,8 +35,9 @@ mod status;
 pub mod subtasks;
 mod tx;
 
+pub use admission::{Admissions, AdmittedTx};
 pub use agora_identity::{AgentId, AgentKey, Signature};
-pub use apply::{BlockError, BlockOutcome, apply_block};
+pub use apply::{BlockError, BlockOutcome, apply_block, apply_block_admitted};
 pub use arbitration_params::ArbitrationParams;
 pub use audit::{
     AUDIT_COUNTER, AUDIT_DOMAIN, AuditBreak, AuditEntry, AuditKind, AuditVerification, audit_entries, audit_key,

@@ -6,10 +6,11 @@ use crate::ids::{Amount, AssetId, Digest, TaskId};
 use crate::limits::MAX_SYMBOL_BYTES;
 use crate::tx::PostTask;
 use agora_identity::AgentId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An agent's registration: the bond it locked and when it left.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Registration {
     /// Bond locked (in the genesis bond asset).
     #[serde(with = "crate::ids::amount_serde")]
@@ -23,7 +24,8 @@ pub struct Registration {
 }
 
 /// Everything the state knows about one key.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AccountRecord {
     /// Next expected nonce.
     #[serde(with = "crate::json::u64_string")]
@@ -168,7 +170,7 @@ pub struct TaskRecord {
 }
 
 /// Where a bid stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BidStatus {
     /// Live. (A withdrawn bid is deleted, so a task never holds more than
@@ -181,7 +183,8 @@ pub enum BidStatus {
 }
 
 /// A bid's record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BidRecord {
     /// Task.
     pub task: TaskId,
@@ -194,17 +197,13 @@ pub struct BidRecord {
     #[serde(with = "crate::json::u64_string")]
     pub eta_secs: u64,
     /// Hash of the signed execution plan.
-    #[serde(serialize_with = "hex32")]
+    #[serde(with = "crate::hexbytes::serde32")]
     pub plan_hash: Digest,
     /// Block time placed.
     #[serde(with = "crate::json::u64_string")]
     pub placed_at: u64,
     /// State.
     pub status: BidStatus,
-}
-
-fn hex32<S: serde::Serializer>(bytes: &Digest, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex::encode(bytes))
 }
 
 /// Keys of each table.

@@ -6,7 +6,7 @@
 //! Agora is not an ERC-8004 Identity Registry and writes no `registrations` entry: the file
 //! describes the agent; an owner who also mints it on a chain adds that entry.
 
-use agora::AgentId;
+use agora::{AgentId, Marketplace};
 use serde::{Deserialize, Serialize};
 
 use crate::endpoints::NodeEndpoints;
@@ -68,6 +68,30 @@ pub struct AgentProfile {
     pub image: Option<String>,
     /// Registered (bonded) and not leaving.
     pub active: bool,
+}
+
+impl AgentProfile {
+    /// The profile Agora states for `agent` when the agent gives none: a name from the DID's
+    /// last characters, a description with its proven completions and score at the tip, and
+    /// `active` from its registration. The node serves it; `agora export registration`
+    /// starts from it.
+    pub fn of(market: &Marketplace, agent: &AgentId) -> Result<AgentProfile, agora::Error> {
+        let account = market.account(agent)?;
+        let report = market.reputation(agent)?;
+        let multibase = agent.multibase();
+        let tail = &multibase[multibase.len().saturating_sub(8)..];
+        Ok(AgentProfile {
+            name: format!("Agora agent {tail}"),
+            description: format!(
+                "Agent {} of an Agora marketplace: {} completions proven by zero-knowledge proof, reputation {}.",
+                agent.did(),
+                report.proven_completions,
+                report.score
+            ),
+            image: None,
+            active: account.is_active(),
+        })
+    }
 }
 
 /// The ERC-8004 registration file of `agent`, served by the node at `endpoints`.

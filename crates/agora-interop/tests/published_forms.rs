@@ -4,17 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod published;
+
 use agora::{AgentKey, KeyId, KindSpec};
 use agora_interop::agent_card::agent_card;
 use agora_interop::endpoints::NodeEndpoints;
 use agora_interop::registration::{AgentProfile, REGISTRATION_TYPE, registration_file};
-use serde_json::Value;
-use std::path::PathBuf;
-
-fn schema_file(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/schemas").join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
+use published::{agent_card_validator, check_against_example};
 
 fn kinds() -> Vec<KindSpec> {
     ["aggregate", "classify", "hashchain"]
@@ -27,12 +23,6 @@ fn kinds() -> Vec<KindSpec> {
             param_count: 1,
         })
         .collect()
-}
-
-fn agent_card_validator() -> jsonschema::Validator {
-    let mut schema = schema_file("a2a-v0.3.0.json");
-    schema["$ref"] = "#/definitions/AgentCard".into();
-    jsonschema::validator_for(&schema).unwrap()
 }
 
 fn endpoints() -> NodeEndpoints {
@@ -61,60 +51,6 @@ fn the_schema_check_catches_a_broken_card() {
     let mut card = serde_json::to_value(agent_card(&operator, &kinds(), &endpoints(), "0.1.0")).unwrap();
     card["skills"][0]["tags"] = "not an array".into();
     assert!(!agent_card_validator().is_valid(&card));
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-/// Fields of the example Agora leaves out, with the reason (documented in docs/INTEROP.md).
-const OMITTED: [(&str, &str); 1] = [("registrations", "Agora is not an ERC-8004 identity registry")];
-
-fn check_against_example(file: &Value) -> Result<(), String> {
-    let example = schema_file("erc8004-registration-example.json");
-    let (example, file) = (example.as_object().unwrap(), file.as_object().ok_or("not an object")?);
-    for key in file.keys() {
-        if !example.contains_key(key) {
-            return Err(format!("field {key} is not in the ERC-8004 example"));
-        }
-    }
-    for (key, value) in example {
-        match file.get(key) {
-            Some(ours) if type_name(ours) != type_name(value) => {
-                return Err(format!("{key} is a {}, the example's is a {}", type_name(ours), type_name(value)));
-            }
-            Some(_) => {}
-            None if OMITTED.iter().any(|(k, _)| k == key) => {}
-            None if key == "image" => {}
-            None => return Err(format!("{key} is missing")),
-        }
-    }
-    if file["type"] != example["type"] {
-        return Err("type differs".into());
-    }
-    let example_services = example["services"].as_array().unwrap();
-    for service in file["services"].as_array().ok_or("services is not an array")? {
-        let name = service["name"].as_str().ok_or("service without a name")?;
-        let twin =
-            example_services.iter().find(|s| s["name"] == name).ok_or(format!("service {name} not in the example"))?;
-        for (key, value) in service.as_object().ok_or("service is not an object")? {
-            let theirs = twin.get(key).ok_or(format!("service {name}: field {key} not in the example"))?;
-            if type_name(value) != type_name(theirs) {
-                return Err(format!("service {name}: {key} has another type"));
-            }
-        }
-        if name != "DID" && service.get("version") != twin.get("version") {
-            return Err(format!("service {name}: version differs from the example's"));
-        }
-    }
-    Ok(())
 }
 
 #[test]

@@ -11,6 +11,8 @@ pub struct NodeConfig {
     pub listen: SocketAddr,
     /// Longest a block waits for more transactions after its first one arrived.
     pub max_wait: Duration,
+    /// A block also closes once no transaction arrived for this long (at least 1 µs).
+    pub max_idle: Duration,
     /// Most transactions in one block (at most `agora::core::limits::MAX_TXS_PER_BLOCK`).
     pub max_block_txs: usize,
     /// Most transactions waiting in the mempool; beyond it posts answer 429.
@@ -21,6 +23,10 @@ pub struct NodeConfig {
     pub max_concurrent_requests: usize,
     /// Most open event streams.
     pub max_event_streams: usize,
+    /// The base URL clients reach this node at (`https://node.example`), advertised in the
+    /// operator's A2A agent card and the ERC-8004 registration files; `None`: `http://` and
+    /// the address actually bound.
+    pub public_url: Option<String>,
 }
 
 impl Default for NodeConfig {
@@ -28,11 +34,13 @@ impl Default for NodeConfig {
         NodeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)),
             max_wait: DEFAULT_MAX_WAIT,
+            max_idle: DEFAULT_MAX_IDLE,
             max_block_txs: DEFAULT_MAX_BLOCK_TXS,
             mempool_capacity: DEFAULT_MEMPOOL_CAPACITY,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             max_event_streams: DEFAULT_MAX_EVENT_STREAMS,
+            public_url: None,
         }
     }
 }

@@ -10,6 +10,9 @@ pub enum NodeError {
     /// Binding or serving the socket.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    /// The public URL is not an http(s) base URL.
+    #[error("--public-url: {0}")]
+    PublicUrl(#[from] agora_interop::endpoints::BadBaseUrl),
     /// The producer thread failed.
     #[error("producer: {0}")]
     Producer(String),

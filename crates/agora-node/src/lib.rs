@@ -15,10 +15,12 @@
 //! # Ok(()) }
 //! ```
 
+mod accept;
 mod config;
 mod error;
 mod events;
 mod extract;
+mod interop;
 mod limits;
 mod metrics;
 mod openapi;

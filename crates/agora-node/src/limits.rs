@@ -7,6 +7,10 @@ use std::time::Duration;
 pub const DEFAULT_PORT: u16 = 8645;
 /// Default longest wait of a block for more transactions after its first (group commit).
 pub const DEFAULT_MAX_WAIT: Duration = Duration::from_millis(2);
+/// Default idle gap that closes a block early: once no transaction arrived for this long, the
+/// block commits without waiting out `DEFAULT_MAX_WAIT` (clients waiting on their acks send
+/// nothing more until it commits).
+pub const DEFAULT_MAX_IDLE: Duration = Duration::from_micros(300);
 /// Default most transactions per block.
 pub const DEFAULT_MAX_BLOCK_TXS: usize = 5_000;
 /// Default mempool capacity, in transactions.

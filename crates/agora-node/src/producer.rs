@@ -1,7 +1,8 @@
-//! The producer: the one thread that owns the marketplace and commits blocks (group commit).
+//! The producer: the one thread that owns the marketplace and commits blocks (group commit: a
+//! block closes when full, after the maximum wait, or when no transaction arrived for the idle gap).
 
 use crate::state::{CommittedBlock, Shared, Submission};
-use agora::{Marketplace, SignedTx};
+use agora::{AdmittedTx, Marketplace};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, mpsc};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -23,6 +24,7 @@ pub(crate) fn run(mut market: Marketplace, inbox: mpsc::Receiver<Submission>, sh
     shared.producer_running.store(true, Ordering::Release);
     let max_txs = shared.config.block_txs();
     let max_wait = shared.config.max_wait;
+    let max_idle = shared.config.max_idle.max(std::time::Duration::from_micros(1));
     let mut carried: Option<Submission> = None;
     loop {
         let first = match carried.take() {
@@ -41,7 +43,7 @@ pub(crate) fn run(mut market: Marketplace, inbox: mpsc::Receiver<Submission>, sh
                 Err(mpsc::TryRecvError::Disconnected) => None,
                 Err(mpsc::TryRecvError::Empty) => {
                     let now = Instant::now();
-                    if now >= deadline { None } else { inbox.recv_timeout(deadline - now).ok() }
+                    if now >= deadline { None } else { inbox.recv_timeout((deadline - now).min(max_idle)).ok() }
                 }
             };
             let Some(s) = next else { break };
@@ -59,21 +61,22 @@ pub(crate) fn run(mut market: Marketplace, inbox: mpsc::Receiver<Submission>, sh
 }
 
 fn commit(market: &mut Marketplace, shared: &Shared, batch: Vec<Submission>, count: usize) {
-    let mut txs: Vec<SignedTx> = Vec::with_capacity(count);
+    let mut admitted: Vec<AdmittedTx> = Vec::with_capacity(count);
     let mut replies = Vec::with_capacity(batch.len());
     for submission in batch {
         replies.push((submission.txs.len(), submission.reply));
-        txs.extend(submission.txs);
+        admitted.extend(submission.txs);
     }
     let tip = market.tip();
     let time = block_time(now_secs(), tip.time, market.config().genesis.max_block_time_step_secs);
     let started = Instant::now();
-    let result = market.submit(txs.clone(), time);
+    let result = market.submit_admitted(admitted, time);
     let elapsed = started.elapsed();
     shared.mempool.release(count);
     shared.metrics.set_mempool_depth(shared.mempool.depth());
     match result {
-        Ok(outcome) => {
+        Ok((block, outcome)) => {
+            let txs = block.txs;
             shared.metrics.block_committed(&txs, &outcome.receipts, elapsed);
             shared.index_receipts(&outcome.receipts);
             let mut offset = 0;

@@ -6,7 +6,8 @@ use crate::state::AppState;
 use agora::{AgentId, AssetId, AuditKind, CaseId, LoanId, TaskId, TaskStatus};
 use agora_api::page::page_size;
 use agora_api::{
-    AgentView, ApiError, ArbitratorView, BalanceView, FreezeView, Page, ReceiptView, TipView, TotalsView, TrustedView,
+    AgentView, ApiError, ArbitratorView, BalanceView, BidCursor, BlockDigestView, FreezeView, OpenBidsPage, Page,
+    ReceiptView, TipView, TotalsView, TrustedView,
 };
 use axum::Json;
 use axum::extract::State;
@@ -183,6 +184,38 @@ pub(crate) async fn bids(
     to_json(&bids)
 }
 
+/// `?from=&after=&limit=` of the open-bid list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OpenBidParams {
+    from: Option<u64>,
+    after: Option<String>,
+    limit: Option<usize>,
+}
+
+/// Open bids across all tasks in (task, bidder) order, one page; `next` is the cursor of the
+/// following page (its `from` and `after`).
+#[utoipa::path(get, path = "/v1/bids/open", tag = "queries",
+    params(("from" = Option<u64>, Query, description = "First task id (default 1)"),
+           ("after" = Option<String>, Query, description = "Within task `from`, start after this bidder (did:key)"),
+           ("limit" = Option<usize>, Query, description = "Page size (default 100, at most 1000)")),
+    responses((status = 200, body = OpenBidsPage), (status = 400, body = ApiError)))]
+pub(crate) async fn open_bids(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<OpenBidParams>,
+) -> Result<Json<OpenBidsPage>, ApiFailure> {
+    let cursor = BidCursor {
+        from: TaskId(params.from.unwrap_or(1).max(1)),
+        after: params.after.as_deref().map(did).transpose()?,
+    };
+    let limit = page_size(params.limit);
+    let reader = state.reader.clone();
+    let page = tokio::task::spawn_blocking(move || OpenBidsPage::read(&reader, &cursor, limit))
+        .await
+        .map_err(|e| ApiFailure::new(agora_api::ErrorKind::Internal, e.to_string()))??;
+    Ok(Json(page))
+}
+
 /// A loan.
 #[utoipa::path(get, path = "/v1/loans/{id}", tag = "queries", params(("id" = u64, Path, description = "Loan id")),
     responses((status = 200, description = "The loan record"), (status = 404, body = ApiError)))]
@@ -214,6 +247,19 @@ pub(crate) async fn block(
 ) -> Result<Json<Value>, ApiFailure> {
     let height = number(&h, "height")?;
     to_json(&state.reader.block(height)?.ok_or_else(|| ApiFailure::not_found(format!("no block {height}")))?)
+}
+
+/// The state digest recorded after a block (height 0: the genesis hash).
+#[utoipa::path(get, path = "/v1/blocks/{height}/digest", tag = "queries", params(("height" = u64, Path, description = "Block height")),
+    responses((status = 200, body = BlockDigestView), (status = 404, body = ApiError)))]
+pub(crate) async fn block_digest(
+    State(state): State<AppState>,
+    ApiPath(h): ApiPath<String>,
+) -> Result<Json<BlockDigestView>, ApiFailure> {
+    let height = number(&h, "height")?;
+    let view = BlockDigestView::read(&state.reader, height)?
+        .ok_or_else(|| ApiFailure::not_found(format!("no block {height}")))?;
+    Ok(Json(view))
 }
 
 /// The receipts of a block.

@@ -1,13 +1,15 @@
-//! Binding, routing, the request guard (concurrency limit and timeout) and graceful shutdown.
+//! Binding, routing, the request guard (concurrency limit and timeout) and graceful shutdown
+//! (the accept loop itself is `accept.rs`).
 
 use crate::config::NodeConfig;
 use crate::error::NodeError;
 use crate::extract::ApiFailure;
 use crate::metrics::Metrics;
 use crate::state::{AppState, Mempool, Shared};
-use crate::{events, producer, queries, system, txs};
+use crate::{events, interop, producer, queries, system, txs};
 use agora::{MarketReader, Marketplace};
 use agora_api::{ErrorKind, routes};
+use agora_interop::endpoints::NodeEndpoints;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{Next, from_fn_with_state};
@@ -54,6 +56,7 @@ impl Node {
             .map_err(|e| NodeError::Producer(e.to_string()))??;
         let listener = TcpListener::bind(config.listen).await?;
         let local_addr = listener.local_addr()?;
+        let endpoints = NodeEndpoints::new(config.public_url.as_deref().unwrap_or(&format!("http://{local_addr}")))?;
         let (inbox_sender, inbox) = std::sync::mpsc::channel();
         let (blocks, _) = broadcast::channel(crate::limits::EVENT_BUFFER_BLOCKS);
         let (shutdown, shutdown_receiver) = watch::channel(false);
@@ -67,6 +70,7 @@ impl Node {
             shutting_down: AtomicBool::new(false),
             producer_running: AtomicBool::new(false),
             shutdown: shutdown_receiver,
+            endpoints,
             requests: Arc::new(Semaphore::new(config.max_concurrent_requests.max(1))),
             streams: Arc::new(Semaphore::new(config.max_event_streams.max(1))),
             config,
@@ -82,6 +86,11 @@ impl Node {
     /// The address the node listens on (with the actual port when bound to port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The base URL the node advertises (`--public-url`, or `http://` and the bound address).
+    pub fn public_url(&self) -> &str {
+        self.shared.endpoints.base()
     }
 
     /// The genesis hash of the served marketplace.
@@ -103,10 +112,9 @@ impl Node {
             for_signal.shutting_down.store(true, Ordering::Release);
             let _ = stop_streams.send(true);
         };
-        let served = axum::serve(listener, app).with_graceful_shutdown(signal).await;
+        crate::accept::serve(listener, app, shared.config.request_timeout, signal).await;
         shared.mempool.close();
         let joined = producer::join(producer).await;
-        served?;
         joined.map_err(NodeError::Producer)?;
         tracing::info!(height = shared.reader.tip().height, "node stopped");
         Ok(())
@@ -154,9 +162,14 @@ fn router(state: AppState) -> Router {
         .route(routes::TASK, get(queries::task))
         .route(routes::TASK_OFFER, get(queries::offer))
         .route(routes::TASK_BIDS, get(queries::bids))
+        .route(routes::OPEN_BIDS, get(queries::open_bids))
+        .route(routes::AGENT_REGISTRATION, get(interop::agent_registration))
+        .route(routes::AGENT_CARD, get(interop::agent_card))
+        .route(routes::OPERATOR_REGISTRATION, get(interop::operator_registration))
         .route(routes::LOAN, get(queries::loan))
         .route(routes::CASE, get(queries::case))
         .route(routes::BLOCK, get(queries::block))
+        .route(routes::BLOCK_DIGEST, get(queries::block_digest))
         .route(routes::BLOCK_RECEIPTS, get(queries::block_receipts))
         .route(routes::TOTALS, get(queries::totals))
         .route(routes::TRUSTED, get(queries::trusted))

@@ -3,7 +3,7 @@
 
 use crate::config::NodeConfig;
 use crate::metrics::Metrics;
-use agora::{MarketReader, Receipt, SignedTx};
+use agora::{AdmittedTx, MarketReader, Receipt, SignedTx};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, mpsc};
@@ -18,7 +18,7 @@ pub(crate) type Reply = Result<Vec<Receipt>, String>;
 
 /// Transactions handed to the producer together (one post or one batch).
 pub(crate) struct Submission {
-    pub txs: Vec<SignedTx>,
+    pub txs: Vec<AdmittedTx>,
     pub reply: Option<oneshot::Sender<Reply>>,
     pub arrived: Instant,
 }
@@ -97,6 +97,7 @@ pub(crate) struct Shared {
     pub shutting_down: AtomicBool,
     pub producer_running: AtomicBool,
     pub shutdown: watch::Receiver<bool>,
+    pub endpoints: agora_interop::endpoints::NodeEndpoints,
     pub requests: Arc<Semaphore>,
     pub streams: Arc<Semaphore>,
 }

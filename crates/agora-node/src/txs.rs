@@ -4,7 +4,7 @@
 use crate::extract::{ApiFailure, ApiQuery, WaitParam, parse_json, read_body};
 use crate::state::{AppState, Refused, Submission};
 use agora::core::Canonical;
-use agora::{SignedTx, Status, TxBody};
+use agora::{AdmittedTx, SignedTx, Status, TxBody};
 use agora_api::limits::{MAX_BATCH_BODY_BYTES, MAX_TX_BODY_BYTES};
 use agora_api::{
     ApiError, BatchAccepted, BatchAck, BatchRequest, ErrorKind, HexDigest, PrepareRequest, PrepareResponse, TxAccepted,
@@ -18,41 +18,44 @@ use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 use tokio::sync::oneshot;
 
-/// Checks what needs no state and returns each transaction's hash. A transaction that fails
+/// Checks what needs no state (the block trusts this check: see `AdmittedTx`). A transaction that fails
 /// here never reaches a block: the request is refused whole with the status's code and name.
-fn admit(state: &AppState, txs: &[SignedTx]) -> Result<Vec<[u8; 32]>, ApiFailure> {
+fn admit(state: &AppState, txs: Vec<SignedTx>) -> Result<Vec<AdmittedTx>, ApiFailure> {
     if state.is_shutting_down() {
         state.metrics.refused(ErrorKind::ShuttingDown.name());
         return Err(ApiFailure::new(ErrorKind::ShuttingDown, "the node is shutting down"));
     }
-    let mut hashes = Vec::with_capacity(txs.len());
-    for (i, tx) in txs.iter().enumerate() {
-        let encoded = tx.to_canonical_bytes();
-        let status = tx.check_stateless_encoded(&state.genesis_hash, &encoded);
-        if status != Status::Ok {
-            state.metrics.refused(status.name());
-            let message = match status {
-                Status::BadSignature => format!(
-                    "the signature does not verify for the sender over this chain's signing digest (genesis {})",
-                    hex::encode(state.genesis_hash)
-                ),
-                other => format!("the transaction is refused before execution: {other}"),
-            };
-            let field = if txs.len() > 1 { format!("txs[{i}]") } else { String::new() };
-            return Err(ApiFailure {
-                status: StatusCode::BAD_REQUEST,
-                error: ApiError::status(status, message).with_field(field),
-            });
-        }
-        hashes.push(tx.id());
+    let many = txs.len() > 1;
+    let mut admitted = Vec::with_capacity(txs.len());
+    for (i, tx) in txs.into_iter().enumerate() {
+        let status = match AdmittedTx::admit(tx, &state.genesis_hash) {
+            Ok(tx) => {
+                admitted.push(tx);
+                continue;
+            }
+            Err(status) => status,
+        };
+        state.metrics.refused(status.name());
+        let message = match status {
+            Status::BadSignature => format!(
+                "the signature does not verify for the sender over this chain's signing digest (genesis {})",
+                hex::encode(state.genesis_hash)
+            ),
+            other => format!("the transaction is refused before execution: {other}"),
+        };
+        let field = if many { format!("txs[{i}]") } else { String::new() };
+        return Err(ApiFailure {
+            status: StatusCode::BAD_REQUEST,
+            error: ApiError::status(status, message).with_field(field),
+        });
     }
-    Ok(hashes)
+    Ok(admitted)
 }
 
 /// Hands `txs` to the producer; the receiver gets their receipts after the commit.
 fn enqueue(
     state: &AppState,
-    txs: Vec<SignedTx>,
+    txs: Vec<AdmittedTx>,
     wait: bool,
 ) -> Result<Option<oneshot::Receiver<crate::state::Reply>>, ApiFailure> {
     let (reply, receiver) = if wait {
@@ -111,11 +114,12 @@ pub(crate) async fn post_tx(
 ) -> Result<Response, ApiFailure> {
     let bytes = read_body(&headers, body, MAX_TX_BODY_BYTES, "signed transaction").await?;
     let tx: SignedTx = parse_json(&bytes, "signed transaction", MAX_TX_BODY_BYTES)?;
-    let hashes = admit(&state, std::slice::from_ref(&tx))?;
+    let admitted = admit(&state, vec![tx])?;
+    let tx_hash = admitted.iter().map(AdmittedTx::id).next().unwrap_or_default();
     let wait = params.wait.unwrap_or(true);
-    let receiver = enqueue(&state, vec![tx], wait)?;
+    let receiver = enqueue(&state, admitted, wait)?;
     let Some(receiver) = receiver else {
-        return Ok((StatusCode::ACCEPTED, Json(TxAccepted { tx_hash: hashes[0] })).into_response());
+        return Ok((StatusCode::ACCEPTED, Json(TxAccepted { tx_hash })).into_response());
     };
     let receipt = receipts(receiver)
         .await?
@@ -149,9 +153,10 @@ pub(crate) async fn post_batch(
     if request.txs.is_empty() {
         return Ok((StatusCode::OK, Json(BatchAck { receipts: Vec::new() })).into_response());
     }
-    let hashes = admit(&state, &request.txs)?;
+    let admitted = admit(&state, request.txs)?;
+    let hashes: Vec<[u8; 32]> = admitted.iter().map(AdmittedTx::id).collect();
     let wait = params.wait.unwrap_or(true);
-    let Some(receiver) = enqueue(&state, request.txs, wait)? else {
+    let Some(receiver) = enqueue(&state, admitted, wait)? else {
         let tx_hashes = hashes.into_iter().map(HexDigest).collect();
         return Ok((StatusCode::ACCEPTED, Json(BatchAccepted { tx_hashes })).into_response());
     };

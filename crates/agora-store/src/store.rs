@@ -4,8 +4,8 @@ use crate::error::StoreError;
 use crate::schema::*;
 use crate::snapshot::Snapshot;
 use agora_core::{
-    Block, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Reader, Receipt, Table, Writer,
-    apply_block, decode_seq, encode_seq,
+    Admissions, Block, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Reader, Receipt, Table,
+    Writer, apply_block_admitted, decode_seq, encode_seq,
 };
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::{Path, PathBuf};
@@ -191,11 +191,22 @@ impl Store {
     /// changes and the new digest in one write transaction. If the block is refused or the
     /// commit fails, nothing is written and the tip is unchanged.
     pub fn commit_block(&mut self, block: &Block, verifier: &dyn ProofVerifier) -> Result<BlockOutcome, StoreError> {
+        self.commit_block_admitted(block, verifier, &Admissions::none())
+    }
+
+    /// [`Store::commit_block`] for a block whose transactions `admissions` vouches for were
+    /// already admitted by their stateless checks (not checked again; same outcome).
+    pub fn commit_block_admitted(
+        &mut self,
+        block: &Block,
+        verifier: &dyn ProofVerifier,
+        admissions: &Admissions,
+    ) -> Result<BlockOutcome, StoreError> {
         if !self.writable {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
         let snapshot = self.snapshot()?;
-        let outcome = apply_block(&self.config, &snapshot, &self.tip(), block, verifier)?;
+        let outcome = apply_block_admitted(&self.config, &snapshot, &self.tip(), block, verifier, admissions)?;
         drop(snapshot);
         let path = self.path.clone();
         let mut txn = self.db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;

@@ -64,13 +64,15 @@ fn expect(bad: &[bool]) -> Vec<ProofVerdict> {
 }
 
 fn show(what: &str, n: usize, cost: VerifyCost) {
+    let per_proof_x100 = cost.single_equivalents_x100() / n.max(1) as u64;
     println!(
-        "{what:>22}, n = {n:>4}: {:>6} Miller pairs, {:>5} final exps = {:>4}.{:02} single verifications ({:.2} per proof)",
+        "{what:>22}, n = {n:>4}: {:>6} Miller pairs, {:>5} final exps = {:>4}.{:02} single verifications ({}.{:02} per proof)",
         cost.miller_pairs,
         cost.final_exponentiations,
         cost.single_equivalents_x100() / 100,
         cost.single_equivalents_x100() % 100,
-        cost.single_equivalents_x100() as f64 / 100.0 / n as f64,
+        per_proof_x100 / 100,
+        per_proof_x100 % 100,
     );
 }
 

@@ -32,9 +32,9 @@ pub mod reputation;
 pub use agora_circuits as circuits;
 pub use agora_core::loans::{LoanId, LoanRecord, LoanStatus, ReputationLock};
 pub use agora_core::{
-    AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, BidStatus, Block,
-    BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys, PostTask,
-    ProofVerifier, Receipt, SignedTx, Split, Status, TaskId, TaskRecord, TaskStatus, TxBody,
+    AccountRecord, Action, AdmittedTx, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord,
+    BidStatus, Block, BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys,
+    PostTask, ProofVerifier, Receipt, SignedTx, Split, Status, TaskId, TaskRecord, TaskStatus, TxBody,
 };
 pub use agora_core::{
     ArbitrationParams, ArbitratorRecord, AuditEntry, AuditKind, AuditVerification, CaseId, CasePhase, CaseRecord,

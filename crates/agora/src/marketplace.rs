@@ -4,9 +4,9 @@ use crate::error::Error;
 use crate::proofs::{ProofKeys, prove_offer};
 use crate::reputation::ReputationReport;
 use agora_core::{
-    AccountRecord, Action, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord, Block, BlockHeader,
-    BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier, Receipt, SignedTx, StateView,
-    Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
+    AccountRecord, Action, Admissions, AdmittedTx, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals,
+    BidRecord, Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier,
+    Receipt, SignedTx, StateView, Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
 use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
 use agora_zk::{Completion, Witness};
@@ -83,6 +83,17 @@ impl Marketplace {
         let tip = self.store.tip();
         let block = Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs };
         self.submit_block(&block)
+    }
+
+    /// [`Marketplace::submit`] for transactions already admitted by their stateless checks (a
+    /// node checks each one as it arrives): their signatures are not verified a second time.
+    /// Receipts, state and digest are the same as [`Marketplace::submit`]'s.
+    pub fn submit_admitted(&mut self, admitted: Vec<AdmittedTx>, time: u64) -> Result<(Block, BlockOutcome), Error> {
+        let tip = self.store.tip();
+        let (txs, admissions) = Admissions::split(admitted);
+        let block = Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs };
+        let outcome = self.store.commit_block_admitted(&block, self.verifier.as_ref(), &admissions)?;
+        Ok((block, outcome))
     }
 
     /// Applies and commits a fully formed block (its header must follow the tip).

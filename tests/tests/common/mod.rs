@@ -322,6 +322,58 @@ impl Batch {
     }
 }
 
+/// One job of a bulk scenario: who employs whom, at what price, on which offer.
+pub struct BulkJob<'a> {
+    /// The employer, who posts and awards.
+    pub employer: &'a AgentKey,
+    /// The worker, who bids the whole price and completes.
+    pub worker: &'a AgentKey,
+    /// The offer the employer posts (its budget is the price bid).
+    pub offer: PostTask,
+}
+
+/// Runs `jobs` in three blocks — posts; each bid followed by its award (so no worker holds two
+/// open bids); completions, each built by `complete(i, task)` for job `i` — and asserts every
+/// transaction succeeded. Employers must already hold the escrow. Returns the tasks in order.
+pub fn run_bulk_jobs(
+    w: &mut World,
+    jobs: Vec<BulkJob<'_>>,
+    mut complete: impl FnMut(usize, TaskId) -> Action,
+) -> Vec<TaskId> {
+    let mut posts = Batch::new();
+    let mut parties = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        parties.push((job.employer, job.worker, job.offer.budget));
+        posts.push(w, job.employer, Action::PostTask(job.offer));
+    }
+    let tasks: Vec<TaskId> = posts
+        .apply(w)
+        .into_iter()
+        .map(|c| match c {
+            Created::Task(t) => t,
+            other => panic!("expected a task, got {other:?}"),
+        })
+        .collect();
+    let mut awards = Batch::new();
+    for ((employer, worker, price), task) in parties.iter().zip(&tasks) {
+        awards.push(w, worker, Action::PlaceBid { task: *task, price: *price, eta_secs: 60, plan_hash: [1; 32] });
+        awards.push(w, employer, Action::AwardBid { task: *task, bidder: worker.id() });
+    }
+    awards.apply(w);
+    let mut completions = Batch::new();
+    for (i, ((_, worker, _), task)) in parties.iter().zip(&tasks).enumerate() {
+        let action = complete(i, *task);
+        completions.push(w, worker, action);
+    }
+    completions.apply(w);
+    tasks
+}
+
+/// A `SubmitCompletion` with a placeholder proof, for worlds whose verifier accepts every proof.
+pub fn placeholder_completion(task: TaskId) -> Action {
+    Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0; 128] }
+}
+
 /// Registers every key (bond + `extra` deposited first), in blocks of at most 10,000
 /// transactions.
 pub fn register_many(w: &mut World, keys: &[AgentKey], extra: Amount) {
