@@ -54,12 +54,9 @@ pub async fn whoami(wallet: &Wallet, _: NoInput) -> Outcome {
     let id = wallet.id();
     let agent = wallet.client().agent(&id).await.map_err(node_error)?;
     let reputation = reputation_of(wallet, &id).await?;
-    let balances: Vec<String> = agent["balances"]
-        .as_array()
-        .map(|lines| lines.iter().map(|b| format!("{} of asset {}", text(b, "amount"), text(b, "asset"))).collect())
-        .unwrap_or_default();
+    let balances: Vec<String> = agent.balances.iter().map(|b| format!("{} of asset {}", b.amount, b.asset.0)).collect();
     let balances = if balances.is_empty() { "no balance".to_string() } else { balances.join(", ") };
-    let registered = if agent["account"]["registration"].is_null() { "not registered" } else { "registered" };
+    let registered = if agent.account.registration.is_none() { "not registered" } else { "registered" };
     let summary = format!("{}: {registered}, {balances}, reputation {}", id.did(), text(&reputation, "score"));
     Answer::new(summary, &json!({ "agent": agent, "reputation": reputation }))
 }
