@@ -22,10 +22,11 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ExportArgs) -> anyhow::Result<(
             write_or_print(out.as_deref(), &vk)
         }
         ExportCommand::Proof { task, out } => export_proof(db, keys, TaskId(task), out.as_deref()),
-        ExportCommand::Registration { did, base_url, name, description, image } => {
+        ExportCommand::Registration { did, base_url, mcp_url, name, description, image } => {
             let market = open_market(db, keys)?;
             let agent = AgentId::parse_did(&did).with_context(|| format!("{did:?} is not a did:key"))?;
             let endpoints = NodeEndpoints::new(&base_url)?;
+            let mcp = mcp_url.as_deref().map(NodeEndpoints::new).transpose()?;
             let default = AgentProfile::of(&market, &agent)?;
             let profile = AgentProfile {
                 name: name.unwrap_or(default.name),
@@ -33,7 +34,7 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ExportArgs) -> anyhow::Result<(
                 image,
                 active: default.active,
             };
-            print_pretty(&registration_file(&agent, &profile, &endpoints))
+            print_pretty(&registration_file(&agent, &profile, &endpoints, mcp.as_ref()))
         }
         ExportCommand::AgentCard { base_url } => {
             let market = open_market(db, keys)?;

@@ -41,9 +41,12 @@ pub enum ExportCommand {
     Registration {
         /// The agent's did:key.
         did: String,
-        /// The node's public base URL (its A2A card and MCP endpoint are advertised under it).
+        /// The node's public base URL (its A2A card is advertised under it).
         #[arg(long, env = "AGORA_NODE_URL")]
         base_url: String,
+        /// URL of the agent's MCP wallet (`agora mcp --http`), if it runs one.
+        #[arg(long)]
+        mcp_url: Option<String>,
         /// Display name (default: "Agora agent" and the DID's last characters).
         #[arg(long)]
         name: Option<String>,

@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// A2A agent card and ERC-8004 registration files; default: http:// and the bound address.
     #[arg(long, env = "AGORA_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// URL of the operator agent's MCP wallet (`agora mcp --http`), advertised in the operator's
+    /// ERC-8004 registration; without it no MCP service is advertised.
+    #[arg(long, env = "AGORA_OPERATOR_MCP_URL")]
+    pub operator_mcp_url: Option<String>,
 }
 
 /// Where a newly created development database keeps its operator key.
@@ -113,6 +117,7 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ServeArgs) -> anyhow::Result<()
         request_timeout: Duration::from_millis(args.request_timeout_ms.max(1)),
         max_concurrent_requests: args.max_concurrent,
         public_url: args.public_url.clone(),
+        operator_mcp_url: args.operator_mcp_url.clone(),
         ..NodeConfig::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;

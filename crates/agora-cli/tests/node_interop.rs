@@ -128,23 +128,19 @@ async fn the_node_serves_the_operator_agent_card_and_erc_8004_registrations_in_t
     assert_eq!(skills, served_kinds);
 
     // The operator's ERC-8004 registration file: shaped like the ERC's example, its services
-    // this node's card and MCP endpoint and the operator's DID.
+    // this node's card and the operator's DID (no MCP wallet was named, so none is advertised).
     let registration = get_ok(&format!("{base}{}", routes::OPERATOR_REGISTRATION)).await;
     published::check_against_example(&registration).unwrap();
     assert_eq!(
         endpoints_of(&registration),
-        [
-            ("A2A".to_string(), format!("{base}/.well-known/agent-card.json")),
-            ("MCP".to_string(), format!("{base}/mcp")),
-            ("DID".to_string(), operator.did()),
-        ]
+        [("A2A".to_string(), format!("{base}/.well-known/agent-card.json")), ("DID".to_string(), operator.did()),]
     );
 
     // A registered agent's file, and a key that never registered.
     let url = format!("{base}{}", path(routes::AGENT_REGISTRATION, &[("did", &worker.did())]));
     let file = get_ok(&url).await;
     published::check_against_example(&file).unwrap();
-    assert_eq!(endpoints_of(&file)[2], ("DID".to_string(), worker.did()));
+    assert_eq!(endpoints_of(&file)[1], ("DID".to_string(), worker.did()));
     assert_eq!(file["active"], true);
     let description = file["description"].as_str().unwrap();
     assert!(description.contains(&format!("{proven} completions proven")), "{description}");
@@ -167,14 +163,16 @@ async fn the_node_serves_the_operator_agent_card_and_erc_8004_registrations_in_t
     }
     assert!(node.terminate().success());
 
-    // Behind a proxy: --public-url is what the documents advertise.
-    let mut node = start(&db, &["--public-url", "https://agora.example/"]);
+    // Behind a proxy: --public-url is what the documents advertise, and the operator's MCP
+    // wallet appears once it is named.
+    let wallet = "http://127.0.0.1:7000/mcp";
+    let mut node = start(&db, &["--public-url", "https://agora.example/", "--operator-mcp-url", wallet]);
     let card = get_ok(&format!("{}{}", node.url, routes::AGENT_CARD)).await;
     assert!(published::agent_card_errors(&card).is_empty());
     assert_eq!(card["url"], "https://agora.example/a2a");
     let registration = get_ok(&format!("{}{}", node.url, routes::OPERATOR_REGISTRATION)).await;
     assert_eq!(endpoints_of(&registration)[0].1, "https://agora.example/.well-known/agent-card.json");
-    assert_eq!(endpoints_of(&registration)[1].1, "https://agora.example/mcp");
+    assert_eq!(endpoints_of(&registration)[1], ("MCP".to_string(), wallet.to_string()));
     assert!(node.terminate().success());
 
     // A public URL that is not an http(s) base URL stops the node at start, saying why.

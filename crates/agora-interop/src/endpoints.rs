@@ -5,8 +5,6 @@
 pub const AGENT_CARD_PATH: &str = "/.well-known/agent-card.json";
 /// Path of the ERC-8004 registration file on a node (the ERC's endpoint-domain file name).
 pub const REGISTRATION_PATH: &str = "/.well-known/agent-registration.json";
-/// Path of the MCP endpoint on a node.
-pub const MCP_PATH: &str = "/mcp";
 /// Path of the A2A JSON-RPC endpoint on a node.
 pub const A2A_PATH: &str = "/a2a";
 /// Longest base URL accepted.
@@ -55,11 +53,6 @@ impl NodeEndpoints {
         format!("{}{REGISTRATION_PATH}", self.base)
     }
 
-    /// The MCP endpoint URL.
-    pub fn mcp(&self) -> String {
-        format!("{}{MCP_PATH}", self.base)
-    }
-
     /// The A2A JSON-RPC endpoint URL.
     pub fn a2a(&self) -> String {
         format!("{}{A2A_PATH}", self.base)
@@ -73,8 +66,8 @@ mod tests {
     #[test]
     fn base_urls_are_checked() {
         assert_eq!(
-            NodeEndpoints::new("http://127.0.0.1:8080/").map(|e| e.mcp()),
-            Ok("http://127.0.0.1:8080/mcp".into())
+            NodeEndpoints::new("http://127.0.0.1:8080/").map(|e| e.agent_card()),
+            Ok("http://127.0.0.1:8080/.well-known/agent-card.json".into())
         );
         for bad in ["", "ftp://x", "http://", "https:///x", "http://a?b", "http://a b"] {
             assert!(NodeEndpoints::new(bad).is_err(), "{bad}");

@@ -1,6 +1,7 @@
 //! The ERC-8004 agent registration file (`type`
 //! `https://eips.ethereum.org/EIPS/eip-8004#registration-v1`) of an Agora agent: its name,
-//! description, the node's endpoints (A2A agent card, MCP) and its DID as `services`, and the
+//! description, the node's A2A agent card, the agent's MCP wallet if it runs one, and its DID as
+//! `services`, and the
 //! trust models Agora supports (`reputation` earned only by `zk-proof`s).
 //!
 //! Agora is not an ERC-8004 Identity Registry and writes no `registrations` entry: the file
@@ -15,7 +16,7 @@ use crate::endpoints::NodeEndpoints;
 pub const REGISTRATION_TYPE: &str = "https://eips.ethereum.org/EIPS/eip-8004#registration-v1";
 /// The A2A protocol version the agent card follows.
 pub const A2A_PROTOCOL_VERSION: &str = "0.3.0";
-/// The MCP protocol revision the node's MCP endpoint speaks.
+/// The MCP protocol revision `agora mcp` speaks.
 pub const MCP_PROTOCOL_VERSION: &str = "2025-06-18";
 /// `supportedTrust` values: reputation (ERC-8004's name) and zero-knowledge completion proofs.
 pub const SUPPORTED_TRUST: [&str; 2] = ["reputation", "zk-proof"];
@@ -94,22 +95,34 @@ impl AgentProfile {
     }
 }
 
-/// The ERC-8004 registration file of `agent`, served by the node at `endpoints`.
-pub fn registration_file(agent: &AgentId, profile: &AgentProfile, endpoints: &NodeEndpoints) -> RegistrationFile {
+/// The ERC-8004 registration file of `agent`, served by the node at `endpoints`. `mcp` is the
+/// URL of an MCP server acting as this agent's wallet (`agora mcp --http`), advertised only
+/// when the agent runs one: the node itself serves no MCP endpoint.
+pub fn registration_file(
+    agent: &AgentId,
+    profile: &AgentProfile,
+    endpoints: &NodeEndpoints,
+    mcp: Option<&NodeEndpoints>,
+) -> RegistrationFile {
+    let mut services = vec![Service {
+        name: "A2A".into(),
+        endpoint: endpoints.agent_card(),
+        version: Some(A2A_PROTOCOL_VERSION.into()),
+    }];
+    if let Some(mcp) = mcp {
+        services.push(Service {
+            name: "MCP".into(),
+            endpoint: mcp.base().to_string(),
+            version: Some(MCP_PROTOCOL_VERSION.into()),
+        });
+    }
+    services.push(Service { name: "DID".into(), endpoint: agent.did(), version: Some("v1".into()) });
     RegistrationFile {
         kind: REGISTRATION_TYPE.into(),
         name: profile.name.clone(),
         description: profile.description.clone(),
         image: profile.image.clone(),
-        services: vec![
-            Service {
-                name: "A2A".into(),
-                endpoint: endpoints.agent_card(),
-                version: Some(A2A_PROTOCOL_VERSION.into()),
-            },
-            Service { name: "MCP".into(), endpoint: endpoints.mcp(), version: Some(MCP_PROTOCOL_VERSION.into()) },
-            Service { name: "DID".into(), endpoint: agent.did(), version: Some("v1".into()) },
-        ],
+        services,
         x402_support: false,
         active: profile.active,
         supported_trust: SUPPORTED_TRUST.iter().map(|s| s.to_string()).collect(),

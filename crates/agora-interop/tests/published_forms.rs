@@ -62,24 +62,28 @@ fn registration_file_matches_the_erc_8004_example() {
         image: Some("https://node.example/worker-7.png".into()),
         active: true,
     };
-    let file = serde_json::to_value(registration_file(&agent, &profile, &endpoints())).unwrap();
+    let wallet = NodeEndpoints::new("http://127.0.0.1:7000/mcp").unwrap();
+    let file = serde_json::to_value(registration_file(&agent, &profile, &endpoints(), Some(&wallet))).unwrap();
     check_against_example(&file).unwrap();
     assert_eq!(file["type"], REGISTRATION_TYPE);
     let services = file["services"].as_array().unwrap();
     assert_eq!(services[0]["endpoint"], "https://node.example:8443/.well-known/agent-card.json");
-    assert_eq!(services[1]["endpoint"], "https://node.example:8443/mcp");
+    assert_eq!(services[1]["endpoint"], "http://127.0.0.1:7000/mcp");
     assert_eq!(services[2]["endpoint"], agent.did());
     assert_eq!(file["supportedTrust"], serde_json::json!(["reputation", "zk-proof"]));
     let without_image = AgentProfile { image: None, ..profile };
-    check_against_example(&serde_json::to_value(registration_file(&agent, &without_image, &endpoints())).unwrap())
-        .unwrap();
+    let no_wallet = serde_json::to_value(registration_file(&agent, &without_image, &endpoints(), None)).unwrap();
+    check_against_example(&no_wallet).unwrap();
+    let names: Vec<&str> =
+        no_wallet["services"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["A2A", "DID"], "no MCP service is advertised for an agent that runs no wallet");
 }
 
 #[test]
 fn the_example_check_catches_a_broken_registration_file() {
     let agent = AgentKey::from_seed([2u8; 32]).id();
     let profile = AgentProfile { name: "w".into(), description: "d".into(), image: None, active: true };
-    let good = serde_json::to_value(registration_file(&agent, &profile, &endpoints())).unwrap();
+    let good = serde_json::to_value(registration_file(&agent, &profile, &endpoints(), None)).unwrap();
     let mut bad = good.clone();
     bad["active"] = "yes".into();
     assert!(check_against_example(&bad).is_err());

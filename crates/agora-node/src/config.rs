@@ -27,6 +27,10 @@ pub struct NodeConfig {
     /// operator's A2A agent card and the ERC-8004 registration files; `None`: `http://` and
     /// the address actually bound.
     pub public_url: Option<String>,
+    /// The URL of the operator agent's MCP wallet (`agora mcp --http`), advertised in the
+    /// operator's registration file; `None`: no MCP service is advertised (the node itself
+    /// serves none).
+    pub operator_mcp_url: Option<String>,
 }
 
 impl Default for NodeConfig {
@@ -41,6 +45,7 @@ impl Default for NodeConfig {
             max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             max_event_streams: DEFAULT_MAX_EVENT_STREAMS,
             public_url: None,
+            operator_mcp_url: None,
         }
     }
 }

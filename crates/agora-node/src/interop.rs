@@ -8,6 +8,7 @@ use crate::state::AppState;
 use agora::AgentId;
 use agora_api::ApiError;
 use agora_interop::agent_card::AgentCard;
+use agora_interop::endpoints::NodeEndpoints;
 use agora_interop::registration::{AgentProfile, RegistrationFile, registration_file};
 use axum::Json;
 use axum::extract::State;
@@ -30,9 +31,13 @@ pub(crate) async fn agent_card(State(state): State<AppState>) -> Result<Json<Age
     Ok(Json(agora_interop::agent_card::agent_card(&operator, kinds, &state.endpoints, NODE_VERSION)))
 }
 
-fn registration(state: &AppState, agent: &AgentId) -> Result<Json<RegistrationFile>, ApiFailure> {
+fn registration(
+    state: &AppState,
+    agent: &AgentId,
+    mcp: Option<&NodeEndpoints>,
+) -> Result<Json<RegistrationFile>, ApiFailure> {
     let profile = AgentProfile::of(&state.reader, agent)?;
-    Ok(Json(registration_file(agent, &profile, &state.endpoints)))
+    Ok(Json(registration_file(agent, &profile, &state.endpoints, mcp)))
 }
 
 /// The ERC-8004 registration file of the operator agent.
@@ -40,7 +45,7 @@ fn registration(state: &AppState, agent: &AgentId) -> Result<Json<RegistrationFi
     responses((status = 200, description = "ERC-8004 registration file (registration-v1)"), (status = 404, body = ApiError)))]
 pub(crate) async fn operator_registration(State(state): State<AppState>) -> Result<Json<RegistrationFile>, ApiFailure> {
     let operator = operator(&state)?;
-    registration(&state, &operator)
+    registration(&state, &operator, state.operator_mcp.as_ref())
 }
 
 /// The ERC-8004 registration file of an agent that registered (bonded) on this marketplace.
@@ -55,7 +60,7 @@ pub(crate) async fn agent_registration(
     if state.reader.account(&agent)?.registration.is_none() {
         return Err(ApiFailure::not_found(format!("agent {} never registered on this marketplace", agent.did())));
     }
-    registration(&state, &agent)
+    registration(&state, &agent, None)
 }
 
 #[cfg(test)]

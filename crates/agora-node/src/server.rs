@@ -57,6 +57,7 @@ impl Node {
         let listener = TcpListener::bind(config.listen).await?;
         let local_addr = listener.local_addr()?;
         let endpoints = NodeEndpoints::new(config.public_url.as_deref().unwrap_or(&format!("http://{local_addr}")))?;
+        let operator_mcp = config.operator_mcp_url.as_deref().map(NodeEndpoints::new).transpose()?;
         let (inbox_sender, inbox) = std::sync::mpsc::channel();
         let (blocks, _) = broadcast::channel(crate::limits::EVENT_BUFFER_BLOCKS);
         let (shutdown, shutdown_receiver) = watch::channel(false);
@@ -71,6 +72,7 @@ impl Node {
             producer_running: AtomicBool::new(false),
             shutdown: shutdown_receiver,
             endpoints,
+            operator_mcp,
             requests: Arc::new(Semaphore::new(config.max_concurrent_requests.max(1))),
             streams: Arc::new(Semaphore::new(config.max_event_streams.max(1))),
             config,

@@ -98,6 +98,7 @@ pub(crate) struct Shared {
     pub producer_running: AtomicBool,
     pub shutdown: watch::Receiver<bool>,
     pub endpoints: agora_interop::endpoints::NodeEndpoints,
+    pub operator_mcp: Option<agora_interop::endpoints::NodeEndpoints>,
     pub requests: Arc<Semaphore>,
     pub streams: Arc<Semaphore>,
 }
