@@ -193,6 +193,9 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
         .collect();
     let status = node.terminate();
     assert!(status.success(), "node exited with {status}");
+    // Every acknowledged transaction is stored, and the chain with its proof-gated completion
+    // replays to the same digest (with the keys of `<db>.keys`).
+    check_acked_and_replay(&db, &acked);
     for (q, remote) in queries.iter().zip(remote) {
         let args: Vec<&str> = q.iter().map(String::as_str).collect();
         let local = agora(&db, &args);

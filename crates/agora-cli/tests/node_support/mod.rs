@@ -142,9 +142,18 @@ pub fn db_in(dir: &Path) -> PathBuf {
 }
 
 /// Checks every acknowledged receipt is at its place in the database, and that replaying the
-/// stored blocks reproduces the recorded digest; returns the tip height.
+/// stored blocks reproduces the recorded digest (with the proof keys of `<db>.keys` when that
+/// directory exists, so a chain with proof-gated completions replays too); returns the tip
+/// height.
 pub fn check_acked_and_replay(db: &Path, acked: &[agora::Receipt]) -> u64 {
-    let market = Marketplace::open(db).unwrap();
+    let mut keys_dir = db.as_os_str().to_owned();
+    keys_dir.push(".keys");
+    let keys_dir = PathBuf::from(keys_dir);
+    let market = if keys_dir.is_dir() {
+        Marketplace::open_with_keys(db, &agora::ProofKeys::load(&keys_dir).unwrap()).unwrap()
+    } else {
+        Marketplace::open(db).unwrap()
+    };
     for receipt in acked {
         let stored = market
             .receipts(receipt.height)
