@@ -15,6 +15,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// How far before now the demo's genesis lies. Its blocks advance 60 s each (46 blocks with
+/// the defaults), so starting three hours back keeps every block time, and so every credential
+/// issued from the demo, in the past when the demo ends.
+const DEMO_BACKDATE_SECS: u64 = 3 * 3_600;
+
 const DEFAULT_DEMO_DB: &str = "agora-demo.redb";
 pub(crate) const USD: AssetId = AssetId(1);
 const BIDS_PER_TASK: usize = 3;
@@ -86,7 +91,7 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
     let path = demo_path(db, args.force)?;
     let started = Instant::now();
     let operator = AgentKey::generate()?;
-    let genesis_time = now_secs();
+    let genesis_time = now_secs().saturating_sub(DEMO_BACKDATE_SECS);
     let employers: Vec<AgentKey> = (0..args.agents / 2).map(|_| AgentKey::generate()).collect::<Result<_, _>>()?;
     let mut genesis = Genesis::development(operator.id(), genesis_time);
     // The demo's employers are the marketplace's trusted seeds: reputation flows from them.
