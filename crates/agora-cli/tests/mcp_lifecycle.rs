@@ -12,16 +12,12 @@ mod node_support;
 use agora::zk::kinds::AggregateWitness;
 use agora::{Action, AgentKey, CircuitShape, FieldBytes, ProofKeys, Status, TaskId, TaskStatus, Witness};
 use node_support::*;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Longest the whole Node script may run (it proves once).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
-/// Longest `agora mcp --http` may take to report its address.
-const MCP_START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A marketplace with the aggregate kind's keys, the employer trusted (so a completion it pays
 /// confers reputation), panels of one arbitrator (so one registered arbitrator lets a dispute
@@ -198,56 +194,10 @@ fn two_wallets_over_stdio_run_a_proven_an_accepted_and_a_disputed_task_through_t
     assert!(market.asset_totals().unwrap().iter().all(|t| t.conserved()));
 }
 
-/// A running `agora mcp --http 127.0.0.1:0`, stopped on drop.
-struct McpProcess {
-    child: std::process::Child,
-    url: String,
-    /// Its log lines (kept so that its stderr stays open).
-    _lines: mpsc::Receiver<String>,
-}
-
-impl Drop for McpProcess {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn start_mcp_http(node_url: &str, key: &Path) -> McpProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
-        .args(["mcp", "--node", node_url, "--key"])
-        .arg(key)
-        .args(["--http", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (sender, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + MCP_START_TIMEOUT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let Ok(line) = lines.recv_timeout(left) else {
-            let _ = child.kill();
-            panic!("agora mcp did not report its address within {MCP_START_TIMEOUT:?}");
-        };
-        if line.contains("agora mcp listening")
-            && let Some(url) = line.split_whitespace().find_map(|w| w.strip_prefix("url="))
-        {
-            return McpProcess { child, url: url.to_string(), _lines: lines };
-        }
-    }
+fn start_mcp_http(node_url: &str, key: &Path) -> NodeProcess {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
+    command.args(["mcp", "--node", node_url, "--key"]).arg(key).args(["--http", "127.0.0.1:0"]);
+    spawn_until_logged(command, "agora mcp listening", "url")
 }
 
 #[test]
@@ -266,16 +216,7 @@ fn a_wallet_over_streamable_http_on_an_ephemeral_loopback_port_answers_the_sdk()
     assert_eq!(result["did"], worker.id().did());
 
     // SIGTERM ends the sessions and the process exits cleanly.
-    let killed = Command::new("kill").arg("-TERM").arg(mcp.child.id().to_string()).status().unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + STOP_TIMEOUT;
-    let status = loop {
-        if let Some(status) = mcp.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "agora mcp did not exit within {STOP_TIMEOUT:?} of SIGTERM");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = mcp.terminate();
     assert!(status.success(), "agora mcp exited with {status}");
     assert!(node.terminate().success());
 }

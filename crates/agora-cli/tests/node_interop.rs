@@ -15,9 +15,7 @@ use agora::{Action, AgentId, AgentKey, AssetId, Created, FieldBytes, Marketplace
 use agora_api::routes::{self, path};
 use agora_api::{BidCursor, OpenBidsPage};
 use agora_client::Client;
-use agora_interop::data_integrity::{ASSERTION_METHOD, ProofOptions, add_proof};
-use agora_interop::did_key::{VerificationMethod, did_of, signing_key_of};
-use common::json;
+use common::{json, resigned};
 use node_support::{create_db, db_in, keys, start};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -179,21 +177,6 @@ async fn the_node_serves_the_operator_agent_card_and_erc_8004_registrations_in_t
     let out = agora(&db, &["serve", "--listen", "127.0.0.1:0", "--public-url", "ftp://agora.example"]);
     let message = failure(&out);
     assert!(message.contains("--public-url") && message.contains("http://"), "{message}");
-}
-
-/// The credential with `change` applied and signed again by `issuer` (as a dishonest issuer
-/// would), so only checks beyond the signature can catch it.
-fn resigned(credential: &Value, issuer: &AgentKey, change: impl FnOnce(&mut Value)) -> Value {
-    let mut document = credential.clone();
-    let proof = document.as_object_mut().unwrap().remove("proof").unwrap();
-    change(&mut document);
-    let key = signing_key_of(issuer).unwrap();
-    let options = ProofOptions {
-        created: proof["created"].as_str().map(String::from),
-        verification_method: VerificationMethod::of(did_of(&key).unwrap()).id(),
-        proof_purpose: ASSERTION_METHOD.into(),
-    };
-    add_proof(&document, &key, &options).unwrap()
 }
 
 fn write(dir: &Path, name: &str, value: &Value) -> String {

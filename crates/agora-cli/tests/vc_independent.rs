@@ -14,9 +14,7 @@ use agora::{
     Action, AgentKey, AssetId, CircuitShape, Created, FieldBytes, Genesis, Marketplace, PostTask, ProofKeys, Status,
     TaskId, Witness,
 };
-use agora_interop::data_integrity::{ASSERTION_METHOD, ProofOptions, add_proof};
-use agora_interop::did_key::{VerificationMethod, did_of, signing_key_of};
-use common::{agora, json};
+use common::{agora, json, resigned};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -158,47 +156,22 @@ fn digital_bazaars_vc_verifier_accepts_agora_credentials_and_rejects_tampered_co
     assert!(reason(&answer).contains("Invalid signature"), "{answer}");
 
     // Signed by another key than the issuer's: refused although the signature itself is good.
-    let mut other = reputation.clone();
-    let proof = other.as_object_mut().unwrap().remove("proof").unwrap();
-    let impostor = signing_key_of(&AgentKey::generate().unwrap()).unwrap();
-    let options = ProofOptions {
-        created: proof["created"].as_str().map(String::from),
-        verification_method: VerificationMethod::of(did_of(&impostor).unwrap()).id(),
-        proof_purpose: ASSERTION_METHOD.into(),
-    };
-    let other = add_proof(&other, &impostor, &options).unwrap();
+    let other = resigned(&reputation, &AgentKey::generate().unwrap(), |_| {});
     let (accepted, answer) = independent_verify(&write(dir.path(), "reputation-impostor.json", &other));
     assert!(!accepted, "{answer}");
 
     // Re-signed by the issuer with a changed public signal: the signature holds, snarkjs
     // rejects the proof.
-    let mut changed = completion.clone();
-    let proof = changed.as_object_mut().unwrap().remove("proof").unwrap();
-    changed["credentialSubject"]["publicSignals"][4] = "12345".into();
-    let key = signing_key_of(&issuer).unwrap();
-    let options = ProofOptions {
-        created: proof["created"].as_str().map(String::from),
-        verification_method: VerificationMethod::of(did_of(&key).unwrap()).id(),
-        proof_purpose: ASSERTION_METHOD.into(),
-    };
-    let changed = add_proof(&changed, &key, &options).unwrap();
+    let changed = resigned(&completion, &issuer, |c| c["credentialSubject"]["publicSignals"][4] = "12345".into());
     let (accepted, answer) = independent_verify(&write(dir.path(), "completion-bad-proof.json", &changed));
     assert!(!accepted, "{answer}");
     assert!(reason(&answer).contains("Groth16"), "{answer}");
 
     // Not valid yet: a validFrom a day ahead is refused, and accepted as of that day.
-    let mut later = reputation.clone();
-    let proof = later.as_object_mut().unwrap().remove("proof").unwrap();
     let tomorrow = agora_interop::time::datetime_utc(
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 86_400,
     );
-    later["validFrom"] = tomorrow.clone().into();
-    let options = ProofOptions {
-        created: proof["created"].as_str().map(String::from),
-        verification_method: VerificationMethod::of(did_of(&key).unwrap()).id(),
-        proof_purpose: ASSERTION_METHOD.into(),
-    };
-    let later = add_proof(&later, &key, &options).unwrap();
+    let later = resigned(&reputation, &issuer, |c| c["validFrom"] = tomorrow.clone().into());
     let file = write(dir.path(), "reputation-later.json", &later);
     let (accepted, answer) = independent_verify(&file);
     assert!(!accepted, "{answer}");

@@ -75,7 +75,7 @@ impl Admissions {
 
     /// True when the transaction with `id` was admitted for the chain with `genesis_hash`.
     pub(crate) fn covers(&self, genesis_hash: &Digest, id: &Digest) -> bool {
-        !self.admitted.is_empty() && self.admitted.contains(&(*genesis_hash, *id))
+        self.admitted.contains(&(*genesis_hash, *id))
     }
 }
 

@@ -6,80 +6,64 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// A u64 or u128 as a decimal string (`"1000"`), never a JSON number.
-pub struct Decimal;
+/// Declares a unit type whose JSON schema is the given one, inlined where it is used.
+macro_rules! inline_schema {
+    ($(#[$doc:meta])* $name:ident, $schema:tt) => {
+        $(#[$doc])*
+        pub struct $name;
 
-impl JsonSchema for Decimal {
-    fn schema_name() -> Cow<'static, str> {
-        "Decimal".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^(0|[1-9][0-9]{0,38})$",
-            "description": "a non-negative integer as a decimal string, e.g. \"1000\""
-        })
-    }
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn inline_schema() -> bool {
+                true
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    };
 }
 
-/// An agent's did:key (`did:key:z6Mk…`).
-pub struct Did;
+inline_schema!(
+    /// A u64 or u128 as a decimal string (`"1000"`), never a JSON number.
+    Decimal,
+    {
+        "type": "string",
+        "pattern": "^(0|[1-9][0-9]{0,38})$",
+        "description": "a non-negative integer as a decimal string, e.g. \"1000\""
+    }
+);
 
-impl JsonSchema for Did {
-    fn schema_name() -> Cow<'static, str> {
-        "Did".into()
+inline_schema!(
+    /// An agent's did:key (`did:key:z6Mk…`).
+    Did,
+    {
+        "type": "string",
+        "pattern": "^did:key:z[1-9A-HJ-NP-Za-km-z]+$",
+        "description": "an agent's did:key"
     }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^did:key:z[1-9A-HJ-NP-Za-km-z]+$",
-            "description": "an agent's did:key"
-        })
-    }
-}
+);
 
-/// 32 bytes as hex (64 digits, optional `0x`).
-pub struct Hex32;
+inline_schema!(
+    /// 32 bytes as hex (64 digits, optional `0x`).
+    Hex32,
+    {
+        "type": "string",
+        "pattern": "^(0x)?[0-9a-fA-F]{64}$",
+        "description": "32 bytes as 64 hex digits"
+    }
+);
 
-impl JsonSchema for Hex32 {
-    fn schema_name() -> Cow<'static, str> {
-        "Hex32".into()
+inline_schema!(
+    /// A JSON object (a witness, the task data of a built-in kind).
+    Object,
+    {
+        "type": "object",
+        "description": "a witness: {\"kind\": \"aggregate\" | \"classify\" | \"hashchain\", …} as `agora prove` reads it"
     }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^(0x)?[0-9a-fA-F]{64}$",
-            "description": "32 bytes as 64 hex digits"
-        })
-    }
-}
-
-/// A JSON object (a witness, the task data of a built-in kind).
-pub struct Object;
-
-impl JsonSchema for Object {
-    fn schema_name() -> Cow<'static, str> {
-        "Object".into()
-    }
-    fn inline_schema() -> bool {
-        true
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "description": "a witness: {\"kind\": \"aggregate\" | \"classify\" | \"hashchain\", …} as `agora prove` reads it"
-        })
-    }
-}
+);
 
 /// The input schema of a tool taking `T` (root type `object`, as MCP requires). A type whose
 /// schema is not an object still gets its generated schema; the crate's tests check every input

@@ -18,38 +18,33 @@ use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 use tokio::sync::oneshot;
 
-/// Checks what needs no state (the block trusts this check: see `AdmittedTx`). A transaction that fails
-/// here never reaches a block: the request is refused whole with the status's code and name.
+/// Checks what needs no state (the block trusts this check: see `AdmittedTx`). A transaction
+/// that fails here never reaches a block: the request is refused whole with the status's code
+/// and name.
 fn admit(state: &AppState, txs: Vec<SignedTx>) -> Result<Vec<AdmittedTx>, ApiFailure> {
     if state.is_shutting_down() {
         state.metrics.refused(ErrorKind::ShuttingDown.name());
         return Err(ApiFailure::new(ErrorKind::ShuttingDown, "the node is shutting down"));
     }
     let many = txs.len() > 1;
-    let mut admitted = Vec::with_capacity(txs.len());
-    for (i, tx) in txs.into_iter().enumerate() {
-        let status = match AdmittedTx::admit(tx, &state.genesis_hash) {
-            Ok(tx) => {
-                admitted.push(tx);
-                continue;
-            }
-            Err(status) => status,
-        };
-        state.metrics.refused(status.name());
-        let message = match status {
-            Status::BadSignature => format!(
-                "the signature does not verify for the sender over this chain's signing digest (genesis {})",
-                hex::encode(state.genesis_hash)
-            ),
-            other => format!("the transaction is refused before execution: {other}"),
-        };
-        let field = if many { format!("txs[{i}]") } else { String::new() };
-        return Err(ApiFailure {
-            status: StatusCode::BAD_REQUEST,
-            error: ApiError::status(status, message).with_field(field),
-        });
-    }
-    Ok(admitted)
+    txs.into_iter()
+        .enumerate()
+        .map(|(i, tx)| AdmittedTx::admit(tx, &state.genesis_hash).map_err(|status| refusal(state, status, many, i)))
+        .collect()
+}
+
+/// The answer to a transaction refused at admission (`txs[i]` named when in a batch).
+fn refusal(state: &AppState, status: Status, many: bool, i: usize) -> ApiFailure {
+    state.metrics.refused(status.name());
+    let message = match status {
+        Status::BadSignature => format!(
+            "the signature does not verify for the sender over this chain's signing digest (genesis {})",
+            hex::encode(state.genesis_hash)
+        ),
+        other => format!("the transaction is refused before execution: {other}"),
+    };
+    let field = if many { format!("txs[{i}]") } else { String::new() };
+    ApiFailure { status: StatusCode::BAD_REQUEST, error: ApiError::status(status, message).with_field(field) }
 }
 
 /// Hands `txs` to the producer; the receiver gets their receipts after the commit.

@@ -80,18 +80,22 @@ impl Marketplace {
 
     /// Applies `txs` as the next block at block time `time` and commits it atomically.
     pub fn submit(&mut self, txs: Vec<SignedTx>, time: u64) -> Result<BlockOutcome, Error> {
-        let tip = self.store.tip();
-        let block = Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs };
+        let block = self.next_block(txs, time);
         self.submit_block(&block)
+    }
+
+    /// The block of `txs` at `time` that follows the tip.
+    fn next_block(&self, txs: Vec<SignedTx>, time: u64) -> Block {
+        let tip = self.store.tip();
+        Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs }
     }
 
     /// [`Marketplace::submit`] for transactions already admitted by their stateless checks (a
     /// node checks each one as it arrives): their signatures are not verified a second time.
     /// Receipts, state and digest are the same as [`Marketplace::submit`]'s.
     pub fn submit_admitted(&mut self, admitted: Vec<AdmittedTx>, time: u64) -> Result<(Block, BlockOutcome), Error> {
-        let tip = self.store.tip();
         let (txs, admissions) = Admissions::split(admitted);
-        let block = Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs };
+        let block = self.next_block(txs, time);
         let outcome = self.store.commit_block_admitted(&block, self.verifier.as_ref(), &admissions)?;
         Ok((block, outcome))
     }

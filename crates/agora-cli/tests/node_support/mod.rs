@@ -1,4 +1,4 @@
-//! Starting and stopping the real `agora serve` binary from tests: ephemeral loopback ports,
+//! Starting and stopping the real `agora serve` (and `agora mcp --http`) binary from tests: ephemeral loopback ports,
 //! bounded waits, and the process always stopped by the test (or by `Drop`).
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::zombie_processes)]
@@ -21,7 +21,7 @@ pub fn full() -> bool {
     std::env::var("AGORA_FULL").is_ok_and(|v| v == "1")
 }
 
-/// A running `agora serve`.
+/// A running `agora` process (`serve`, or `mcp --http`) whose stderr log is read line by line.
 pub struct NodeProcess {
     pub child: Child,
     pub url: String,
@@ -33,18 +33,11 @@ pub fn agora(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_agora")).arg("--db").arg(db).args(args).output().unwrap()
 }
 
-/// Starts `agora --db DB serve --listen 127.0.0.1:0 EXTRA…` and waits for its listen line.
-pub fn start(db: &Path, extra: &[&str]) -> NodeProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+/// Spawns `command` (stdout discarded, stderr read line by line) and waits, at most
+/// `START_TIMEOUT`, for the log line containing `ready`; returns the process with the value of
+/// that line's `field=` word as its url.
+pub fn spawn_until_logged(mut command: Command, ready: &str, field: &str) -> NodeProcess {
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (sender, lines) = mpsc::channel();
     std::thread::spawn(move || {
@@ -55,22 +48,29 @@ pub fn start(db: &Path, extra: &[&str]) -> NodeProcess {
             }
         }
     });
+    let prefix = format!("{field}=");
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let line = match lines.recv_timeout(left) {
-            Ok(line) => line,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("node did not report its listen address within {START_TIMEOUT:?}");
-            }
+        let Ok(line) = lines.recv_timeout(left) else {
+            let _ = child.kill();
+            panic!("no {ready:?} log line within {START_TIMEOUT:?}");
         };
-        if line.contains("agora node listening")
-            && let Some(addr) = line.split_whitespace().find_map(|w| w.strip_prefix("listen="))
+        if line.contains(ready)
+            && let Some(value) = line.split_whitespace().find_map(|w| w.strip_prefix(prefix.as_str()))
         {
-            return NodeProcess { child, url: format!("http://{addr}"), lines };
+            return NodeProcess { child, url: value.to_string(), lines };
         }
     }
+}
+
+/// Starts `agora --db DB serve --listen 127.0.0.1:0 EXTRA…` and waits for its listen line.
+pub fn start(db: &Path, extra: &[&str]) -> NodeProcess {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
+    command.arg("--db").arg(db).args(["serve", "--listen", "127.0.0.1:0"]).args(extra);
+    let mut node = spawn_until_logged(command, "agora node listening", "listen");
+    node.url = format!("http://{}", node.url);
+    node
 }
 
 impl NodeProcess {
@@ -95,7 +95,7 @@ impl NodeProcess {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("node did not exit within {STOP_TIMEOUT:?} of SIGTERM");
+                panic!("agora did not exit within {STOP_TIMEOUT:?} of SIGTERM");
             }
             std::thread::sleep(Duration::from_millis(20));
         }
