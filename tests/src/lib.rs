@@ -393,6 +393,18 @@ pub fn one_of_every_action() -> Vec<Action> {
         Action::AppealFreeze {},
         Action::ChangeTrusted { agent: a, add: true },
         Action::ChangeTrusted { agent: b, add: false },
+        Action::RegisterKind(agora_core::KindRegistration {
+            kind: 9,
+            name: "sort8".into(),
+            description: "sorts a committed list".into(),
+            param_count: 1,
+            weight_bps: 5_000,
+            max_gain: 1_000,
+            key_id: agora_core::KeyId([0x42; 32]),
+            vk: vec![1, 2, 3],
+        }),
+        Action::RotateKindKey { kind: 9, version: 2, key_id: agora_core::KeyId([0x43; 32]), vk: vec![4; 40] },
+        Action::RetireKind { kind: u16::MAX },
     ]
 }
 

@@ -152,7 +152,7 @@ fn toy() -> &'static Toy {
         let inputs: Vec<FieldBytes> = ToyCircuit::public_inputs(x, y, TOY_EXTRA).into_iter().map(fr_to_field).collect();
         let mut verifier = Groth16Verifier::new();
         verifier.register(keys.vk.clone()).unwrap();
-        let claim = ProofClaim { key_id: keys.key_id, public_inputs: inputs.clone(), proof: proof.clone() };
+        let claim = ProofClaim { key_id: keys.key_id, key: None, public_inputs: inputs.clone(), proof: proof.clone() };
         assert_eq!(verifier.verify_batch(&[claim]), vec![ProofVerdict::Valid]);
         Toy { keys, verifier, proof, inputs }
     })
@@ -593,7 +593,7 @@ proptest! {
                     }
                 };
                 let honest = *key_choice != 0 && *inputs == 6;
-                (ProofClaim { key_id, public_inputs, proof }, if honest { expect_valid } else { Some(false) })
+                (ProofClaim { key_id, key: None, public_inputs, proof }, if honest { expect_valid } else { Some(false) })
             })
             .collect();
         let only_claims: Vec<ProofClaim> = built.iter().map(|(c, _)| c.clone()).collect();

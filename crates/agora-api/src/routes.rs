@@ -53,6 +53,8 @@ pub const BLOCK_RECEIPTS: &str = "/v1/blocks/{height}/receipts";
 pub const TOTALS: &str = "/v1/totals";
 /// `GET`: the trusted set.
 pub const TRUSTED: &str = "/v1/trusted";
+/// `GET`: the kind registry: every task kind with its verifying-key versions.
+pub const KINDS: &str = "/v1/kinds";
 /// `GET`: the audit log, paginated, filterable by kind and agent.
 pub const AUDIT: &str = "/v1/audit";
 /// `GET`: Server-Sent Events of committed blocks and receipts.
@@ -94,6 +96,7 @@ pub const ALL: &[&str] = &[
     BLOCK_RECEIPTS,
     TOTALS,
     TRUSTED,
+    KINDS,
     AUDIT,
     EVENTS,
     OPENAPI,

@@ -215,3 +215,62 @@ impl BlockDigestView {
         Ok(Some(BlockDigestView { height, time, digest }))
     }
 }
+
+/// One verifying-key version of a kind, as `GET /v1/kinds` lists it (the key itself is
+/// exported with `agora export vk --kind K --version V`).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindVersionView {
+    /// Version number, from 1.
+    pub version: u16,
+    /// blake3 of the key's canonical compressed bytes (hex).
+    pub key_id: String,
+    /// Number of public inputs the key expects.
+    pub public_inputs: u16,
+    /// Where replicas get the key: `registry` (its bytes are in state) or `key_directory`
+    /// (a genesis key, named by id).
+    pub source: String,
+    /// Block height the version took effect at (decimal; 0 at genesis).
+    pub registered_at: String,
+}
+
+/// One kind of the registry.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindView {
+    /// The kind as stored (number, name, description, layout, weight, current version, retired).
+    #[schema(value_type = Object)]
+    pub kind: agora::KindRecord,
+    /// Every version, oldest first.
+    pub versions: Vec<KindVersionView>,
+}
+
+/// `GET /v1/kinds` and `agora query kinds`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindsView {
+    /// Every kind, by number.
+    pub kinds: Vec<KindView>,
+}
+
+impl KindsView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace) -> Result<KindsView, Error> {
+        let mut kinds = Vec::new();
+        for kind in market.kinds()? {
+            let versions = market
+                .kind_versions(kind.kind)?
+                .into_iter()
+                .map(|v| KindVersionView {
+                    version: v.version,
+                    key_id: hex::encode(v.key_id.0),
+                    public_inputs: v.public_inputs,
+                    source: if v.vk.is_empty() { "key_directory" } else { "registry" }.to_string(),
+                    registered_at: v.registered_at.to_string(),
+                })
+                .collect();
+            kinds.push(KindView { kind, versions });
+        }
+        Ok(KindsView { kinds })
+    }
+}

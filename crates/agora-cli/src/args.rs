@@ -45,6 +45,9 @@ pub enum Command {
     Key(KeyArgs),
     /// Build and sign a transaction; prints it as JSON.
     Tx(TxArgs),
+    /// Operator: sign an approval to register, rotate or retire a proof-gated task kind
+    /// (snarkjs verifying keys accepted); prints the transaction as JSON.
+    Kind(crate::kind_args::KindArgs),
     /// Apply signed transactions (JSON lines) as blocks; prints receipts as JSON lines.
     Submit(SubmitArgs),
     /// Read state as JSON.
@@ -557,6 +560,8 @@ pub enum QueryWhat {
     },
     /// The trusted set: the seeds of standing (genesis list plus operator changes).
     Trusted,
+    /// The kind registry: every task kind with its verifying-key versions.
+    Kinds,
 }
 
 /// `agora audit`.

@@ -47,7 +47,8 @@ pub fn run(db: &Path, keys: Option<&Path>, node: Option<&str>, args: CredentialA
             let completion = market
                 .verified_completion(task)?
                 .ok_or_else(|| anyhow::anyhow!("task {task} was not settled by a verified completion proof"))?;
-            let vk = vk_json(&market, &load_keys(db, keys)?, &completion.kind.name, None)?;
+            let version = Some(completion.task.kind_version);
+            let vk = vk_json(&market, load_keys(db, keys).ok().as_ref(), &completion.kind.name, version)?;
             print_pretty(&completion_credential(&market, task, vk, &key)?)
         }
         CredentialCommand::Reputation { agent, issuer_key: path } => {

@@ -163,12 +163,22 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         run_wave(&mut run, &employers, &workers, first..last, budget, bids_per_task)?;
         first = last;
     }
+    let mut runtime_kind = None;
     if let Some(keys) = &keys {
         crate::demo_proofs::run_proof_wave(&mut run, keys, &employers, &workers, args.proof_tasks, budget)?;
+        let dir = crate::keys::keys_dir(&path, None);
+        runtime_kind = Some(crate::demo_runtime_kind::run_runtime_kind(
+            &mut run,
+            &dir,
+            &operator,
+            &employers[0],
+            &workers[0],
+            budget,
+        )?);
     }
     run.bar.finish_and_clear();
 
-    summary(&run, &path, &operator, started)
+    summary(&run, &path, &operator, started, runtime_kind.as_ref())
 }
 
 fn run_wave(
@@ -255,7 +265,13 @@ pub(crate) fn blake3_plan(task: usize, bid: usize) -> [u8; 32] {
     agora::FieldBytes::hash_to_field("agora demo plan", &data).to_bytes()
 }
 
-fn summary(run: &Run, path: &Path, operator: &AgentKey, started: Instant) -> anyhow::Result<()> {
+fn summary(
+    run: &Run,
+    path: &Path,
+    operator: &AgentKey,
+    started: Instant,
+    runtime_kind: Option<&crate::demo_runtime_kind::RuntimeKindOutcome>,
+) -> anyhow::Result<()> {
     let market = &run.market;
     let replay_path = scratch_path("demo-replay");
     let report = market.replay(&replay_path);
@@ -266,6 +282,16 @@ fn summary(run: &Run, path: &Path, operator: &AgentKey, started: Instant) -> any
     let settled =
         market.tasks(TaskId(1), usize::MAX)?.iter().filter(|t| t.status == agora::TaskStatus::Accepted).count();
     let fees = market.balance(&operator.id(), USD)?;
+    let runtime_kind_row = match runtime_kind {
+        None => "none (no proof tasks)".to_string(),
+        Some(k) => format!(
+            "{} (kind {}) registered at height {}; its task {}",
+            crate::demo_runtime_kind::RUNTIME_KIND_NAME,
+            crate::demo_runtime_kind::RUNTIME_KIND,
+            k.registered_at,
+            if k.settled { "settled by proof" } else { "NOT settled" }
+        ),
+    };
     let rows = [
         ("database", path.display().to_string()),
         ("blocks committed (durable)", run.blocks.to_string()),
@@ -274,6 +300,7 @@ fn summary(run: &Run, path: &Path, operator: &AgentKey, started: Instant) -> any
         ("tasks settled by acceptance", settled.to_string()),
         ("tasks settled by ZK proof", format!("{} (Groth16, batch-verified in one block)", run.proven)),
         ("trusted setup (3 kinds)", format!("{:.2} s", run.setup_secs)),
+        ("kind registered at runtime", runtime_kind_row),
         ("proving time", format!("{:.2} s", run.prove_secs)),
         ("best reputation (earned by proofs only)", reputation_total(run)?.to_string()),
         ("fees collected (USD units)", fees.to_string()),
@@ -287,6 +314,9 @@ fn summary(run: &Run, path: &Path, operator: &AgentKey, started: Instant) -> any
     println!("Agora demo");
     for (k, v) in rows {
         println!("  {k:<width$}  {v}");
+    }
+    if runtime_kind.is_some_and(|k| !k.settled) {
+        bail!("the runtime kind's task did not settle by proof");
     }
     if !conserved || !report.matches() {
         bail!("demo invariants failed (conserved: {conserved}, replay matches: {})", report.matches());

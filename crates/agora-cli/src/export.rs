@@ -11,15 +11,30 @@ use agora_interop::registration::{AgentProfile, registration_file};
 use anyhow::{Context, anyhow, bail};
 use std::path::Path;
 
-/// The only key version until keys can be rotated: the genesis key.
-pub const GENESIS_KEY_VERSION: u32 = 1;
-
 pub fn run(db: &Path, keys: Option<&Path>, args: ExportArgs) -> anyhow::Result<()> {
     match args.command {
         ExportCommand::Vk { kind, version, out } => {
             let market = open_market(db, keys)?;
-            let vk = vk_json(&market, &load_keys(db, keys)?, &kind, version)?;
+            let vk = vk_json(&market, load_keys(db, keys).ok().as_ref(), &kind, version)?;
             write_or_print(out.as_deref(), &vk)
+        }
+        ExportCommand::Statement { task, worker } => {
+            let market = open_market(db, keys)?;
+            let worker = AgentId::parse_did(&worker).with_context(|| format!("{worker:?} is not a did:key"))?;
+            let record = market.task(TaskId(task))?.ok_or_else(|| anyhow!("no task {task}"))?;
+            let spec = market.task_kind_spec(&record)?.ok_or_else(|| anyhow!("task {task} is manual: no proof"))?;
+            let inputs = market.completion_public_inputs(&record, &worker, &agora::FieldBytes::from_u64(0));
+            let decimal = snarkjs::public_to_json(&inputs);
+            print_pretty(&serde_json::json!({
+                "task": task.to_string(),
+                "kind": spec.name,
+                "kind_version": record.kind_version,
+                "chain": decimal[0],
+                "task_field": decimal[1],
+                "worker": decimal[2],
+                "input_commitment": decimal[3],
+                "params": decimal[agora::core::BINDING_PUBLIC_INPUTS..],
+            }))
         }
         ExportCommand::Proof { task, out } => export_proof(db, keys, TaskId(task), out.as_deref()),
         ExportCommand::Registration { did, base_url, mcp_url, name, description, image } => {
@@ -41,8 +56,8 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ExportArgs) -> anyhow::Result<(
             let endpoints = NodeEndpoints::new(&base_url)?;
             let genesis = &market.config().genesis;
             let operator = genesis.operators.first().ok_or_else(|| anyhow!("the genesis names no operator"))?;
-            let card =
-                agora_interop::agent_card::agent_card(operator, &genesis.kinds, &endpoints, env!("CARGO_PKG_VERSION"));
+            let kinds = market.live_kind_specs()?;
+            let card = agora_interop::agent_card::agent_card(operator, &kinds, &endpoints, env!("CARGO_PKG_VERSION"));
             print_pretty(&card)
         }
     }
@@ -54,29 +69,29 @@ pub fn load_keys(db: &Path, keys: Option<&Path>) -> anyhow::Result<ProofKeys> {
     ProofKeys::load(&dir).with_context(|| format!("loading proof keys from {}", dir.display()))
 }
 
-/// A kind number from its name or number, as the genesis registers it.
-pub fn kind_code(market: &Marketplace, kind: &str) -> anyhow::Result<u16> {
-    let kinds = &market.config().genesis.kinds;
-    kinds.iter().find(|k| k.name == kind || k.kind.to_string() == kind).map(|k| k.kind).ok_or_else(|| {
-        let names: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
+/// A kind from its name or number, as the registry holds it.
+pub fn find_kind(market: &Marketplace, kind: &str) -> anyhow::Result<agora::KindRecord> {
+    market.kind_named(kind)?.ok_or_else(|| {
+        let names: Vec<String> = market.kinds().unwrap_or_default().into_iter().map(|k| k.name).collect();
         anyhow!("unknown kind {kind:?}; this marketplace registers {names:?}")
     })
 }
 
-/// The snarkjs verification key of a kind (genesis version only).
+/// The snarkjs verification key of a kind at `version` (default: its current version): the
+/// registry's own key for a version registered by transaction, the key directory's for a
+/// genesis key.
 pub fn vk_json(
     market: &Marketplace,
-    keys: &ProofKeys,
+    keys: Option<&ProofKeys>,
     kind: &str,
-    version: Option<u32>,
+    version: Option<u16>,
 ) -> anyhow::Result<VerificationKeyJson> {
-    if let Some(v) = version
-        && v != GENESIS_KEY_VERSION
-    {
-        bail!("kind {kind:?} has no key version {v}: the genesis key (version 1) is the only one");
+    let record = find_kind(market, kind)?;
+    let version = version.unwrap_or(record.version);
+    if version == 0 || version > record.version {
+        bail!("kind {kind:?} has no key version {version}: its versions are 1 to {}", record.version);
     }
-    let code = kind_code(market, kind)?;
-    Ok(snarkjs::vk_to_json(&keys.verifying_key(code)?))
+    Ok(snarkjs::vk_to_json(&market.verifying_key_of(record.kind, version, keys)?))
 }
 
 fn write_or_print<T: serde::Serialize>(out: Option<&Path>, value: &T) -> anyhow::Result<()> {
@@ -101,7 +116,8 @@ fn export_proof(db: &Path, keys: Option<&Path>, task: TaskId, out: Option<&Path>
         None => print_pretty(&serde_json::json!({ "proof": proof, "public": public })),
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            let vk = vk_json(&market, &load_keys(db, keys)?, &completion.kind.name, None)?;
+            let version = Some(completion.task.kind_version);
+            let vk = vk_json(&market, load_keys(db, keys).ok().as_ref(), &completion.kind.name, version)?;
             write_or_print(Some(&dir.join("proof.json")), &proof)?;
             write_or_print(Some(&dir.join("public.json")), &public)?;
             write_or_print(Some(&dir.join("verification_key.json")), &vk)?;

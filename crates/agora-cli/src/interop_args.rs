@@ -15,14 +15,25 @@ pub struct ExportArgs {
 /// What `agora export` writes.
 #[derive(Subcommand)]
 pub enum ExportCommand {
+    /// The public inputs the state machine will supply for a completion of a task by a worker
+    /// (all but the output commitment), as snarkjs decimal strings: what a circom prover puts
+    /// in its input.json.
+    Statement {
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+        /// The worker's did:key.
+        #[arg(long)]
+        worker: String,
+    },
     /// A kind's verifying key as snarkjs verification_key.json (stdout, or --out FILE).
     Vk {
         /// Kind name (aggregate, classify, hashchain) or number.
         #[arg(long)]
         kind: String,
-        /// Key version; the genesis key is version 1, the only one until keys can be rotated.
+        /// Key version (default: the kind's current one; genesis keys are version 1).
         #[arg(long)]
-        version: Option<u32>,
+        version: Option<u16>,
         /// Write to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -80,6 +91,19 @@ pub enum ImportCommand {
     Proof {
         /// The snarkjs proof.json.
         file: PathBuf,
+    },
+    /// A snarkjs public.json → the output commitment (hex, for `agora tx submit-completion
+    /// --output-commitment`), after checking every other signal is what the state machine will
+    /// supply for this task and worker.
+    Public {
+        /// The snarkjs public.json.
+        file: PathBuf,
+        /// Task id.
+        #[arg(long)]
+        task: u64,
+        /// The worker's did:key.
+        #[arg(long)]
+        worker: String,
     },
 }
 

@@ -11,6 +11,7 @@ mod credential;
 mod credential_node;
 mod demo;
 mod demo_proofs;
+mod demo_runtime_kind;
 mod export;
 mod import;
 mod init;
@@ -18,6 +19,8 @@ mod input;
 mod interop_args;
 mod key;
 mod keys;
+mod kind_args;
+mod kind_tx;
 mod mcp;
 mod output;
 mod query;
@@ -40,6 +43,7 @@ fn main() {
             Some(url) => remote::tx(url, a),
             None => tx::run(&cli.db, a),
         },
+        Command::Kind(a) => kind_tx::run(&cli.db, cli.node.as_deref(), a),
         Command::Submit(a) => match &cli.node {
             Some(url) => remote::submit(url, a),
             None => submit::run(&cli.db, cli.keys.as_deref(), a),
@@ -56,7 +60,7 @@ fn main() {
         Command::Serve(a) => serve::run(&cli.db, cli.keys.as_deref(), a),
         Command::Mcp(a) => mcp::run(cli.node.as_deref(), cli.keys.as_deref(), a),
         Command::Export(a) => export::run(&cli.db, cli.keys.as_deref(), a),
-        Command::Import(a) => import::run(a),
+        Command::Import(a) => import::run(&cli.db, a),
         Command::Credential(a) => credential::run(&cli.db, cli.keys.as_deref(), cli.node.as_deref(), a),
     };
     if let Err(error) = result {

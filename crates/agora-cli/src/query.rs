@@ -4,7 +4,8 @@ use crate::args::{QueryArgs, QueryWhat, ReplayArgs};
 use crate::output::print_pretty;
 use agora::{AgentId, AssetId, CaseId, LoanId, TaskId};
 use agora_api::{
-    AgentView, ArbitratorView, BalanceView, BidCursor, FreezeView, OpenBidsPage, TipView, TotalsView, TrustedView,
+    AgentView, ArbitratorView, BalanceView, BidCursor, FreezeView, KindsView, OpenBidsPage, TipView, TotalsView,
+    TrustedView,
 };
 use anyhow::{Context, anyhow};
 use serde_json::json;
@@ -43,6 +44,7 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
         QueryWhat::Arbitrator { did: text } => json!(ArbitratorView::read(&market, &did(&text)?)?),
         QueryWhat::Freeze { did: text } => json!(FreezeView::read(&market, &did(&text)?)?),
         QueryWhat::Trusted => json!(TrustedView::read(&market)?),
+        QueryWhat::Kinds => json!(KindsView::read(&market)?),
     };
     print_pretty(&value)
 }

@@ -33,14 +33,26 @@ fn did(text: &str) -> anyhow::Result<AgentId> {
 pub fn tx(url: &str, args: TxArgs) -> anyhow::Result<()> {
     let key = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
     let action = crate::tx::action(key.id(), args.action)?;
-    let genesis_hash = match &args.genesis_hash {
+    sign(url, &key, args.nonce, args.genesis_hash.as_deref(), action)
+}
+
+/// Signs `action` for the node's marketplace with the sender's next nonce there (or the given
+/// genesis hash and nonce) and prints the transaction.
+pub fn sign(
+    url: &str,
+    key: &AgentKey,
+    nonce: Option<u64>,
+    genesis_hash: Option<&str>,
+    action: agora::Action,
+) -> anyhow::Result<()> {
+    let genesis_hash = match genesis_hash {
         Some(hash) => hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}"))?,
         None => {
             let client = connect(url)?;
             agora_api::hex32::parse(&client.tip().map_err(explain)?.genesis_hash).map_err(|e| anyhow!(e))?
         }
     };
-    let nonce = match args.nonce {
+    let nonce = match nonce {
         Some(nonce) => nonce,
         None => connect(url)?.next_nonce(&key.id()).map_err(explain)?,
     };
@@ -109,6 +121,7 @@ pub fn query(url: &str, args: QueryArgs) -> anyhow::Result<()> {
         QueryWhat::Arbitrator { did: text } => get(routes::AGENT_ARBITRATOR, &[("did", &did(&text)?.did())])?,
         QueryWhat::Freeze { did: text } => get(routes::AGENT_FREEZE, &[("did", &did(&text)?.did())])?,
         QueryWhat::Trusted => get(routes::TRUSTED, &[])?,
+        QueryWhat::Kinds => get(routes::KINDS, &[])?,
     };
     print_pretty(&value)
 }

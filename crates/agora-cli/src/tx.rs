@@ -118,12 +118,24 @@ pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
 pub fn run(db: &Path, args: TxArgs) -> anyhow::Result<()> {
     let key = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
     let action = action(key.id(), args.action)?;
-    let (genesis_hash, nonce) = match (&args.genesis_hash, args.nonce) {
+    sign(db, &key, args.nonce, args.genesis_hash.as_deref(), action)
+}
+
+/// Signs `action` for the marketplace in `db` (or, offline, for `genesis_hash` with `nonce`)
+/// and prints the transaction.
+pub fn sign(
+    db: &Path,
+    key: &AgentKey,
+    nonce: Option<u64>,
+    genesis_hash: Option<&str>,
+    action: Action,
+) -> anyhow::Result<()> {
+    let (genesis_hash, nonce) = match (genesis_hash, nonce) {
         (Some(hash), Some(nonce)) => (hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}"))?, nonce),
         _ => {
             let market = Marketplace::open(db)
                 .with_context(|| format!("opening {} (or pass --genesis-hash and --nonce)", db.display()))?;
-            let nonce = match args.nonce {
+            let nonce = match nonce {
                 Some(n) => n,
                 None => market.account(&key.id())?.nonce,
             };

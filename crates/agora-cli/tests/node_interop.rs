@@ -99,17 +99,18 @@ async fn the_node_serves_the_operator_agent_card_and_erc_8004_registrations_in_t
     let (operator, kinds, worker, proven) = {
         let market = Marketplace::open(&db).unwrap();
         let genesis = &market.config().genesis;
-        let kinds: Vec<String> = genesis.kinds.iter().map(|k| k.name.clone()).collect();
+        let kinds: Vec<String> = market.live_kind_specs().unwrap().iter().map(|k| k.name.clone()).collect();
         let worker = market.task(TaskId(2)).unwrap().unwrap().worker.unwrap();
         let proven = market.reputation(&worker).unwrap().proven_completions;
         (genesis.operators[0], kinds, worker, proven)
     };
-    assert_eq!(kinds, ["aggregate", "classify", "hashchain"]);
+    // The genesis kinds and the one the demo registered at runtime.
+    assert_eq!(kinds, ["aggregate", "classify", "hashchain", "hashchain-8"]);
 
     let mut node = start(&db, &[]);
     let base = node.url.clone();
 
-    // The A2A card: valid under the A2A 0.3.0 schema, one skill per genesis kind, its URL at
+    // The A2A card: valid under the A2A 0.3.0 schema, one skill per live kind, its URL at
     // the address the node actually listens on.
     let card = get_ok(&format!("{base}{}", routes::AGENT_CARD)).await;
     let errors = published::agent_card_errors(&card);
@@ -117,13 +118,16 @@ async fn the_node_serves_the_operator_agent_card_and_erc_8004_registrations_in_t
     let skills: Vec<&str> = card["skills"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(skills, kinds);
     let skill_ids: Vec<&str> = card["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
-    assert_eq!(skill_ids, ["agora.kind.aggregate", "agora.kind.classify", "agora.kind.hashchain"]);
+    assert_eq!(
+        skill_ids,
+        ["agora.kind.aggregate", "agora.kind.classify", "agora.kind.hashchain", "agora.kind.hashchain-8"]
+    );
     assert_eq!(card["url"], format!("{base}/a2a"));
     assert!(card["description"].as_str().unwrap().contains(&operator.did()), "{card}");
-    let tip = get_ok(&format!("{base}{}", routes::TIP)).await;
+    let registry = get_ok(&format!("{base}{}", routes::KINDS)).await;
     let served_kinds: Vec<&str> =
-        tip["genesis"]["kinds"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
-    assert_eq!(skills, served_kinds);
+        registry["kinds"].as_array().unwrap().iter().map(|k| k["kind"]["name"].as_str().unwrap()).collect();
+    assert_eq!(skills, served_kinds, "the card lists the registry the node serves at /v1/kinds");
 
     // The operator's ERC-8004 registration file: shaped like the ERC's example, its services
     // this node's card and the operator's DID (no MCP wallet was named, so none is advertised).

@@ -8,7 +8,7 @@ use crate::encoding::Canonical;
 use crate::exec::{Ctx, Fault, ProofOracle, execute};
 use crate::ids::Digest;
 use crate::limits::{MAX_BLOCK_TIME, MAX_TXS_PER_BLOCK};
-use crate::proof::{ProofClaim, ProofVerdict, ProofVerifier};
+use crate::proof::{KeyFacts, KeyRejection, ProofClaim, ProofVerdict, ProofVerifier};
 use crate::state::{Diff, Layer, StateError, StateView};
 use crate::status::Status;
 use crate::tx::{Action, SignedTx, TX_ID_DOMAIN};
@@ -146,7 +146,7 @@ pub fn apply_block_admitted(
         });
     let mut oracle = if needs_proofs {
         // Dry run to learn every claim the block will make, then verify them all at once.
-        let mut recorder = Recorder::default();
+        let mut recorder = Recorder { claims: BTreeMap::new(), verifier };
         execute_all(config, state, &prelude, block, &checked, &mut recorder)?;
         let claims: Vec<ProofClaim> = recorder.claims.values().cloned().collect();
         let verdicts = verifier.verify_batch(&claims);
@@ -235,16 +235,20 @@ fn execute_all(
     Ok((results, block_layer.into_diff()))
 }
 
-/// Records the claims of a dry run and answers "valid" so execution proceeds as if they were.
-#[derive(Default)]
-struct Recorder {
+/// Records the claims of a dry run and answers "valid" so execution proceeds as if they were
+/// (keys offered to the registry are judged for real: that is cheap and decides what follows).
+struct Recorder<'v> {
     claims: BTreeMap<usize, ProofClaim>,
+    verifier: &'v dyn ProofVerifier,
 }
 
-impl ProofOracle for Recorder {
+impl ProofOracle for Recorder<'_> {
     fn check(&mut self, index: usize, claim: ProofClaim) -> ProofVerdict {
         self.claims.insert(index, claim);
         ProofVerdict::Valid
+    }
+    fn inspect_key(&mut self, vk: &[u8]) -> Result<KeyFacts, KeyRejection> {
+        self.verifier.inspect_key(vk)
     }
 }
 
@@ -263,5 +267,8 @@ impl ProofOracle for Verdicts<'_> {
             return *verdict;
         }
         self.verifier.verify_batch(std::slice::from_ref(&claim)).first().copied().unwrap_or(ProofVerdict::Invalid)
+    }
+    fn inspect_key(&mut self, vk: &[u8]) -> Result<KeyFacts, KeyRejection> {
+        self.verifier.inspect_key(vk)
     }
 }

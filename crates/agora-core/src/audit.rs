@@ -82,6 +82,15 @@ audit_kinds! {
     TrustedAdded = 41 => "trusted_added",
     /// A change reached the operator threshold: the agent left the trusted set. Data: set size (u64).
     TrustedRemoved = 42 => "trusted_removed",
+    /// Operator approved a kind change. Data: kind (u16) ‖ version (u16, 0 for a retirement) ‖
+    /// key id (32 bytes, zero for a retirement).
+    KindChangeApproved = 50 => "kind_change_approved",
+    /// A registration reached the operator threshold: the kind exists. Data as approvals.
+    KindRegistered = 51 => "kind_registered",
+    /// A rotation reached the operator threshold: new tasks use the new key. Data as approvals.
+    KindKeyRotated = 52 => "kind_key_rotated",
+    /// A retirement reached the operator threshold: the kind takes no new tasks. Data as approvals.
+    KindRetired = 53 => "kind_retired",
 }
 
 /// One link of the audit chain.

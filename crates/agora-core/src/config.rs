@@ -4,6 +4,7 @@
 use crate::encoding::Canonical;
 use crate::genesis::{Genesis, GenesisError};
 use crate::ids::{Amount, AssetId, Digest};
+use crate::kinds::kind_keys;
 use crate::limits::BPS_DENOMINATOR;
 use crate::records::{AccountRecord, AssetRecord, keys};
 use crate::state::{Diff, Layer, MemoryState, StateView, Table};
@@ -84,8 +85,24 @@ impl ChainConfig {
             trusted.to_le_bytes().to_vec(),
         );
         for spec in &g.kinds {
-            layer.put(Table::Kinds, keys::kind(spec.kind), spec.to_canonical_bytes());
+            let record = crate::kinds::KindRecord::from_genesis(spec);
+            layer.put(Table::Kinds, kind_keys::kind(spec.kind), record.to_canonical_bytes());
+            layer.put(Table::KindNames, kind_keys::name(&spec.name), spec.kind.to_be_bytes().to_vec());
+            let version = crate::kinds::KindVersion {
+                kind: spec.kind,
+                version: 1,
+                key_id: spec.key_id,
+                vk: Vec::new(),
+                public_inputs: u16::from(spec.param_count) + crate::completion::BINDING_PUBLIC_INPUTS as u16,
+                registered_at: 0,
+            };
+            layer.put(Table::KindVersions, kind_keys::version(spec.kind, 1), version.to_canonical_bytes());
         }
+        layer.put(
+            Table::Counters,
+            crate::kinds::KIND_COUNTER.as_bytes().to_vec(),
+            (g.kinds.len() as u64).to_le_bytes().to_vec(),
+        );
         let mut balances = std::collections::BTreeMap::<Vec<u8>, Amount>::new();
         for b in &g.balances {
             if let Some(index) = g.assets.iter().position(|a| a.symbol == b.asset) {

@@ -134,8 +134,8 @@ pub enum GenesisError {
     /// The bond asset or a balance asset is not declared.
     #[error("asset {0:?} is not declared in genesis")]
     UnknownAsset(String),
-    /// A kind number is 0 or repeated.
-    #[error("kind {0} is reserved or declared twice")]
+    /// A kind number is 0, or a kind number or name is repeated.
+    #[error("kind {0} is reserved or declared twice (by number or by name)")]
     BadKind(TaskKind),
     /// Initial balances overflow an asset's supply.
     #[error("initial balances overflow")]
@@ -197,8 +197,9 @@ impl Genesis {
             return Err(GenesisError::UnknownAsset(self.bond.asset.clone()));
         }
         let mut kinds = std::collections::BTreeSet::new();
+        let mut names = std::collections::BTreeSet::new();
         for spec in &self.kinds {
-            if spec.kind == MANUAL_KIND || !kinds.insert(spec.kind) {
+            if spec.kind == MANUAL_KIND || !kinds.insert(spec.kind) || !names.insert(spec.name.as_str()) {
                 return Err(GenesisError::BadKind(spec.kind));
             }
             if spec.name.is_empty() || spec.name.len() > MAX_NAME_BYTES || spec.param_count as usize > MAX_KIND_PARAMS {

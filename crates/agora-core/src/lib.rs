@@ -25,6 +25,7 @@ mod ids;
 mod invariants;
 pub mod json;
 mod jsonld;
+mod kinds;
 pub mod limits;
 pub mod loans;
 mod proof;
@@ -60,12 +61,18 @@ pub use hexbytes::decode_fixed as hexbytes_decode_fixed;
 pub use ids::{Amount, AssetId, Digest, MANUAL_KIND, TaskId, TaskKind};
 pub use invariants::{AssetTotals, asset_totals};
 pub use jsonld::job_offer_jsonld;
+pub use kinds::{
+    FULL_KIND_WEIGHT_BPS, KIND_COUNTER, KIND_PROPOSAL_DOMAIN, KindProposal, KindRecord, KindRegistration, KindVersion,
+    kind_keys,
+};
 
 /// Decodes 32 bytes of hex (optional `0x`).
 pub fn hexbytes_decode32(text: &str) -> Result<[u8; 32], String> {
     hexbytes::decode_fixed::<32>(text)
 }
-pub use proof::{KeyId, MAX_PROOF_BYTES, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier};
+pub use proof::{
+    KeyFacts, KeyId, KeyRejection, MAX_PROOF_BYTES, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier, key_id_of,
+};
 pub use records::{AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus, keys};
 pub use state::{Diff, Entries, Layer, MemoryState, StateError, StateView, Table};
 pub use status::Status;

@@ -94,3 +94,15 @@ pub const MAX_BLOCK_TIME: u64 = 1 << 62;
 pub const MAX_CONFIGURED_DURATION_SECS: u64 = 1 << 62;
 /// The development default of `Genesis::max_block_time_step_secs`: one hour.
 pub const DEFAULT_MAX_BLOCK_TIME_STEP_SECS: u64 = 3_600;
+
+/// Longest verifying key a kind registration or rotation may carry (a BN254 key with
+/// `MAX_KIND_PARAMS` parameters is under 1,000 compressed bytes).
+pub const MAX_KIND_VK_BYTES: usize = 2_048;
+/// Longest description of a task kind.
+pub const MAX_KIND_DESCRIPTION_BYTES: usize = 1_024;
+/// Most task kinds a marketplace ever registers (genesis included).
+pub const MAX_KINDS: u64 = 1_024;
+/// Most verifying-key versions one kind ever has.
+pub const MAX_KIND_VERSIONS: u16 = 1_024;
+/// Seconds a kind change collects operator approvals before it lapses.
+pub const KIND_PROPOSAL_TTL_SECS: u64 = FREEZE_PROPOSAL_TTL_SECS;

@@ -41,6 +41,9 @@ impl From<KeyId> for String {
 pub struct ProofClaim {
     /// The key registered for the task's kind.
     pub key_id: KeyId,
+    /// The key's canonical bytes when the registry holds them (kinds registered or rotated by
+    /// transaction); `None` for a genesis key, which the verifier must already hold.
+    pub key: Option<std::sync::Arc<[u8]>>,
     /// Public inputs in circuit order, derived by the core from its records.
     pub public_inputs: Vec<FieldBytes>,
     /// The proof bytes exactly as they came in the transaction.
@@ -62,11 +65,47 @@ pub enum ProofVerdict {
     WrongInputCount,
 }
 
+/// What a verifier learned from a verifying key offered for registration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyFacts {
+    /// Number of public inputs the key expects.
+    pub public_inputs: usize,
+}
+
+/// Why a verifier refuses a verifying key offered for registration.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyRejection {
+    /// The bytes are not a canonical encoding of valid, in-subgroup curve points.
+    #[error("verifying key does not decode: {0}")]
+    Malformed(String),
+    /// The key decodes but must never be trusted (identity or repeated elements).
+    #[error("verifying key is degenerate: {0}")]
+    Degenerate(String),
+    /// This verifier has no proof system to check keys with.
+    #[error("this verifier accepts no verifying keys")]
+    Unsupported,
+}
+
 /// Checks proofs for the state machine. Implementations must be deterministic: every replica
 /// must reach the same verdicts for the same claims (batching randomness included).
 pub trait ProofVerifier: Send + Sync {
     /// Checks every claim and returns exactly one verdict per claim, in order.
     fn verify_batch(&self, claims: &[ProofClaim]) -> Vec<ProofVerdict>;
+
+    /// Validates a verifying key offered in a kind registration or rotation (canonical bytes,
+    /// points on the curve and in the subgroup, not degenerate) and reports its public-input
+    /// count. Must be a pure function of the bytes. A verifier may prepare and cache the key
+    /// here. The default accepts none.
+    fn inspect_key(&self, vk: &[u8]) -> Result<KeyFacts, KeyRejection> {
+        let _ = vk;
+        Err(KeyRejection::Unsupported)
+    }
+}
+
+/// The id of a verifying key from its canonical bytes (blake3, as [`KeyId`] says).
+pub fn key_id_of(vk: &[u8]) -> KeyId {
+    KeyId(*blake3::hash(vk).as_bytes())
 }
 
 /// A verifier that holds no keys: every claim is [`ProofVerdict::UnknownKey`]. The right choice

@@ -167,6 +167,9 @@ pub struct TaskRecord {
     pub closed_at: u64,
     /// The output commitment proven at completion.
     pub output_commitment: Option<FieldBytes>,
+    /// The version of the kind's verifying key the task was posted under (and settles under);
+    /// 0 for a manual task.
+    pub kind_version: u16,
 }
 
 /// Where a bid stands.
@@ -239,10 +242,6 @@ pub mod keys {
         let mut k = worker.as_bytes().to_vec();
         k.extend_from_slice(employer.as_bytes());
         k
-    }
-    /// Kind key.
-    pub fn kind(kind: u16) -> Vec<u8> {
-        kind.to_be_bytes().to_vec()
     }
 }
 
@@ -356,6 +355,7 @@ impl Canonical for TaskRecord {
         w.u64(self.posted_at);
         w.u64(self.closed_at);
         self.output_commitment.encode(w);
+        w.u16(self.kind_version);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(TaskRecord {
@@ -370,6 +370,7 @@ impl Canonical for TaskRecord {
             posted_at: r.u64()?,
             closed_at: r.u64()?,
             output_commitment: Option::decode(r)?,
+            kind_version: r.u16()?,
         })
     }
 }

@@ -22,7 +22,7 @@ pub enum Table {
     Bids = 6,
     /// Completion nullifier → empty.
     Nullifiers = 7,
-    /// Task kind (big-endian) → kind spec.
+    /// Task kind (big-endian) → kind record (name, layout, weight, current version, retired).
     Kinds = 8,
     /// Counter name → u64.
     Counters = 9,
@@ -63,11 +63,17 @@ pub enum Table {
     Slashed = 40,
     /// Agent id ‖ change (1 = add, 0 = remove) → pending trusted-set proposal.
     TrustProposals = 41,
+    /// Task kind (big-endian) ‖ version (big-endian) → the verifying key of that version.
+    KindVersions = 42,
+    /// Kind name → task kind (big-endian): names are unique.
+    KindNames = 43,
+    /// blake3 of the proposed kind change → the operator approvals it has collected.
+    KindProposals = 44,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 26] = [
+    pub const ALL: [Table; 29] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -94,6 +100,9 @@ impl Table {
         Table::TrustedSet,
         Table::Slashed,
         Table::TrustProposals,
+        Table::KindVersions,
+        Table::KindNames,
+        Table::KindProposals,
     ];
 
     /// A stable name (used as the redb table name).
@@ -125,6 +134,9 @@ impl Table {
             Table::TrustedSet => "trusted_set",
             Table::Slashed => "slashed",
             Table::TrustProposals => "trust_proposals",
+            Table::KindVersions => "kind_versions",
+            Table::KindNames => "kind_names",
+            Table::KindProposals => "kind_proposals",
         }
     }
 }

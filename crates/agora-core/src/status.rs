@@ -215,6 +215,29 @@ statuses! {
     TrustChangeConflict = 122,
     /// The trusted set already holds `MAX_TRUSTED` agents.
     TooManyTrusted = 123,
+    // ---- the kind registry ----
+    /// `RegisterKind`: the kind number is 0, or the number or the name is already registered.
+    KindExists = 130,
+    /// The kind is retired: it takes no new tasks, keys or retirement.
+    KindRetired = 131,
+    /// The kind's layout is not acceptable: more than `MAX_KIND_PARAMS` parameters, or a
+    /// reputation weight of 0 or above 10,000 basis points.
+    KindLayoutInvalid = 132,
+    /// The stated key id is not blake3 of the verifying key's bytes.
+    KindKeyIdMismatch = 133,
+    /// The verifying key does not decode to valid, canonical, in-subgroup points, or is
+    /// degenerate (an identity or repeated input base would leave a public input unbound).
+    KindKeyInvalid = 134,
+    /// The key's public-input count is not the binding inputs (chain, task, worker, input and
+    /// output commitments) plus the kind's parameters: the circuit does not expose what the
+    /// state machine binds.
+    KindKeyLayoutMismatch = 135,
+    /// `RotateKindKey`: the version is not the kind's current version plus one.
+    KindVersionMismatch = 136,
+    /// This operator already approved the pending kind change.
+    KindChangeConflict = 137,
+    /// The registry is full (`MAX_KINDS` kinds, or `MAX_KIND_VERSIONS` versions of a kind).
+    TooManyKinds = 138,
 }
 
 impl std::fmt::Display for Status {

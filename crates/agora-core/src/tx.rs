@@ -4,9 +4,10 @@ use crate::cases::CaseId;
 use crate::encoding::{Canonical, DecodeError, Reader, Writer, decode_seq, encode_seq};
 use crate::field::FieldBytes;
 use crate::ids::{Amount, AssetId, Digest, TaskId, TaskKind};
+use crate::kinds::KindRegistration;
 use crate::limits::*;
 use crate::loans::LoanId;
-use crate::proof::MAX_PROOF_BYTES;
+use crate::proof::{KeyId, MAX_PROOF_BYTES};
 use crate::status::Status;
 use agora_identity::{AgentId, AgentKey, Signature};
 use serde::{Deserialize, Serialize};
@@ -258,6 +259,29 @@ pub enum Action {
         /// True to add, false to remove.
         add: bool,
     },
+    /// Operator: approves registering a new proof-gated task kind with its verifying key; the
+    /// kind exists once the genesis threshold of distinct operators approved the same
+    /// registration within `KIND_PROPOSAL_TTL_SECS`.
+    RegisterKind(KindRegistration),
+    /// Operator: approves the next verifying-key version of a kind (same quorum rule). Tasks
+    /// posted before keep the version they were posted under.
+    RotateKindKey {
+        /// The kind.
+        kind: TaskKind,
+        /// The new version: the kind's current version plus one.
+        version: u16,
+        /// The new key's id (checked against `vk`).
+        key_id: KeyId,
+        /// The new verifying key, canonical compressed bytes.
+        #[serde(with = "crate::kinds::vk_hex")]
+        vk: Vec<u8>,
+    },
+    /// Operator: approves retiring a kind (same quorum rule): no new tasks; open ones still
+    /// settle or refund under their rules.
+    RetireKind {
+        /// The kind.
+        kind: TaskKind,
+    },
 }
 
 /// The signed part of a transaction.
@@ -370,6 +394,8 @@ impl Action {
             Action::PostTask(p) | Action::PostSubtask { offer: p, .. } => p.within_limits(),
             Action::SubmitCompletion { proof, .. } => proof.len() <= MAX_PROOF_BYTES,
             Action::OfferLoan { interest_bps, .. } => *interest_bps <= MAX_LOAN_INTEREST_BPS,
+            Action::RegisterKind(registration) => registration.within_limits(),
+            Action::RotateKindKey { vk, .. } => !vk.is_empty() && vk.len() <= MAX_KIND_VK_BYTES,
             _ => true,
         }
     }
@@ -407,6 +433,9 @@ impl Action {
             Action::FreezeAgent { .. } => "freeze_agent",
             Action::AppealFreeze {} => "appeal_freeze",
             Action::ChangeTrusted { .. } => "change_trusted",
+            Action::RegisterKind(_) => "register_kind",
+            Action::RotateKindKey { .. } => "rotate_kind_key",
+            Action::RetireKind { .. } => "retire_kind",
         }
     }
 }
@@ -590,6 +619,21 @@ impl Canonical for Action {
                 agent.encode(w);
                 w.bool(*add);
             }
+            Action::RegisterKind(registration) => {
+                w.u8(49);
+                registration.encode(w);
+            }
+            Action::RotateKindKey { kind, version, key_id, vk } => {
+                w.u8(50);
+                w.u16(*kind);
+                w.u16(*version);
+                w.fixed(&key_id.0);
+                w.var_bytes(vk);
+            }
+            Action::RetireKind { kind } => {
+                w.u8(51);
+                w.u16(*kind);
+            }
         }
     }
 
@@ -637,6 +681,14 @@ impl Canonical for Action {
             36 => Action::FreezeAgent { agent: AgentId::decode(r)?, reason: r.u16()?, evidence: r.fixed()? },
             37 => Action::AppealFreeze {},
             48 => Action::ChangeTrusted { agent: AgentId::decode(r)?, add: r.bool()? },
+            49 => Action::RegisterKind(KindRegistration::decode(r)?),
+            50 => Action::RotateKindKey {
+                kind: r.u16()?,
+                version: r.u16()?,
+                key_id: KeyId(r.fixed()?),
+                vk: r.var_bytes(MAX_DECODE_FIELD_BYTES)?,
+            },
+            51 => Action::RetireKind { kind: r.u16()? },
             tag => return Err(DecodeError::UnknownTag { what: "action", tag }),
         })
     }

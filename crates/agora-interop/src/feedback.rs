@@ -52,7 +52,7 @@ pub struct FeedbackEntry {
 /// The per-kind success rates of `agent` as a worker (see the module documentation), in kind
 /// order. Kinds without a settled task are left out.
 pub fn feedback_summary(market: &Marketplace, agent: &AgentId) -> Result<Vec<FeedbackEntry>, CredentialError> {
-    let kinds = &market.config().genesis.kinds;
+    let kinds = market.kind_specs()?;
     let mut tally: BTreeMap<u16, (u64, u64)> = BTreeMap::new();
     let mut next = 1u64;
     while next <= MAX_FEEDBACK_SCAN_TASKS {

@@ -22,13 +22,13 @@ fn operator(state: &AppState) -> Result<AgentId, ApiFailure> {
     })
 }
 
-/// The A2A 0.3.0 agent card of the operator agent: one skill per task kind of the genesis.
+/// The A2A 0.3.0 agent card of the operator agent: one skill per task kind that takes new tasks.
 #[utoipa::path(get, path = "/.well-known/agent-card.json", tag = "interop",
     responses((status = 200, description = "A2A 0.3.0 AgentCard (JSON)"), (status = 404, body = ApiError)))]
 pub(crate) async fn agent_card(State(state): State<AppState>) -> Result<Json<AgentCard>, ApiFailure> {
     let operator = operator(&state)?;
-    let kinds = &state.reader.config().genesis.kinds;
-    Ok(Json(agora_interop::agent_card::agent_card(&operator, kinds, &state.endpoints, NODE_VERSION)))
+    let kinds = state.reader.live_kind_specs()?;
+    Ok(Json(agora_interop::agent_card::agent_card(&operator, &kinds, &state.endpoints, NODE_VERSION)))
 }
 
 fn registration(

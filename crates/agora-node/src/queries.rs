@@ -6,8 +6,8 @@ use crate::state::AppState;
 use agora::{AgentId, AssetId, AuditKind, CaseId, LoanId, TaskId, TaskStatus};
 use agora_api::page::page_size;
 use agora_api::{
-    AgentView, ApiError, ArbitratorView, BalanceView, BidCursor, BlockDigestView, FreezeView, OpenBidsPage, Page,
-    ReceiptView, TipView, TotalsView, TrustedView,
+    AgentView, ApiError, ArbitratorView, BalanceView, BidCursor, BlockDigestView, FreezeView, KindsView, OpenBidsPage,
+    Page, ReceiptView, TipView, TotalsView, TrustedView,
 };
 use axum::Json;
 use axum::extract::State;
@@ -303,6 +303,12 @@ pub(crate) async fn totals(State(state): State<AppState>) -> Result<Json<TotalsV
 #[utoipa::path(get, path = "/v1/trusted", tag = "queries", responses((status = 200, body = TrustedView)))]
 pub(crate) async fn trusted(State(state): State<AppState>) -> Result<Json<TrustedView>, ApiFailure> {
     Ok(Json(TrustedView::read(&state.reader)?))
+}
+
+/// The kind registry.
+#[utoipa::path(get, path = "/v1/kinds", tag = "queries", responses((status = 200, body = KindsView)))]
+pub(crate) async fn kinds(State(state): State<AppState>) -> Result<Json<KindsView>, ApiFailure> {
+    Ok(Json(KindsView::read(&state.reader)?))
 }
 
 /// `?kind=&agent=&from=&limit=` of the audit log.

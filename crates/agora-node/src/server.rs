@@ -175,6 +175,7 @@ fn router(state: AppState) -> Router {
         .route(routes::BLOCK_RECEIPTS, get(queries::block_receipts))
         .route(routes::TOTALS, get(queries::totals))
         .route(routes::TRUSTED, get(queries::trusted))
+        .route(routes::KINDS, get(queries::kinds))
         .route(routes::AUDIT, get(queries::audit))
         .route(routes::OPENAPI, get(system::openapi))
         .route_layer(from_fn_with_state(state.clone(), guard));

@@ -75,11 +75,12 @@ struct Item<'a> {
 /// Checks every claim; one verdict per claim, in order. Claims are grouped by key; every group
 /// is batch-verified (groups run in parallel).
 pub(crate) fn verify_claims(verifier: &Groth16Verifier, claims: &[ProofClaim]) -> Vec<ProofVerdict> {
-    let keys = verifier.keys();
+    let mut keys: std::collections::BTreeMap<KeyId, Option<std::sync::Arc<RegisteredKey>>> = Default::default();
     let mut verdicts = vec![ProofVerdict::Malformed; claims.len()];
     let mut groups: std::collections::BTreeMap<KeyId, Vec<usize>> = Default::default();
     for (i, claim) in claims.iter().enumerate() {
-        match keys.get(&claim.key_id) {
+        let key = keys.entry(claim.key_id).or_insert_with(|| verifier.resolve(claim));
+        match key {
             None => verdicts[i] = ProofVerdict::UnknownKey,
             Some(key) if claim.public_inputs.len() != key.inputs => verdicts[i] = ProofVerdict::WrongInputCount,
             Some(_) => groups.entry(claim.key_id).or_default().push(i),
@@ -89,7 +90,9 @@ pub(crate) fn verify_claims(verifier: &Groth16Verifier, claims: &[ProofClaim]) -
     let results: Vec<Vec<(usize, ProofVerdict)>> = groups
         .par_iter()
         .filter_map(|(id, members)| {
-            keys.get(id).map(|key| verify_group(id, key, claims, members, verifier.cost_counter()))
+            keys.get(id)
+                .and_then(Option::as_ref)
+                .map(|key| verify_group(id, key, claims, members, verifier.cost_counter()))
         })
         .collect();
     for (index, verdict) in results.into_iter().flatten() {

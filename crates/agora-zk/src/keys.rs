@@ -97,6 +97,19 @@ pub fn check_vk_sanity(vk: &VerifyingKey<Bn254>) -> Result<(), KeyError> {
     if vk.gamma_abc_g1.len() > MAX_PUBLIC_INPUTS + 1 {
         return Err(KeyError::Degenerate("too many public inputs"));
     }
+    // An identity input base leaves that public input out of the verification equation (any
+    // value verifies); two equal (or opposite) bases let a prover move value between the two
+    // inputs.
+    if vk.gamma_abc_g1.iter().any(|base| base.is_zero()) {
+        return Err(KeyError::Degenerate("identity input base: a public input would be unbound"));
+    }
+    let distinct: std::collections::BTreeSet<Vec<u8>> =
+        vk.gamma_abc_g1.iter().map(|base| base.x().map(|x| x.to_string()).unwrap_or_default().into_bytes()).collect();
+    if distinct.len() != vk.gamma_abc_g1.len() {
+        return Err(KeyError::Degenerate(
+            "repeated or opposite input base: public inputs would not be bound separately",
+        ));
+    }
     Ok(())
 }
 

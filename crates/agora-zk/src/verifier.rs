@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use agora_core::{KeyId, ProofClaim, ProofVerdict, ProofVerifier};
+use std::sync::{Arc, RwLock};
+
+use agora_core::{KeyFacts, KeyId, KeyRejection, ProofClaim, ProofVerdict, ProofVerifier};
 use ark_bn254::Bn254;
 use ark_ec::pairing::Pairing;
 use ark_groth16::{Groth16, PreparedVerifyingKey, VerifyingKey, prepare_verifying_key};
@@ -12,7 +14,7 @@ use ark_snark::SNARK;
 use crate::cost::{CostCounter, VerifyCost};
 use crate::encoding::{decode_proof, fields_to_frs};
 use crate::error::KeyError;
-use crate::keys::{check_vk_sanity, key_id, public_input_count};
+use crate::keys::{check_vk_sanity, import_vk, key_id, public_input_count};
 
 /// A registered key, prepared for verification.
 #[derive(Clone, Debug)]
@@ -31,11 +33,31 @@ pub(crate) struct RegisteredKey {
 /// (see [`crate::batch`]); a failing group is bisected so that exactly the bad proofs are
 /// rejected. Verdicts are deterministic: the batch weights are derived from the claims
 /// themselves.
+///
+/// Keys come from two places: [`Groth16Verifier::register`] (the genesis kinds' keys from a key
+/// directory) and the claims themselves (keys the kind registry holds in state, registered or
+/// rotated by transaction). A key that arrives in a claim is decoded, checked and prepared once
+/// and cached by id; the cache (shared by clones) only saves work, it never changes a verdict.
 #[derive(Clone, Debug, Default)]
 pub struct Groth16Verifier {
-    keys: BTreeMap<KeyId, RegisteredKey>,
+    keys: BTreeMap<KeyId, Arc<RegisteredKey>>,
+    /// Prepared keys that arrived in claims or registrations, by id.
+    runtime: Arc<RwLock<BTreeMap<KeyId, Arc<RegisteredKey>>>>,
     /// Pairing work done so far (a clone starts from the original's total).
     cost: CostCounter,
+}
+
+/// Most runtime keys kept prepared at once (the registry's own limit is far below); beyond it
+/// the cache is cleared and refilled on demand.
+pub const MAX_CACHED_RUNTIME_KEYS: usize = 4_096;
+
+impl RegisteredKey {
+    fn prepare(vk: VerifyingKey<Bn254>) -> Self {
+        let inputs = public_input_count(&vk);
+        let beta_prepared = vk.beta_g2.into();
+        let pvk = prepare_verifying_key(&vk);
+        RegisteredKey { pvk, beta_prepared, inputs }
+    }
 }
 
 impl Groth16Verifier {
@@ -49,11 +71,39 @@ impl Groth16Verifier {
     pub fn register(&mut self, vk: VerifyingKey<Bn254>) -> Result<KeyId, KeyError> {
         check_vk_sanity(&vk)?;
         let id = key_id(&vk)?;
-        let inputs = public_input_count(&vk);
-        let pvk = prepare_verifying_key(&vk);
-        let beta_prepared = vk.beta_g2.into();
-        self.keys.insert(id, RegisteredKey { pvk, beta_prepared, inputs });
+        self.keys.insert(id, Arc::new(RegisteredKey::prepare(vk)));
         Ok(id)
+    }
+
+    /// The prepared key a claim names: a registered one, else one cached from an earlier claim,
+    /// else the key the claim carries (imported with every check, and only if it hashes to the
+    /// claimed id), prepared and cached. `None` when the claim names a key this verifier cannot
+    /// get.
+    pub(crate) fn resolve(&self, claim: &ProofClaim) -> Option<Arc<RegisteredKey>> {
+        if let Some(key) = self.keys.get(&claim.key_id) {
+            return Some(key.clone());
+        }
+        if let Some(key) = self.runtime.read().ok()?.get(&claim.key_id) {
+            return Some(key.clone());
+        }
+        let (vk, id) = import_vk(claim.key.as_deref()?).ok()?;
+        (id == claim.key_id).then(|| self.cache(id, vk))
+    }
+
+    fn cache(&self, id: KeyId, vk: VerifyingKey<Bn254>) -> Arc<RegisteredKey> {
+        let key = Arc::new(RegisteredKey::prepare(vk));
+        if let Ok(mut runtime) = self.runtime.write() {
+            if runtime.len() >= MAX_CACHED_RUNTIME_KEYS {
+                runtime.clear();
+            }
+            runtime.insert(id, key.clone());
+        }
+        key
+    }
+
+    /// The number of keys prepared from claims or registrations so far (cached).
+    pub fn cached_runtime_keys(&self) -> usize {
+        self.runtime.read().map(|r| r.len()).unwrap_or(0)
     }
 
     /// True when a key with this id is registered.
@@ -79,7 +129,7 @@ impl Groth16Verifier {
     /// Checks one claim on its own (no batching), with
     /// `Groth16::<Bn254>::verify_with_processed_vk`.
     pub fn verify_single(&self, claim: &ProofClaim) -> ProofVerdict {
-        let Some(key) = self.keys.get(&claim.key_id) else {
+        let Some(key) = self.resolve(claim) else {
             return ProofVerdict::UnknownKey;
         };
         if claim.public_inputs.len() != key.inputs {
@@ -109,10 +159,6 @@ impl Groth16Verifier {
         self.cost.reset()
     }
 
-    pub(crate) fn keys(&self) -> &BTreeMap<KeyId, RegisteredKey> {
-        &self.keys
-    }
-
     pub(crate) fn cost_counter(&self) -> &CostCounter {
         &self.cost
     }
@@ -121,5 +167,17 @@ impl Groth16Verifier {
 impl ProofVerifier for Groth16Verifier {
     fn verify_batch(&self, claims: &[ProofClaim]) -> Vec<ProofVerdict> {
         crate::batch::verify_claims(self, claims)
+    }
+
+    /// Imports the key with every check of [`import_vk`] (size, canonical, on curve, in
+    /// subgroup, not degenerate), prepares and caches it.
+    fn inspect_key(&self, vk: &[u8]) -> Result<KeyFacts, KeyRejection> {
+        let (key, id) = import_vk(vk).map_err(|e| match e {
+            KeyError::Degenerate(why) => KeyRejection::Degenerate(why.to_string()),
+            other => KeyRejection::Malformed(other.to_string()),
+        })?;
+        let public_inputs = public_input_count(&key);
+        self.cache(id, key);
+        Ok(KeyFacts { public_inputs })
     }
 }

@@ -32,6 +32,7 @@ fn honest_claims(keys: &KeyPair, n: usize) -> Vec<ProofClaim> {
             let (x, y) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
             ProofClaim {
                 key_id: keys.key_id,
+                key: None,
                 public_inputs: ToyCircuit::public_inputs(x, y, EXTRA).into_iter().map(fr_to_field).collect(),
                 proof: prove(&keys.pk, ToyCircuit::with_witness(x, y, EXTRA), &mut rng).unwrap(),
             }

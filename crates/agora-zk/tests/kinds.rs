@@ -84,7 +84,7 @@ fn hashchain_witness() -> HashchainWitness {
 
 /// Claim with public inputs rebuilt from the task's own data, as the core would.
 fn claim(keys: &KeyPair, inputs: Vec<FieldBytes>, proof: &[u8]) -> ProofClaim {
-    ProofClaim { key_id: keys.key_id, public_inputs: inputs, proof: proof.to_vec() }
+    ProofClaim { key_id: keys.key_id, key: None, public_inputs: inputs, proof: proof.to_vec() }
 }
 
 /// Checks the completion verifies, and that it does not verify for another chain, task,

@@ -38,6 +38,7 @@ fn honest_claim(keys: &KeyPair, extra: usize, rng: &mut StdRng) -> ProofClaim {
     assert_eq!(proof.len(), PROOF_BYTES);
     ProofClaim {
         key_id: keys.key_id,
+        key: None,
         public_inputs: ToyCircuit::public_inputs(x, y, extra).into_iter().map(fr_to_field).collect(),
         proof,
     }
@@ -443,7 +444,7 @@ mod fuzz {
             let _ = decode_proof(&bytes);
             let _ = import_vk(&bytes);
             let _ = decode_vk_file(&bytes);
-            let claim = ProofClaim { key_id: keys.key_id, public_inputs: good.public_inputs.clone(), proof: bytes };
+            let claim = ProofClaim { key_id: keys.key_id, key: None, public_inputs: good.public_inputs.clone(), proof: bytes };
             let verdicts = v.verify_batch(&[claim.clone(), good.clone()]);
             prop_assert_ne!(verdicts[0], ProofVerdict::Valid);
             prop_assert_eq!(verdicts[1], ProofVerdict::Valid);
@@ -453,7 +454,7 @@ mod fuzz {
         #[test]
         fn random_proof_sized_bytes_never_verify(bytes in proptest::collection::vec(any::<u8>(), PROOF_BYTES)) {
             let (keys, v, good) = fixture();
-            let claim = ProofClaim { key_id: keys.key_id, public_inputs: good.public_inputs.clone(), proof: bytes };
+            let claim = ProofClaim { key_id: keys.key_id, key: None, public_inputs: good.public_inputs.clone(), proof: bytes };
             prop_assert!(matches!(v.verify_single(&claim), ProofVerdict::Malformed | ProofVerdict::Invalid));
         }
     }

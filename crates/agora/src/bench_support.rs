@@ -489,6 +489,7 @@ impl VerifyFixture {
             };
             claims.push(ProofClaim {
                 key_id,
+                key: None,
                 public_inputs: inputs.clone(),
                 proof: encode_proof(&proof).map_err(proof_error)?,
             });
@@ -759,7 +760,7 @@ mod tests {
         .unwrap();
         let mut verifier = Groth16Verifier::new();
         let key_id = verifier.register(keys.vk.clone()).unwrap();
-        let claim = |proof: Vec<u8>| ProofClaim { key_id, public_inputs: ours.public_inputs.clone(), proof };
+        let claim = |proof: Vec<u8>| ProofClaim { key_id, key: None, public_inputs: ours.public_inputs.clone(), proof };
         let plain_bytes = encode_proof(&plain).unwrap();
         assert_eq!(
             verifier.verify_batch(&[claim(ours.proof.clone()), claim(plain_bytes)]),

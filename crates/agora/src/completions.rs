@@ -20,7 +20,7 @@ pub struct VerifiedCompletion {
     pub task: TaskRecord,
     /// The worker who proved it (the completion's sender).
     pub worker: AgentId,
-    /// The kind as the genesis registers it (name and key id).
+    /// The kind with the key of the version the task settled under (name and key id).
     pub kind: KindSpec,
     /// Height of the block holding the completion.
     pub height: u64,
@@ -78,7 +78,7 @@ impl Marketplace {
         if record.status != TaskStatus::Completed {
             return Ok(None);
         }
-        let Some(kind) = self.config().genesis.kinds.iter().find(|k| k.kind == record.offer.kind).cloned() else {
+        let Some(kind) = self.task_kind_spec(&record)? else {
             return Ok(None);
         };
         let Some(mut height) = self.first_block_at_or_after(record.closed_at)? else { return Ok(None) };
@@ -113,6 +113,34 @@ impl Marketplace {
             height += 1;
         }
         Ok(None)
+    }
+}
+
+impl Marketplace {
+    /// The verifying key of one version of a kind: the registry's own bytes for a key
+    /// registered or rotated by transaction, else (a genesis key) the key directory's key with
+    /// that id.
+    pub fn verifying_key_of(
+        &self,
+        kind: u16,
+        version: u16,
+        keys: Option<&ProofKeys>,
+    ) -> Result<VerifyingKey<Bn254>, Error> {
+        let record = self
+            .kind_version(kind, version)?
+            .ok_or_else(|| Error::Proof(format!("kind {kind} has no version {version}")))?;
+        if !record.vk.is_empty() {
+            let (vk, _) = agora_zk::keys::import_vk(&record.vk).map_err(|e| Error::Proof(e.to_string()))?;
+            return Ok(vk);
+        }
+        let keys = keys.ok_or_else(|| {
+            Error::Proof(format!(
+                "kind {kind} version {version} is a genesis key: its key directory (--keys) is needed"
+            ))
+        })?;
+        keys.verifier().verifying_key(&record.key_id).cloned().ok_or_else(|| {
+            Error::Proof(format!("the key directory holds no key {} for kind {kind}", hex::encode(record.key_id.0)))
+        })
     }
 }
 

@@ -22,6 +22,7 @@ pub mod bench_support;
 mod completions;
 mod disputes;
 mod error;
+mod kinds;
 mod lending;
 mod marketplace;
 pub mod proofs;
@@ -33,8 +34,9 @@ pub use agora_circuits as circuits;
 pub use agora_core::loans::{LoanId, LoanRecord, LoanStatus, ReputationLock};
 pub use agora_core::{
     AccountRecord, Action, AdmittedTx, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals, BidRecord,
-    BidStatus, Block, BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindSpec, NoProofKeys,
-    PostTask, ProofVerifier, Receipt, SignedTx, Split, Status, TaskId, TaskRecord, TaskStatus, TxBody,
+    BidStatus, Block, BlockHeader, BlockOutcome, ChainTip, Created, FieldBytes, Genesis, KeyId, KindRecord,
+    KindRegistration, KindSpec, KindVersion, NoProofKeys, PostTask, ProofVerifier, Receipt, SignedTx, Split, Status,
+    TaskId, TaskRecord, TaskStatus, TxBody,
 };
 pub use agora_core::{
     ArbitrationParams, ArbitratorRecord, AuditEntry, AuditKind, AuditVerification, CaseId, CasePhase, CaseRecord,

@@ -5,8 +5,8 @@ use crate::proofs::{ProofKeys, prove_offer};
 use crate::reputation::ReputationReport;
 use agora_core::{
     AccountRecord, Action, Admissions, AdmittedTx, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals,
-    BidRecord, Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, NoProofKeys, ProofVerifier,
-    Receipt, SignedTx, StateView, Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
+    BidRecord, Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Receipt,
+    SignedTx, StateView, Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
 use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
 use agora_zk::{Completion, Witness};
@@ -30,18 +30,18 @@ impl Marketplace {
 
     /// [`Marketplace::create`] with explicit store options.
     pub fn create_with(path: impl AsRef<Path>, genesis: Genesis, options: StoreOptions) -> Result<Self, Error> {
-        Ok(Marketplace { store: Store::create(path, genesis, options)?, verifier: Arc::new(NoProofKeys) })
+        Ok(Marketplace { store: Store::create(path, genesis, options)?, verifier: default_verifier() })
     }
 
     /// Opens an existing marketplace database.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
-        Ok(Marketplace { store: Store::open(path, StoreOptions::default())?, verifier: Arc::new(NoProofKeys) })
+        Ok(Marketplace { store: Store::open(path, StoreOptions::default())?, verifier: default_verifier() })
     }
 
     /// Wraps an already open store (for example one made with
     /// [`agora_store::Store::create_with_faults`] in a fault-injection test).
     pub fn from_store(store: Store) -> Self {
-        Marketplace { store, verifier: Arc::new(NoProofKeys) }
+        Marketplace { store, verifier: default_verifier() }
     }
 
     /// Uses `verifier` for completion proofs (by default no proof keys are loaded and every
@@ -233,6 +233,18 @@ impl Marketplace {
         nonce: Option<u64>,
     ) -> Result<(SignedTx, Completion), Error> {
         let record = self.task(task)?.ok_or_else(|| Error::Proof(format!("no task {task}")))?;
+        if let Some(spec) = self.task_kind_spec(&record)? {
+            let entry = keys.entry(record.offer.kind)?;
+            if entry.spec.key_id != spec.key_id {
+                return Err(Error::Proof(format!(
+                    "task {task} was posted under version {} of kind {} (key {}); the key directory holds key {}",
+                    record.kind_version,
+                    spec.name,
+                    hex::encode(spec.key_id.0),
+                    hex::encode(entry.spec.key_id.0)
+                )));
+            }
+        }
         let completion = prove_offer(keys, &self.genesis_hash(), task, &record.offer, &worker.id(), witness)?;
         let action = Action::SubmitCompletion {
             task,
@@ -303,4 +315,11 @@ impl Marketplace {
     pub fn job_offer(&self, id: TaskId) -> Result<Option<serde_json::Value>, Error> {
         Ok(self.task(id)?.map(|task| agora_core::job_offer_jsonld(&task)))
     }
+}
+
+/// The verifier a marketplace starts with: Groth16 with no key directory. It verifies every
+/// kind whose key the registry holds in state (registered or rotated by transaction); genesis
+/// kinds need their key directory (`with_verifier`, `open_with_keys`).
+fn default_verifier() -> Arc<dyn ProofVerifier> {
+    Arc::new(agora_zk::Groth16Verifier::new())
 }

@@ -178,13 +178,45 @@ impl ProofKeys {
         Ok(())
     }
 
-    /// Reads the proving key of `kind` from disk (checked against the manifest's key id).
-    pub fn proving_key(&self, kind: u16) -> Result<ProvingKey<Bn254>, Error> {
-        let entry = self
-            .kinds
+    /// The manifest entry of `kind`.
+    pub fn entry(&self, kind: u16) -> Result<&KindKey, Error> {
+        self.kinds
             .iter()
             .find(|k| k.spec.kind == kind)
-            .ok_or_else(|| Error::Proof(format!("no proving key for kind {kind}")))?;
+            .ok_or_else(|| Error::Proof(format!("the key directory holds no keys for kind {kind}")))
+    }
+
+    /// Adds keys for a kind registered at runtime (by transaction) to the directory: `spec`
+    /// names the kind as the registry will (number, name, parameters), `shape` the circuit the
+    /// keys were made for. The keys are written, the manifest entry of that kind number is
+    /// replaced, and the directory is reloaded.
+    pub fn add_kind(dir: impl AsRef<Path>, spec: KindSpec, shape: CircuitShape, pair: &KeyPair) -> Result<Self, Error> {
+        let dir = dir.as_ref().to_path_buf();
+        if spec.key_id != pair.key_id {
+            return Err(Error::Proof("the kind spec names another key than the key pair's".into()));
+        }
+        let declared = agora_core::BINDING_PUBLIC_INPUTS + usize::from(spec.param_count);
+        if shape.kind().num_public_inputs() != declared {
+            return Err(Error::Proof(format!(
+                "the {:?} circuit has {} public inputs, the kind declares {declared}",
+                shape.kind(),
+                shape.kind().num_public_inputs()
+            )));
+        }
+        let mut kinds = Self::load(&dir)?.kinds;
+        kinds.retain(|k| k.spec.kind != spec.kind && k.spec.name != spec.name);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::Proof(format!("creating {}: {e}", dir.display())))?;
+        write_pk_file(&dir.join(format!("{}.pk", spec.name)), &pair.pk).map_err(|e| Error::Proof(e.to_string()))?;
+        write_vk_file(&dir.join(format!("{}.vk", spec.name)), &pair.vk).map_err(|e| Error::Proof(e.to_string()))?;
+        kinds.push(KindKey { spec, shape });
+        kinds.sort_by_key(|k| k.spec.kind);
+        write_manifest(&dir, &kinds)?;
+        Self::load(dir)
+    }
+
+    /// Reads the proving key of `kind` from disk (checked against the manifest's key id).
+    pub fn proving_key(&self, kind: u16) -> Result<ProvingKey<Bn254>, Error> {
+        let entry = self.entry(kind)?;
         let path = self.dir.join(format!("{}.pk", entry.spec.name));
         let (pk, id) = read_pk_file(&path).map_err(|e| Error::Proof(format!("{}: {e}", path.display())))?;
         if id != entry.spec.key_id {
@@ -256,11 +288,21 @@ pub fn prove_offer(
     worker: &AgentId,
     witness: &Witness,
 ) -> Result<Completion, Error> {
-    let (kind, input_commitment, params) = task_terms(witness)?;
-    if kind != offer.kind || input_commitment != offer.input_commitment || params != offer.params {
-        return Err(Error::Proof(format!("witness does not match task {task} (kind, input commitment or parameters)")));
+    let entry = keys.entry(offer.kind)?;
+    if entry.shape.kind() != witness.kind() {
+        return Err(Error::Proof(format!(
+            "witness is for the {:?} circuit; task {task}'s kind {} ({}) is proven with the {:?} circuit",
+            witness.kind(),
+            offer.kind,
+            entry.spec.name,
+            entry.shape.kind()
+        )));
     }
-    let pk = keys.proving_key(kind)?;
+    let (_, input_commitment, params) = task_terms(witness)?;
+    if input_commitment != offer.input_commitment || params != offer.params {
+        return Err(Error::Proof(format!("witness does not match task {task} (input commitment or parameters)")));
+    }
+    let pk = keys.proving_key(offer.kind)?;
     let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;
     let chain = chain_field(genesis_hash);
     let completion = agora_zk::prove_completion(witness, chain, task_field(task), worker_field(worker), &pk, &mut rng)

@@ -29,9 +29,11 @@ impl From<StateError> for Fault {
     }
 }
 
-/// Answers proof claims for the transaction at `index` of the block.
+/// Answers proof claims for the transaction at `index` of the block, and judges verifying keys
+/// offered to the kind registry.
 pub(crate) trait ProofOracle {
     fn check(&mut self, index: usize, claim: ProofClaim) -> ProofVerdict;
+    fn inspect_key(&mut self, vk: &[u8]) -> Result<crate::proof::KeyFacts, crate::proof::KeyRejection>;
 }
 
 /// What a handler sees: the transaction's layer, the chain's configuration, the block's time.
@@ -177,8 +179,12 @@ impl Ctx<'_, '_> {
         self.layer.put(Table::Nullifiers, nullifier.to_vec(), Vec::new());
     }
 
-    pub fn kind(&self, kind: u16) -> Result<Option<crate::genesis::KindSpec>, StateError> {
-        self.read(Table::Kinds, &keys::kind(kind))
+    pub fn kind(&self, kind: u16) -> Result<Option<crate::kinds::KindRecord>, StateError> {
+        self.read(Table::Kinds, &crate::kinds::kind_keys::kind(kind))
+    }
+
+    pub fn kind_version(&self, kind: u16, version: u16) -> Result<Option<crate::kinds::KindVersion>, StateError> {
+        self.read(Table::KindVersions, &crate::kinds::kind_keys::version(kind, version))
     }
 
     /// Whether `agent` is in the trusted set now (a seed of standing, with no conferral budget).

@@ -31,6 +31,9 @@ impl ProofOracle for NoProofs {
     fn check(&mut self, _index: usize, _claim: ProofClaim) -> ProofVerdict {
         ProofVerdict::Invalid
     }
+    fn inspect_key(&mut self, _vk: &[u8]) -> Result<crate::proof::KeyFacts, crate::proof::KeyRejection> {
+        Err(crate::proof::KeyRejection::Unsupported)
+    }
 }
 
 /// Queues the draw of the current (last) round of `case` for the digest of block

@@ -53,7 +53,10 @@ pub(super) fn allowed_while_frozen(action: &Action) -> bool {
         | Action::CastVote { .. }
         | Action::Appeal { .. }
         | Action::FreezeAgent { .. }
-        | Action::ChangeTrusted { .. } => false,
+        | Action::ChangeTrusted { .. }
+        | Action::RegisterKind(_)
+        | Action::RotateKindKey { .. }
+        | Action::RetireKind { .. } => false,
     }
 }
 

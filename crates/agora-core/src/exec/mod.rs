@@ -10,6 +10,7 @@ mod context;
 mod disputes;
 mod draws;
 mod freeze;
+mod kinds;
 mod ledger;
 mod loans;
 mod panel;
@@ -75,6 +76,11 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         }
         Action::AppealFreeze {} => freeze::appeal_freeze(ctx, &sender)?,
         Action::ChangeTrusted { agent, add } => trusted::change_trusted(ctx, &sender, agent, *add)?,
+        Action::RegisterKind(registration) => kinds::register_kind(ctx, &sender, registration)?,
+        Action::RotateKindKey { kind, version, key_id, vk } => {
+            kinds::rotate_kind_key(ctx, &sender, *kind, *version, key_id, vk)?
+        }
+        Action::RetireKind { kind } => kinds::retire_kind(ctx, &sender, *kind)?,
     };
     account = ctx.account(&sender)?;
     account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;

@@ -47,11 +47,8 @@ fn splits_valid(offer: &PostTask) -> bool {
 pub(super) fn post(ctx: &mut Ctx<'_, '_>, sender: &AgentId, offer: &PostTask) -> Result<Created, Fault> {
     active_sender(ctx, sender)?;
     ctx.asset(offer.asset)?.ok_or(Status::UnknownAsset)?;
-    let param_count = if offer.kind == MANUAL_KIND {
-        0
-    } else {
-        usize::from(ctx.kind(offer.kind)?.ok_or(Status::UnknownKind)?.param_count)
-    };
+    let kind = if offer.kind == MANUAL_KIND { None } else { Some(ctx.kind(offer.kind)?.ok_or(Status::UnknownKind)?) };
+    let param_count = kind.as_ref().map_or(0, |k| usize::from(k.param_count));
     ensure(
         offer.bid_deadline >= ctx.time
             && offer.delivery_deadline >= offer.bid_deadline
@@ -62,6 +59,7 @@ pub(super) fn post(ctx: &mut Ctx<'_, '_>, sender: &AgentId, offer: &PostTask) ->
     ensure(offer.params.len() == param_count, Status::InvalidParams)?;
     ensure(offer.budget > 0, Status::ZeroAmount)?;
     ctx.debit(sender, offer.asset, offer.budget)?;
+    ensure(!kind.as_ref().is_some_and(|k| k.retired), Status::KindRetired)?;
 
     let id = TaskId(ctx.counter(TASK_COUNTER)?.checked_add(1).ok_or(Status::AmountOverflow)?);
     ctx.set_counter(TASK_COUNTER, id.0);
@@ -77,6 +75,7 @@ pub(super) fn post(ctx: &mut Ctx<'_, '_>, sender: &AgentId, offer: &PostTask) ->
         posted_at: ctx.time,
         closed_at: 0,
         output_commitment: None,
+        kind_version: kind.as_ref().map_or(0, |k| k.version),
     });
     let mut employer = ctx.account(sender)?;
     employer.open_tasks += 1;
@@ -287,10 +286,11 @@ pub(super) fn submit_completion(
     ensure(task.offer.kind != MANUAL_KIND, Status::NotProvable)?;
     let nullifier = completion_nullifier(sender, task.offer.kind, &task.offer.input_commitment, &task.offer.params);
     ensure(!ctx.has_nullifier(&nullifier)?, Status::NullifierUsed)?;
-    let spec = ctx.kind(task.offer.kind)?.ok_or(Status::UnknownProofKey)?;
+    let version = ctx.kind_version(task.offer.kind, task.kind_version)?.ok_or(Status::UnknownProofKey)?;
 
     let claim = ProofClaim {
-        key_id: spec.key_id,
+        key_id: version.key_id,
+        key: (!version.vk.is_empty()).then(|| std::sync::Arc::from(version.vk)),
         public_inputs: completion_public_inputs(
             chain_field(&ctx.config.genesis_hash),
             &task,
@@ -327,7 +327,11 @@ fn credit_reputation(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker_id: &Agent
     let reference = ctx.reference_amount(task.offer.asset)?;
     let standing = ctx.standing(&task.employer)?;
     let mut edge = ctx.edge(worker_id, &task.employer)?;
-    let mut gain = completion_gain(task.price, reference, edge.count, standing);
+    let kind = ctx.kind(task.offer.kind)?.ok_or(Status::UnknownProofKey)?;
+    let mut gain = kind_weighted(&kind, completion_gain(task.price, reference, edge.count, standing));
+    if kind.max_gain > 0 {
+        gain = gain.min(kind.max_gain);
+    }
     if gain > 0 && !ctx.is_trusted(&task.employer)? {
         let mut employer = ctx.account(&task.employer)?;
         let share = ctx.config.genesis.reputation.conferral_share_ppm;
@@ -341,7 +345,7 @@ fn credit_reputation(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker_id: &Agent
     // A completion worth no evidence (no reference amount, a dust price, a long-exhausted
     // pair) stores nothing: it can neither fill the recompute window nor count for the pair.
     // Its gain is 0 too (gain ≤ evidence).
-    let evidence = completion_gain(task.price, reference, edge.count, STANDING_ONE);
+    let evidence = kind_weighted(&kind, completion_gain(task.price, reference, edge.count, STANDING_ONE));
     if evidence > 0 {
         let previous = edge;
         edge.evidence = edge.evidence.saturating_add(evidence);
@@ -355,4 +359,10 @@ fn credit_reputation(ctx: &mut Ctx<'_, '_>, task: &TaskRecord, worker_id: &Agent
     worker.proven_completions += 1;
     ctx.put_account(worker_id, &worker);
     Ok(())
+}
+
+/// A gain scaled by the kind's reputation weight (basis points of the full gain).
+fn kind_weighted(kind: &crate::kinds::KindRecord, gain: u64) -> u64 {
+    let weighted = u128::from(gain) * u128::from(kind.weight_bps) / u128::from(crate::kinds::FULL_KIND_WEIGHT_BPS);
+    u64::try_from(weighted).unwrap_or(gain)
 }
