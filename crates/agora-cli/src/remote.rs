@@ -56,7 +56,7 @@ pub fn sign(
         Some(nonce) => nonce,
         None => connect(url)?.next_nonce(&key.id()).map_err(explain)?,
     };
-    print_json(&TxBody { sender: key.id(), nonce, action }.sign(&key, &genesis_hash))
+    print_json(&TxBody { sender: key.id(), nonce, action }.sign(key, &genesis_hash))
 }
 
 pub fn submit(url: &str, args: SubmitArgs) -> anyhow::Result<()> {

@@ -142,5 +142,5 @@ pub fn sign(
             (market.genesis_hash(), nonce)
         }
     };
-    print_json(&TxBody { sender: key.id(), nonce, action }.sign(&key, &genesis_hash))
+    print_json(&TxBody { sender: key.id(), nonce, action }.sign(key, &genesis_hash))
 }

@@ -108,8 +108,9 @@ pub fn key_id_of(vk: &[u8]) -> KeyId {
     KeyId(*blake3::hash(vk).as_bytes())
 }
 
-/// A verifier that holds no keys: every claim is [`ProofVerdict::UnknownKey`]. The right choice
-/// for a marketplace configured without proof-gated task kinds.
+/// A verifier that holds no keys and accepts none: every claim is [`ProofVerdict::UnknownKey`]
+/// and every key offered to the registry is refused. For state-machine users that want no proof
+/// system at all (a marketplace that may register kinds at runtime needs a real verifier).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoProofKeys;
 
