@@ -7,8 +7,8 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use agora::bench_support::{BIDS_PER_WORKER, LifecycleLoad, MemoryChain, TransferLoad, block_after, expect_all_ok};
 use agora::{Marketplace, NoProofKeys, SignedTx, StoreOptions};
+use agora_bench_support::{BIDS_PER_WORKER, LifecycleLoad, MemoryChain, TransferLoad, block_after, expect_all_ok};
 use agora_benches::{measurement, sizes};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::time::{Duration, Instant};
@@ -145,10 +145,21 @@ fn breakdown(c: &mut Criterion) {
         b.iter(|| txs.iter().map(|tx| tx.body.signing_digest(&hash)[0] as usize).sum::<usize>())
     });
     let digests: Vec<[u8; 32]> = txs.iter().map(|tx| tx.body.signing_digest(&hash)).collect();
-    group.bench_function("ed25519 verify_strict (key decompression included)", |b| {
+    group.bench_function("ed25519 single, ZIP-215 (keys cached)", |b| {
         b.iter(|| {
             txs.iter().zip(&digests).filter(|(tx, d)| tx.signature.verify_digest(&tx.body.sender, d).is_ok()).count()
         })
+    });
+    let items: Vec<agora::identity::SignedDigest> = txs
+        .iter()
+        .zip(&digests)
+        .map(|(tx, d)| agora::identity::SignedDigest { signer: tx.body.sender, signature: tx.signature, digest: *d })
+        .collect();
+    group.bench_function("ed25519 one batch of 1,000, one core (keys cached)", |b| {
+        b.iter(|| agora::identity::verify_batch(&items).into_iter().filter(|ok| *ok).count())
+    });
+    group.bench_function("ed25519 batches over every core (agora_core::verify_signatures)", |b| {
+        b.iter(|| agora::core::verify_signatures(&items).into_iter().filter(|ok| *ok).count())
     });
     group.bench_function("whole stateless check", |b| {
         b.iter(|| txs.iter().filter(|tx| tx.check_stateless(&hash) == agora::Status::Ok).count())
@@ -164,5 +175,49 @@ fn breakdown(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, transfers, lifecycles, breakdown);
+/// Durable blocks of 1,000 transfers through the pipeline (signatures of block n+1 checked
+/// while block n applies and commits), beside the same blocks committed one after another.
+fn pipelined(c: &mut Criterion) {
+    let mut group = c.benchmark_group("apply/pipelined-durable");
+    group.sample_size(10).measurement_time(measurement(5)).sampling_mode(SamplingMode::Flat);
+    let size = 1_000;
+    let run = 10;
+    group.throughput(Throughput::Elements((size * run) as u64));
+    for pipelined in [false, true] {
+        let name = if pipelined { "pipelined" } else { "one-by-one" };
+        group.bench_function(BenchmarkId::new(name, size), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let mut load = TransferLoad::new(AGENTS).unwrap();
+                    let dir = tempfile::tempdir().unwrap();
+                    let mut market = Marketplace::create_with(
+                        dir.path().join("bench.redb"),
+                        load.genesis().clone(),
+                        StoreOptions { durable: true },
+                    )
+                    .unwrap();
+                    let time = market.tip().time;
+                    let batches: Vec<(Vec<SignedTx>, u64)> =
+                        (0..run).map(|i| (load.txs(size), time + 1 + i as u64)).collect();
+                    let start = Instant::now();
+                    if pipelined {
+                        for outcome in market.submit_pipelined(batches).unwrap() {
+                            expect_all_ok(&outcome, "pipelined").unwrap();
+                        }
+                    } else {
+                        for (txs, time) in batches {
+                            expect_all_ok(&market.submit(txs, time).unwrap(), "one by one").unwrap();
+                        }
+                    }
+                    total += start.elapsed();
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, transfers, lifecycles, breakdown, pipelined);
 criterion_main!(benches);

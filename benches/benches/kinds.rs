@@ -9,10 +9,10 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use agora::bench_support::{MemoryChain, bench_key, expect_all_ok, seeded_rng};
 use agora::zk::kinds::HashchainWitness;
 use agora::zk::snarkjs::{ProofJson, VerificationKeyJson, parse_public_json};
 use agora::{Action, CircuitShape, FieldBytes, Genesis, KindRegistration, TxBody, Witness};
+use agora_bench_support::{MemoryChain, bench_key, expect_all_ok, seeded_rng};
 use agora_benches::measurement;
 use agora_core::{ProofClaim, ProofVerdict, ProofVerifier, key_id_of};
 use agora_zk::Groth16Verifier;

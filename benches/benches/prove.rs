@@ -7,12 +7,12 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use agora::bench_support::{
+use agora::circuits::hashchain::depth_for_constraints;
+use agora::{CircuitShape, TaskId};
+use agora_bench_support::{
     BENCH_GENESIS_HASH, bench_key, bench_witness, plain_circuit, prove_ours, prove_plain, seeded_rng, setup_keys,
     shape_constraints, shape_name,
 };
-use agora::circuits::hashchain::depth_for_constraints;
-use agora::{CircuitShape, TaskId};
 use agora_benches::{full, measurement};
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::time::Duration;

@@ -5,8 +5,8 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use agora::bench_support::{TransferLoad, expect_all_ok};
 use agora::{Marketplace, StoreOptions};
+use agora_bench_support::{TransferLoad, expect_all_ok};
 use agora_benches::{measurement, sizes};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::time::Duration;

@@ -12,8 +12,8 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use agora::bench_support::{CompletionBench, VerifyFixture, expect_all_ok};
 use agora::circuits::hashchain::depth_for_constraints;
+use agora_bench_support::{CompletionBench, VerifyFixture, expect_all_ok};
 use agora_benches::{full, measurement, sizes};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::Pairing;

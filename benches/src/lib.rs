@@ -1,5 +1,5 @@
 //! Criterion benchmarks for Agora live under `benches/benches/` (`cargo bench -p agora-benches`);
-//! the workloads they run come from [`agora::bench_support`], which `agora bench` shares. This
+//! the workloads they run come from [`agora_bench_support`], which `agora bench` shares. This
 //! library holds the little they have in common besides: sizes from the environment and the
 //! criterion settings for slow (proof) benchmarks.
 

@@ -14,7 +14,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use agora::bench_support::MemoryChain;
+use agora_bench_support::MemoryChain;
 use agora_core::{
     Action, AgentKey, AssetId, Block, BlockError, BlockHeader, Canonical, ChainTip, FieldBytes, Genesis, KindSpec,
     PostTask, ProofClaim, ProofVerdict, ProofVerifier, SignedTx, Split, StateView, Status, TaskId, TxBody, apply_block,

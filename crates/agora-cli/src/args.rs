@@ -632,8 +632,9 @@ pub struct BenchArgs {
     /// Proofs per kind, each way (ours and plain ark-groth16); 0 skips proving.
     #[arg(long, default_value_t = 2)]
     pub proofs: usize,
-    /// Proofs in the verification batch; 0 skips verification.
-    #[arg(long, default_value_t = 64)]
+    /// Proofs in the verification batch (per-proof costs are also given at 16, 64 and 256,
+    /// as far as this allows); 0 skips verification.
+    #[arg(long, default_value_t = 256)]
     pub batch: usize,
     /// Proof-gated completions in one block (each is proven first); 0 skips them.
     #[arg(long, default_value_t = 64)]
@@ -648,6 +649,10 @@ pub struct BenchArgs {
     /// No progress lines on stderr.
     #[arg(long)]
     pub quiet: bool,
+    /// A reduced run (under a minute here): 8 blocks, 100 lifecycles in one round, 1 proof
+    /// per kind, a batch of 64, 32 completions. Overrides those sizes.
+    #[arg(long)]
+    pub quick: bool,
     /// Measure a node over loopback HTTP instead, beside in-process durable blocks.
     #[arg(long)]
     pub http: bool,

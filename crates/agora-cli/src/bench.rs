@@ -4,19 +4,19 @@
 //! without fsync and in memory, whole task lifecycles, proving per kind (ours beside plain
 //! ark-groth16), verification single and batched (ours beside plain ark-groth16, measured in
 //! the same run) and a block of proof-gated completions — beside the reference figures and the
-//! targets. The workloads are `agora::bench_support`, the same the criterion benches run.
+//! targets. The workloads are `agora_bench_support`, the same the criterion benches run.
 
 #![allow(clippy::float_arithmetic)]
 
 use crate::args::BenchArgs;
-use agora::bench_support::{
+use agora::circuits::hashchain::depth_for_constraints;
+use agora::core::limits::MAX_TXS_PER_BLOCK;
+use agora::{CircuitShape, Marketplace, NoProofKeys, StoreOptions, TaskId};
+use agora_bench_support::{
     BENCH_GENESIS_HASH, BIDS_PER_WORKER, CompletionBench, LifecycleLoad, MemoryChain, TransferLoad, VerifyFixture,
     bench_key, bench_witness, block_after, expect_all_ok, mean, percentile, plain_circuit, prove_ours, prove_plain,
     seeded_rng, setup_keys, shape_constraints, shape_name,
 };
-use agora::circuits::hashchain::depth_for_constraints;
-use agora::core::limits::MAX_TXS_PER_BLOCK;
-use agora::{CircuitShape, Marketplace, NoProofKeys, StoreOptions, TaskId};
 use anyhow::{Context, bail};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -58,9 +58,23 @@ struct Commit {
     no_fsync_latency_mean_ms: f64,
     memory_txs_per_sec: f64,
     memory_latency_mean_ms: f64,
+    /// Durable blocks through the pipeline (the signatures of block n+1 checked while block n
+    /// applies and commits).
+    pipelined_txs_per_sec: f64,
+    pipelined_latency_mean_ms: f64,
+    /// redb's share of a block: durable mean minus in-memory mean.
+    storage_ms_per_block: f64,
+    /// What one block writes: state rows of its diff plus block, receipts, digest and tip.
+    redb_rows_per_block: usize,
+    /// Bytes of those rows (keys and values).
+    redb_bytes_per_block: usize,
     signature_check_us_per_tx_one_core: f64,
-    /// The most transfers per second the stateless check alone allows on every core.
+    /// The most transfers per second single verification alone allows on every core.
     signature_bound_txs_per_sec: f64,
+    /// One batch equation over a whole block's signatures, one core, per signature.
+    signature_batch_us_per_tx_one_core: f64,
+    /// The most transfers per second batch verification alone allows on every core.
+    signature_batch_bound_txs_per_sec: f64,
 }
 
 #[derive(Serialize)]
@@ -97,6 +111,18 @@ struct Verify {
     batch_speedup_vs_plain: f64,
     batch_speedup_vs_plain_with_decode: f64,
     batch_proofs_per_sec: f64,
+    /// Per-proof cost by batch size, both encodings, against ours single in the same run.
+    batch_sizes: Vec<BatchPoint>,
+}
+
+#[derive(Serialize)]
+struct BatchPoint {
+    size: usize,
+    compressed_per_proof_ms: f64,
+    uncompressed_per_proof_ms: f64,
+    /// Ours single (compressed) ÷ per-proof batch cost (uncompressed).
+    speedup_uncompressed: f64,
+    speedup_compressed: f64,
 }
 
 #[derive(Serialize)]
@@ -106,6 +132,13 @@ struct Completions {
     memory_per_sec: f64,
     durable_block_ms: f64,
     durable_per_sec: f64,
+    /// The same block with uncompressed proofs.
+    uncompressed_durable_block_ms: f64,
+    uncompressed_durable_per_sec: f64,
+    /// The uncompressed block with as many plain transfers mixed in: completions per second.
+    mixed_transfers: usize,
+    mixed_durable_block_ms: f64,
+    mixed_durable_completions_per_sec: f64,
 }
 
 #[derive(Serialize)]
@@ -161,7 +194,11 @@ fn scratch_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
+    if args.quick {
+        (args.blocks, args.lifecycle_tasks, args.lifecycle_rounds) = (8, 100, 1);
+        (args.proofs, args.batch, args.completions) = (1, 64, 32);
+    }
     if args.blocks == 0 || args.block_size == 0 || args.block_size > MAX_TXS_PER_BLOCK {
         bail!("--blocks must be at least 1 and --block-size between 1 and {MAX_TXS_PER_BLOCK}");
     }
@@ -264,6 +301,7 @@ fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
     let mut targets =
         [store("durable", true)?, store("no-fsync", false)?, Target::Memory(MemoryChain::new(genesis.clone())?)];
     let all: Vec<_> = (0..warmup + blocks).map(|_| load.txs(size)).collect();
+    let (pipelined, writes) = pipelined(dir, &genesis, &all, warmup)?;
     let mut times: [Vec<Duration>; 3] = Default::default();
     for (i, txs) in all.into_iter().enumerate() {
         for (target, samples) in targets.iter_mut().zip(times.iter_mut()) {
@@ -286,8 +324,21 @@ fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
         bail!("signature check failed on a benchmark transaction");
     }
 
+    // The same signatures in one batch equation, on this thread only.
+    let items: Vec<agora::identity::SignedDigest> = txs
+        .iter()
+        .filter_map(|tx| tx.unsigned_checks(&hash, &agora::core::Canonical::to_canonical_bytes(tx)).ok())
+        .collect();
+    let start = Instant::now();
+    let batch_ok = agora::identity::verify_batch(&items).into_iter().filter(|ok| *ok).count();
+    let batch_sig = start.elapsed();
+    if batch_ok != txs.len() {
+        bail!("batch signature check failed on a benchmark transaction");
+    }
+
     let total: Duration = durable.iter().sum();
     let sig_us = sig.as_secs_f64() * 1e6 / txs.len().max(1) as f64;
+    let batch_us = batch_sig.as_secs_f64() * 1e6 / txs.len().max(1) as f64;
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     Ok(Commit {
         block_size: size,
@@ -301,9 +352,59 @@ fn commit(args: &BenchArgs, dir: &Path) -> anyhow::Result<Commit> {
         no_fsync_latency_mean_ms: ms(mean(&no_fsync)),
         memory_txs_per_sec: per_sec(blocks * size, memory.iter().sum()),
         memory_latency_mean_ms: ms(mean(&memory)),
+        pipelined_txs_per_sec: per_sec(blocks * size, pipelined),
+        pipelined_latency_mean_ms: ms(pipelined) / blocks as f64,
+        storage_ms_per_block: ms(mean(&durable)) - ms(mean(&memory)),
+        redb_rows_per_block: writes.0,
+        redb_bytes_per_block: writes.1,
         signature_check_us_per_tx_one_core: sig_us,
         signature_bound_txs_per_sec: cpus as f64 * 1e6 / sig_us.max(1e-9),
+        signature_batch_us_per_tx_one_core: batch_us,
+        signature_batch_bound_txs_per_sec: cpus as f64 * 1e6 / batch_us.max(1e-9),
     })
+}
+
+/// Commits the blocks of `all` to a fresh durable database through the pipeline; returns the
+/// time of every block after the first `warmup`, and the rows and bytes the last block wrote.
+fn pipelined(
+    dir: &Path,
+    genesis: &agora::Genesis,
+    all: &[Vec<agora::SignedTx>],
+    warmup: usize,
+) -> anyhow::Result<(Duration, (usize, usize))> {
+    let mut market =
+        Marketplace::create_with(dir.join("pipelined.redb"), genesis.clone(), StoreOptions { durable: true })?;
+    let time = market.tip().time;
+    let batches: Vec<(Vec<agora::SignedTx>, u64)> =
+        all.iter().enumerate().map(|(i, txs)| (txs.clone(), time + 1 + i as u64)).collect();
+    let (first, rest) = batches.split_at(warmup.min(batches.len()));
+    for outcome in market.submit_pipelined(first.to_vec())? {
+        expect_all_ok(&outcome, "pipelined transfer block")?;
+    }
+    let start = Instant::now();
+    let outcomes = market.submit_pipelined(rest.to_vec())?;
+    let took = start.elapsed();
+    for outcome in &outcomes {
+        expect_all_ok(outcome, "pipelined transfer block")?;
+    }
+    let writes = match (outcomes.last(), all.last()) {
+        (Some(outcome), Some(txs)) => block_writes(outcome, txs),
+        _ => (0, 0),
+    };
+    Ok((took, writes))
+}
+
+/// Rows and bytes a committed block writes to redb: its state diff, then the block, its
+/// receipts, its digest and the tip (one row each).
+fn block_writes(outcome: &agora::core::BlockOutcome, txs: &[agora::SignedTx]) -> (usize, usize) {
+    use agora::core::Canonical;
+    let diff_bytes: usize =
+        outcome.diff.writes.iter().map(|((_, key), value)| key.len() + value.as_ref().map_or(0, Vec::len)).sum();
+    let block_bytes: usize = txs.iter().map(|tx| tx.to_canonical_bytes().len()).sum::<usize>() + 48;
+    let mut receipts = agora::core::Writer::new();
+    agora::core::encode_seq(&mut receipts, &outcome.receipts);
+    let fixed = 8 + 32 + 8 + outcome.tip.to_canonical_bytes().len();
+    (outcome.diff.len() + 4, diff_bytes + block_bytes + receipts.into_bytes().len() + fixed)
 }
 
 fn lifecycle(args: &BenchArgs, dir: &Path) -> anyhow::Result<Lifecycle> {
@@ -407,6 +508,32 @@ fn verify(n: usize) -> anyhow::Result<Verify> {
     let batch = percentile(&mut d, 50);
     let single_plain_with_decode = percentile(&mut e, 50) / n as u32;
     let per_proof = batch / n as u32;
+    let u = VerifyFixture::new(depth, n.min(32), n, 21)?.uncompressed()?;
+    let mut batch_sizes = Vec::new();
+    for size in [2, 4, 16, 64, 256].into_iter().filter(|size| *size <= n) {
+        let mut times: [Vec<Duration>; 2] = Default::default();
+        for rep in 0..7 {
+            for k in 0..2 {
+                let which = (k + rep) % 2;
+                let fixture = if which == 0 { &f } else { &u };
+                let start = Instant::now();
+                if fixture.ours_batch(size) != size {
+                    bail!("a benchmark proof did not verify");
+                }
+                times[which].push(start.elapsed());
+            }
+        }
+        let [mut compressed, mut uncompressed] = times;
+        let compressed = percentile(&mut compressed, 50) / size as u32;
+        let uncompressed = percentile(&mut uncompressed, 50) / size as u32;
+        batch_sizes.push(BatchPoint {
+            size,
+            compressed_per_proof_ms: ms(compressed),
+            uncompressed_per_proof_ms: ms(uncompressed),
+            speedup_uncompressed: single_ours.as_secs_f64() / uncompressed.as_secs_f64().max(1e-12),
+            speedup_compressed: single_ours.as_secs_f64() / compressed.as_secs_f64().max(1e-12),
+        });
+    }
     Ok(Verify {
         constraints: agora::circuits::hashchain::constraints_for_depth(depth),
         single_ours_ms: ms(single_ours),
@@ -418,6 +545,7 @@ fn verify(n: usize) -> anyhow::Result<Verify> {
         batch_speedup_vs_plain: single_plain.as_secs_f64() / per_proof.as_secs_f64().max(1e-12),
         batch_speedup_vs_plain_with_decode: single_plain_with_decode.as_secs_f64() / per_proof.as_secs_f64().max(1e-12),
         batch_proofs_per_sec: per_sec(n, batch),
+        batch_sizes,
     })
 }
 
@@ -427,23 +555,39 @@ fn completions(count: usize, dir: &Path) -> anyhow::Result<Completions> {
         let outcome = bench.apply().map_err(agora::store::StoreError::from)?;
         Ok(expect_all_ok(&outcome, "completions")?)
     })?;
-    let genesis = bench.chain.config.genesis.clone();
-    let mut market = Marketplace::create_with(dir.join("completions.redb"), genesis, StoreOptions { durable: true })?
-        .with_verifier(bench.verifier.clone());
-    for block in &bench.setup_blocks {
-        market.submit_block(block)?;
-    }
-    let start = Instant::now();
-    let outcome = market.submit_block(&bench.block)?;
-    let durable = start.elapsed();
-    expect_all_ok(&outcome, "completions")?;
+    let durable = durable_completions(&bench, &dir.join("completions.redb"))?;
+    let uncompressed = CompletionBench::new_encoded(count, depth_for_constraints(1 << 10), 31, true, 0)?;
+    let durable_uncompressed = durable_completions(&uncompressed, &dir.join("completions-uncompressed.redb"))?;
+    let mixed = CompletionBench::new_encoded(count, depth_for_constraints(1 << 10), 31, true, count)?;
+    let durable_mixed = durable_completions(&mixed, &dir.join("completions-mixed.redb"))?;
     Ok(Completions {
         count,
         memory_block_ms: ms(memory),
         memory_per_sec: per_sec(count, memory),
         durable_block_ms: ms(durable),
         durable_per_sec: per_sec(count, durable),
+        uncompressed_durable_block_ms: ms(durable_uncompressed),
+        uncompressed_durable_per_sec: per_sec(count, durable_uncompressed),
+        mixed_transfers: count,
+        mixed_durable_block_ms: ms(durable_mixed),
+        mixed_durable_completions_per_sec: per_sec(count, durable_mixed),
     })
+}
+
+/// Commits the bench's set-up blocks to a fresh durable database, then times its completions
+/// block.
+fn durable_completions(bench: &CompletionBench, path: &Path) -> anyhow::Result<Duration> {
+    let genesis = bench.chain.config.genesis.clone();
+    let mut market =
+        Marketplace::create_with(path, genesis, StoreOptions { durable: true })?.with_verifier(bench.verifier.clone());
+    for block in &bench.setup_blocks {
+        market.submit_block(block)?;
+    }
+    let start = Instant::now();
+    let outcome = market.submit_block(&bench.block)?;
+    let took = start.elapsed();
+    expect_all_ok(&outcome, "completions")?;
+    Ok(took)
 }
 
 fn thousands(x: f64) -> String {
@@ -487,6 +631,17 @@ fn print_table(r: &Report) {
             "p99 reported".into(),
         ],
         [
+            "  same blocks, durable, signatures pipelined".into(),
+            format!("{} tx/s", thousands(c.pipelined_txs_per_sec)),
+            format!("mean {:.1} ms/block", c.pipelined_latency_mean_ms),
+            format!(
+                "≥ {} tx/s ({}, {:.0} % of it)",
+                thousands(TARGET_TXS_PER_SEC),
+                verdict(c.pipelined_txs_per_sec >= TARGET_TXS_PER_SEC),
+                100.0 * c.pipelined_txs_per_sec / TARGET_TXS_PER_SEC
+            ),
+        ],
+        [
             "  same blocks, redb without fsync".into(),
             format!("{} tx/s", thousands(c.no_fsync_txs_per_sec)),
             format!("mean {:.1} ms/block", c.no_fsync_latency_mean_ms),
@@ -499,10 +654,29 @@ fn print_table(r: &Report) {
             String::new(),
         ],
         [
-            "  stateless check (Ed25519), one core".into(),
+            "  stateless check (Ed25519 single), one core".into(),
             format!("{:.1} µs/tx", c.signature_check_us_per_tx_one_core),
             format!("bound on {} cores: {} tx/s", r.cpus, thousands(c.signature_bound_txs_per_sec)),
             String::new(),
+        ],
+        [
+            format!("  signatures in one batch of {}, one core", c.block_size.min(1_000)),
+            format!("{:.1} µs/tx", c.signature_batch_us_per_tx_one_core),
+            format!("bound on {} cores: {} tx/s", r.cpus, thousands(c.signature_batch_bound_txs_per_sec)),
+            format!(
+                "{:.1}× cheaper than single",
+                c.signature_check_us_per_tx_one_core / c.signature_batch_us_per_tx_one_core.max(1e-9)
+            ),
+        ],
+        [
+            "  storage (redb write + fsync) per block".into(),
+            format!("{:.1} ms", c.storage_ms_per_block),
+            "durable mean − in-memory mean".into(),
+            format!(
+                "{} rows, {} bytes per block",
+                thousands(c.redb_rows_per_block as f64),
+                thousands(c.redb_bytes_per_block as f64)
+            ),
         ],
         [
             format!("task lifecycles, durable ({} per block)", l.tasks_per_round),
@@ -551,6 +725,21 @@ fn print_table(r: &Report) {
                 if v.batch_size >= 64 { verdict(v.batch_speedup_vs_plain >= TARGET_BATCH_SPEEDUP) } else { "n < 64" }
             ),
         ]);
+        for point in &v.batch_sizes {
+            rows.push([
+                format!("  batch of {}, per proof: compressed / uncompressed", point.size),
+                format!("{:.3} / {:.3} ms", point.compressed_per_proof_ms, point.uncompressed_per_proof_ms),
+                format!(
+                    "{:.1}× / {:.1}× cheaper than ours single",
+                    point.speedup_compressed, point.speedup_uncompressed
+                ),
+                format!(
+                    "≥ {TARGET_BATCH_SPEEDUP}× ({} compressed, {} uncompressed)",
+                    verdict(point.speedup_compressed >= TARGET_BATCH_SPEEDUP),
+                    verdict(point.speedup_uncompressed >= TARGET_BATCH_SPEEDUP)
+                ),
+            ]);
+        }
     }
     if let Some(k) = &r.completions {
         rows.push([
@@ -561,6 +750,34 @@ fn print_table(r: &Report) {
                 "≥ {} /s ({})",
                 thousands(TARGET_COMPLETIONS_PER_SEC),
                 verdict(k.durable_per_sec >= TARGET_COMPLETIONS_PER_SEC)
+            ),
+        ]);
+        rows.push([
+            "  same block, uncompressed proofs".into(),
+            format!(
+                "durable {} /s ({:.1} ms)",
+                thousands(k.uncompressed_durable_per_sec),
+                k.uncompressed_durable_block_ms
+            ),
+            String::new(),
+            format!(
+                "≥ {} /s ({})",
+                thousands(TARGET_COMPLETIONS_PER_SEC),
+                verdict(k.uncompressed_durable_per_sec >= TARGET_COMPLETIONS_PER_SEC)
+            ),
+        ]);
+        rows.push([
+            format!("  same, with {} transfers mixed in", k.mixed_transfers),
+            format!(
+                "durable {} completions/s ({:.1} ms)",
+                thousands(k.mixed_durable_completions_per_sec),
+                k.mixed_durable_block_ms
+            ),
+            String::new(),
+            format!(
+                "≥ {} /s ({})",
+                thousands(TARGET_COMPLETIONS_PER_SEC),
+                verdict(k.mixed_durable_completions_per_sec >= TARGET_COMPLETIONS_PER_SEC)
             ),
         ]);
     }

@@ -9,8 +9,8 @@
 #![allow(clippy::float_arithmetic)]
 
 use crate::args::BenchArgs;
-use agora::bench_support::{TransferLoad, block_after, expect_all_ok, percentile};
 use agora::{Marketplace, SignedTx, Status, StoreOptions};
+use agora_bench_support::{TransferLoad, block_after, expect_all_ok, percentile};
 use agora_node::{Node, NodeConfig};
 use anyhow::{Context, bail};
 use serde::Serialize;

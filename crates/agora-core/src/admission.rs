@@ -36,6 +36,19 @@ impl AdmittedTx {
         }
     }
 
+    /// Admits many transactions at once, their signatures checked in batches over the cores
+    /// (the same answers [`AdmittedTx::admit`] gives one by one), one result per transaction.
+    pub fn admit_all(txs: Vec<SignedTx>, genesis_hash: &Digest) -> Vec<Result<AdmittedTx, Status>> {
+        let checked = crate::apply::check_stateless_all(&txs, genesis_hash, &Admissions::none());
+        txs.into_iter()
+            .zip(checked)
+            .map(|(tx, (status, id))| match status {
+                Status::Ok => Ok(AdmittedTx { tx, id, genesis_hash: *genesis_hash }),
+                status => Err(status),
+            })
+            .collect()
+    }
+
     /// The transaction id (as [`SignedTx::id`]).
     pub fn id(&self) -> Digest {
         self.id
@@ -73,6 +86,30 @@ impl Admissions {
         (txs, Admissions { admitted: set })
     }
 
+    /// Runs the stateless checks of every transaction of `txs` (signatures in batches over the
+    /// cores) and vouches for those that pass, so a pipeline can check the next block while the
+    /// current one applies. Applying the block with these admissions gives the outcome applying
+    /// it without them gives: a transaction that failed is simply checked again in the block.
+    pub fn check(txs: &[SignedTx], genesis_hash: &Digest) -> Admissions {
+        let checked = crate::apply::check_stateless_all(txs, genesis_hash, &Admissions::none());
+        let admitted = checked
+            .into_iter()
+            .filter(|(status, _)| *status == Status::Ok)
+            .map(|(_, id)| (*genesis_hash, id))
+            .collect();
+        Admissions { admitted }
+    }
+
+    /// How many transactions these admissions vouch for.
+    pub fn len(&self) -> usize {
+        self.admitted.len()
+    }
+
+    /// True when they vouch for none.
+    pub fn is_empty(&self) -> bool {
+        self.admitted.is_empty()
+    }
+
     /// True when the transaction with `id` was admitted for the chain with `genesis_hash`.
     pub(crate) fn covers(&self, genesis_hash: &Digest, id: &Digest) -> bool {
         self.admitted.contains(&(*genesis_hash, *id))
@@ -100,6 +137,23 @@ mod tests {
         assert_eq!(admitted.as_ref().map(AdmittedTx::id).ok(), Some(tx.id()));
         let other_chain = AdmittedTx::admit(tx, &[4; 32]).map(|_| ());
         assert_eq!(other_chain, Err(Status::BadSignature));
+    }
+
+    #[test]
+    fn admitting_many_gives_each_the_answer_admitting_one_gives() {
+        let key = AgentKey::from_seed([1; 32]);
+        let genesis = [3; 32];
+        let mut txs: Vec<SignedTx> = (0..100).map(|_| transfer(&key, &genesis)).collect();
+        txs[17].signature = crate::Signature::from_bytes([7; 64]);
+        txs[60] = transfer(&key, &[4; 32]);
+        let many: Vec<Result<Digest, Status>> = AdmittedTx::admit_all(txs.clone(), &genesis)
+            .iter()
+            .map(|r| r.as_ref().map(AdmittedTx::id).map_err(|s| *s))
+            .collect();
+        let one_by_one: Vec<Result<Digest, Status>> =
+            txs.into_iter().map(|tx| AdmittedTx::admit(tx, &genesis).map(|a| a.id())).collect();
+        assert_eq!(many, one_by_one);
+        assert_eq!(many.iter().filter(|r| r.is_err()).count(), 2);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Applying a block: stateless checks in parallel, proofs verified together, then sequential
+//! Applying a block: stateless checks in parallel (signatures in batches), proofs verified together, then sequential
 //! execution against a layer over the state. Pure: the result depends only on the inputs.
 
 use crate::admission::Admissions;
@@ -9,9 +9,11 @@ use crate::exec::{Ctx, Fault, ProofOracle, execute};
 use crate::ids::Digest;
 use crate::limits::{MAX_BLOCK_TIME, MAX_TXS_PER_BLOCK};
 use crate::proof::{KeyFacts, KeyRejection, ProofClaim, ProofVerdict, ProofVerifier};
+use crate::signatures::verify_signatures;
 use crate::state::{Diff, Layer, StateError, StateView};
 use crate::status::Status;
 use crate::tx::{Action, SignedTx, TX_ID_DOMAIN};
+use agora_identity::SignedDigest;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -137,8 +139,7 @@ pub fn apply_block_admitted(
     // The block's prelude (the epoch recompute if this block opens an epoch, then the panel
     // draws that became due) runs once and is shared by the dry run and the real run.
     let prelude = block_prelude(config, state, header)?;
-    let checked: Vec<(Status, Digest)> =
-        block.txs.par_iter().map(|tx| check_stateless(tx, &config.genesis_hash, admissions)).collect();
+    let checked = check_stateless_all(&block.txs, &config.genesis_hash, admissions);
 
     let needs_proofs =
         block.txs.iter().zip(&checked).any(|(tx, (status, _))| {
@@ -174,13 +175,39 @@ pub fn apply_block_admitted(
     Ok(BlockOutcome { receipts, diff, digest, tip: ChainTip { height: header.height, time: header.time, digest } })
 }
 
-fn check_stateless(tx: &SignedTx, genesis_hash: &Digest, admissions: &Admissions) -> (Status, Digest) {
-    let bytes = tx.to_canonical_bytes();
-    let id = blake3::derive_key(TX_ID_DOMAIN, &bytes);
-    if admissions.covers(genesis_hash, &id) {
-        return (Status::Ok, id);
-    }
-    (tx.check_stateless_encoded(genesis_hash, &bytes), id)
+/// Each transaction's stateless status and id, in order: the unsigned checks in parallel, then
+/// every signature not vouched for by an admission in batches over the cores.
+pub(crate) fn check_stateless_all(
+    txs: &[SignedTx],
+    genesis_hash: &Digest,
+    admissions: &Admissions,
+) -> Vec<(Status, Digest)> {
+    let prechecked: Vec<(Result<Option<SignedDigest>, Status>, Digest)> = txs
+        .par_iter()
+        .map(|tx| {
+            let bytes = tx.to_canonical_bytes();
+            let id = blake3::derive_key(TX_ID_DOMAIN, &bytes);
+            if admissions.covers(genesis_hash, &id) {
+                return (Ok(None), id);
+            }
+            (tx.unsigned_checks(genesis_hash, &bytes).map(Some), id)
+        })
+        .collect();
+    let pending: Vec<SignedDigest> =
+        prechecked.iter().filter_map(|(check, _)| check.as_ref().ok().copied().flatten()).collect();
+    let mut verdicts = verify_signatures(&pending).into_iter();
+    prechecked
+        .into_iter()
+        .map(|(check, id)| {
+            let status = match check {
+                Ok(None) => Status::Ok,
+                Ok(Some(_)) if verdicts.next().unwrap_or(false) => Status::Ok,
+                Ok(Some(_)) => Status::BadSignature,
+                Err(status) => status,
+            };
+            (status, id)
+        })
+        .collect()
 }
 
 /// What a block does before its first transaction: the epoch's standing recompute (first block

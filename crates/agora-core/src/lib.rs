@@ -31,6 +31,7 @@ pub mod loans;
 mod proof;
 mod records;
 pub mod reputation;
+mod signatures;
 mod state;
 mod status;
 pub mod subtasks;
@@ -74,6 +75,7 @@ pub use proof::{
     KeyFacts, KeyId, KeyRejection, MAX_PROOF_BYTES, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier, key_id_of,
 };
 pub use records::{AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus, keys};
+pub use signatures::{MIN_SIGNATURE_SHARE, verify_signatures};
 pub use state::{Diff, Entries, Layer, MemoryState, StateError, StateView, Table};
 pub use status::Status;
 pub use tx::{Action, PostTask, SignedTx, Split, TX_SIGNING_DOMAIN, TxBody};

@@ -1,7 +1,7 @@
 //! `did:key` encoding of Ed25519 public keys.
 
 use crate::error::DidError;
-use ed25519_dalek::VerifyingKey;
+use crate::key_cache::KeyCache;
 use std::fmt;
 use std::str::FromStr;
 
@@ -22,16 +22,22 @@ pub const MAX_DID_BYTES: usize = DID_KEY_PREFIX.len() + MAX_MULTIBASE_BYTES + 1 
 
 /// An agent: its Ed25519 public key. Displays and parses as `did:key:z6Mk…`.
 ///
-/// Construction always checks the bytes are a valid Ed25519 point, so an `AgentId` can always
-/// be used to verify signatures.
+/// Construction always checks the bytes are the canonical encoding of an Ed25519 point that is
+/// not of small order, so an `AgentId` can always be used to verify signatures and no two ids
+/// name the same point. (Under ZIP-215 anyone can sign for a small-order key; such keys name no
+/// one.)
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AgentId([u8; 32]);
 
 impl AgentId {
-    /// Wraps public key bytes, checking they decode to an Ed25519 point.
+    /// Wraps public key bytes, checking they are the canonical encoding of an Ed25519 point
+    /// outside the small-order subgroup (decompressed once, then remembered by the [`KeyCache`]).
     pub fn from_public_key_bytes(bytes: [u8; 32]) -> Result<Self, DidError> {
-        VerifyingKey::from_bytes(&bytes).map_err(|_| DidError::InvalidPublicKey)?;
-        Ok(AgentId(bytes))
+        match KeyCache::global().get(&bytes) {
+            Some(key) if key.agent_ok => Ok(AgentId(bytes)),
+            Some(_) => Err(DidError::NotAnAgentKey),
+            None => Err(DidError::InvalidPublicKey),
+        }
     }
 
     /// Wraps a public key derived from a secret key, which is a valid point by construction.
@@ -70,10 +76,6 @@ impl AgentId {
         let key = raw.strip_prefix(&ED25519_MULTICODEC[..]).ok_or(DidError::WrongMulticodec)?;
         let bytes: [u8; 32] = key.try_into().map_err(|_| DidError::WrongLength(key.len()))?;
         AgentId::from_public_key_bytes(bytes)
-    }
-
-    pub(crate) fn verifying_key(&self) -> Result<VerifyingKey, DidError> {
-        VerifyingKey::from_bytes(&self.0).map_err(|_| DidError::InvalidPublicKey)
     }
 }
 

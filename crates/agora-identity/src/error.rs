@@ -30,6 +30,10 @@ pub enum DidError {
     /// The 32 bytes are not a valid Ed25519 point.
     #[error("did:key does not encode a valid Ed25519 public key")]
     InvalidPublicKey,
+    /// The key is a non-canonical encoding or a point of small order, for which anyone can
+    /// produce valid signatures: it cannot name an agent.
+    #[error("did:key encodes a small-order or non-canonical Ed25519 key, which cannot name an agent")]
+    NotAnAgentKey,
 }
 
 /// Failures of key decoding and signature verification.

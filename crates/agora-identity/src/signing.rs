@@ -2,7 +2,7 @@
 
 use crate::did::AgentId;
 use crate::error::IdentityError;
-use ed25519_dalek::Verifier;
+use crate::key_cache::KeyCache;
 
 /// The 32-byte digest an agent signs: blake3 in derive-key mode with `domain` as context over
 /// the canonical encoding of the message. Distinct domains give unrelated digests, so a
@@ -28,18 +28,14 @@ impl Signature {
         self.0
     }
 
-    /// Checks this signature over `digest` by `signer`, with strict Ed25519 rules (no
-    /// small-order keys, canonical `s`), so every replica accepts exactly the same signatures.
+    /// Checks this signature over `digest` by `signer` under the ZIP-215 rule (PROTOCOL.md §1):
+    /// `s` below ℓ, `R` and the key encodings of curve points, and the cofactored equation
+    /// `[8][s]B = [8]R + [8][k]A`. The same rule decides batches ([`crate::verify_batch`]), so a
+    /// block's validity never depends on how its signatures were checked.
     pub fn verify_digest(&self, signer: &AgentId, digest: &[u8; 32]) -> Result<(), IdentityError> {
-        let key = signer.verifying_key()?;
-        let sig = ed25519_dalek::Signature::from_bytes(&self.0);
-        if key.is_weak() {
-            return Err(IdentityError::BadSignature);
-        }
-        key.verify_strict(digest, &sig).map_err(|_| IdentityError::BadSignature)?;
-        // verify_strict implies verify; kept explicit for readers comparing with other libraries.
-        debug_assert!(key.verify(digest, &sig).is_ok());
-        Ok(())
+        let key = KeyCache::global().get(signer.as_bytes()).ok_or(IdentityError::BadSignature)?;
+        let signature = ed25519_zebra::Signature::from_bytes(&self.0);
+        key.single.verify(&signature, digest).map_err(|_| IdentityError::BadSignature)
     }
 
     /// Checks this signature over `message` in `domain`.

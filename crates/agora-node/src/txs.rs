@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 use tokio::sync::oneshot;
 
-/// Checks what needs no state (the block trusts this check: see `AdmittedTx`). A transaction
+/// Checks what needs no state, the signatures of a batch in one batch equation (the block
+/// trusts this check: see `AdmittedTx`). A transaction
 /// that fails here never reaches a block: the request is refused whole with the status's code
 /// and name.
 fn admit(state: &AppState, txs: Vec<SignedTx>) -> Result<Vec<AdmittedTx>, ApiFailure> {
@@ -27,9 +28,10 @@ fn admit(state: &AppState, txs: Vec<SignedTx>) -> Result<Vec<AdmittedTx>, ApiFai
         return Err(ApiFailure::new(ErrorKind::ShuttingDown, "the node is shutting down"));
     }
     let many = txs.len() > 1;
-    txs.into_iter()
+    AdmittedTx::admit_all(txs, &state.genesis_hash)
+        .into_iter()
         .enumerate()
-        .map(|(i, tx)| AdmittedTx::admit(tx, &state.genesis_hash).map_err(|status| refusal(state, status, many, i)))
+        .map(|(i, admitted)| admitted.map_err(|status| refusal(state, status, many, i)))
         .collect()
 }
 

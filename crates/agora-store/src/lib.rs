@@ -7,12 +7,14 @@
 
 mod error;
 pub mod fault;
+mod pipeline;
 mod replay;
 mod schema;
 mod snapshot;
 mod store;
 
 pub use error::StoreError;
+pub use pipeline::{NextBlock, PIPELINE_DEPTH, commit_pipelined};
 pub use replay::{ReplayReport, replay};
 pub use schema::SCHEMA_VERSION;
 pub use snapshot::Snapshot;

@@ -73,6 +73,11 @@ impl Store {
         }
         let tip = ChainTip { height: 0, time: config.genesis.genesis_time, digest: config.genesis_hash };
         let genesis_diff = config.genesis_diff();
+        // Every state table exists from genesis on, so readers can open them all and a block
+        // need only open the tables it writes.
+        for table in Table::ALL {
+            txn.open_table(state_table(table)).map_err(|e| StoreError::from_redb(&path, e))?;
+        }
         write_diff(&path, &txn, &genesis_diff)?;
         {
             let mut meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
@@ -276,9 +281,13 @@ impl Store {
 }
 
 fn write_diff(path: &Path, txn: &WriteTransaction, diff: &agora_core::Diff) -> Result<(), StoreError> {
-    for table in Table::ALL {
+    // The writes are ordered by table, so each table with writes is opened once, and a table
+    // without any is not opened at all.
+    let mut writes = diff.writes.iter().peekable();
+    while let Some(((table, _), _)) = writes.peek() {
+        let table = *table;
         let mut handle = txn.open_table(state_table(table)).map_err(|e| StoreError::from_redb(path, e))?;
-        for ((_, key), value) in diff.writes.range((table, Vec::new())..).take_while(|((t, _), _)| *t == table) {
+        while let Some(((_, key), value)) = writes.next_if(|((t, _), _)| *t == table) {
             match value {
                 Some(v) => handle.insert(key.as_slice(), v.as_slice()).map(|_| ()),
                 None => handle.remove(key.as_slice()).map(|_| ()),

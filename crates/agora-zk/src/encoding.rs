@@ -1,8 +1,9 @@
 //! Byte encodings at the boundary with the core: proofs and field elements.
 //!
-//! A proof travels as the arkworks compressed encoding of `(A, B, C)`: 32 + 64 + 32 = 128
-//! bytes. Decoding is strict: exact length, every point on the curve and in the prime-order
-//! subgroup, and the bytes must be the canonical encoding of the points they decode to.
+//! A proof travels as the arkworks encoding of `(A, B, C)`, compressed (32 + 64 + 32 = 128
+//! bytes) or uncompressed (64 + 128 + 64 = 256 bytes, no square roots to decode). Decoding is
+//! strict: exact length, every point on the curve and in the prime-order subgroup, and the
+//! bytes must be the canonical encoding of the points they decode to.
 //!
 //! Groth16 proofs are *malleable*: anyone holding a valid proof can derive other valid proofs of
 //! the same statement (see `Groth16::rerandomize_proof`). Strict decoding only pins down the
@@ -21,27 +22,45 @@ use crate::error::{ProofDecodeError, ProveError};
 /// Size in bytes of a compressed BN254 Groth16 proof.
 pub const PROOF_BYTES: usize = 128;
 
-/// Decodes proof bytes strictly: exactly [`PROOF_BYTES`] long, points on the curve and in the
-/// prime-order subgroup (`Validate::Yes`), canonical encoding (re-serialising gives the same
-/// bytes). Never panics.
+/// Size in bytes of an uncompressed BN254 Groth16 proof: `A` (64), `B` (128), `C` (64), each
+/// point as its affine coordinates. Decoding skips the three square roots decompression needs.
+pub const UNCOMPRESSED_PROOF_BYTES: usize = 256;
+
+/// Decodes proof bytes strictly, in either encoding: [`PROOF_BYTES`] compressed or
+/// [`UNCOMPRESSED_PROOF_BYTES`] uncompressed; in both, points on the curve and in the
+/// prime-order subgroup (`Validate::Yes`), and the bytes the canonical encoding of the points
+/// they decode to (re-serialising in the same mode gives the same bytes: coordinates below the
+/// modulus, flags as arkworks writes them). The two encodings of one proof decode to the same
+/// proof and get the same verdict. Never panics.
 pub fn decode_proof(bytes: &[u8]) -> Result<Proof<Bn254>, ProofDecodeError> {
-    if bytes.len() != PROOF_BYTES {
-        return Err(ProofDecodeError::WrongLength { expected: PROOF_BYTES, actual: bytes.len() });
-    }
-    let proof = Proof::<Bn254>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes)
+    let compress = match bytes.len() {
+        PROOF_BYTES => Compress::Yes,
+        UNCOMPRESSED_PROOF_BYTES => Compress::No,
+        actual => return Err(ProofDecodeError::WrongLength { expected: PROOF_BYTES, actual }),
+    };
+    let proof = Proof::<Bn254>::deserialize_with_mode(bytes, compress, Validate::Yes)
         .map_err(|e| ProofDecodeError::InvalidPoint(e.to_string()))?;
-    let mut again = [0u8; PROOF_BYTES];
-    proof.serialize_with_mode(&mut again[..], Compress::Yes).map_err(|_| ProofDecodeError::NonCanonical)?;
+    let mut again = Vec::with_capacity(bytes.len());
+    proof.serialize_with_mode(&mut again, compress).map_err(|_| ProofDecodeError::NonCanonical)?;
     if again[..] != bytes[..] {
         return Err(ProofDecodeError::NonCanonical);
     }
     Ok(proof)
 }
 
-/// Encodes a proof as its [`PROOF_BYTES`]-byte compressed canonical form.
+/// Encodes a proof as its [`PROOF_BYTES`]-byte compressed canonical form (the default: half
+/// the size).
 pub fn encode_proof(proof: &Proof<Bn254>) -> Result<Vec<u8>, ProveError> {
     let mut out = Vec::with_capacity(PROOF_BYTES);
     proof.serialize_with_mode(&mut out, Compress::Yes)?;
+    Ok(out)
+}
+
+/// Encodes a proof as its [`UNCOMPRESSED_PROOF_BYTES`]-byte uncompressed canonical form
+/// (twice the size, cheaper to verify).
+pub fn encode_proof_uncompressed(proof: &Proof<Bn254>) -> Result<Vec<u8>, ProveError> {
+    let mut out = Vec::with_capacity(UNCOMPRESSED_PROOF_BYTES);
+    proof.serialize_with_mode(&mut out, Compress::No)?;
     Ok(out)
 }
 
@@ -87,7 +106,7 @@ mod tests {
 
     #[test]
     fn wrong_lengths_are_rejected() {
-        for len in [0, 1, 64, 127, 129, 192, 256, 1000] {
+        for len in [0, 1, 64, 127, 129, 192, 255, 257, 1000] {
             let bytes = vec![0u8; len];
             assert!(matches!(decode_proof(&bytes), Err(ProofDecodeError::WrongLength { .. })));
         }

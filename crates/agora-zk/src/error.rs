@@ -58,8 +58,9 @@ pub enum ProveError {
 /// [`agora_core::ProofVerdict::Malformed`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProofDecodeError {
-    /// The byte string is not exactly [`crate::PROOF_BYTES`] long.
-    #[error("proof must be exactly {expected} bytes, got {actual}")]
+    /// The byte string is neither [`crate::PROOF_BYTES`] (compressed) nor
+    /// [`crate::UNCOMPRESSED_PROOF_BYTES`] (uncompressed) long.
+    #[error("proof must be exactly {expected} bytes (or 256 uncompressed), got {actual}")]
     WrongLength {
         /// Required length.
         expected: usize,

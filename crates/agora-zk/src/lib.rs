@@ -35,7 +35,10 @@ pub mod toy;
 pub mod verifier;
 
 pub use cost::VerifyCost;
-pub use encoding::{PROOF_BYTES, decode_proof, encode_proof, field_to_fr, fields_to_frs, fr_to_field};
+pub use encoding::{
+    PROOF_BYTES, UNCOMPRESSED_PROOF_BYTES, decode_proof, encode_proof, encode_proof_uncompressed, field_to_fr,
+    fields_to_frs, fr_to_field,
+};
 pub use error::{KeyError, ProofDecodeError, ProveError, SetupError};
 pub use keys::{KeyPair, key_id, setup_with_os_rng, setup_with_rng};
 pub use kinds::{CircuitShape, Completion, Witness, prove_completion, setup_kind, setup_kind_with_os_rng};

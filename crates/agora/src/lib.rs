@@ -18,7 +18,6 @@
 //! # Ok(()) }
 //! ```
 
-pub mod bench_support;
 mod completions;
 mod disputes;
 mod error;

@@ -105,6 +105,25 @@ impl Marketplace {
         Ok(self.store.commit_block(block, self.verifier.as_ref())?)
     }
 
+    /// Commits one block per `(txs, time)` in order, each as [`Marketplace::submit`] would and
+    /// as durable, while the signatures of the next block are checked during the application and
+    /// commit of the current one (see [`agora_store::commit_pipelined`]). Stops at the first
+    /// error with every earlier block committed; returns the outcomes of the committed blocks.
+    pub fn submit_pipelined(&mut self, batches: Vec<(Vec<SignedTx>, u64)>) -> Result<Vec<BlockOutcome>, Error> {
+        let mut outcomes = Vec::with_capacity(batches.len());
+        let result = agora_store::commit_pipelined(
+            &mut self.store,
+            batches.into_iter().map(|(txs, time)| Ok(agora_store::NextBlock::Txs { txs, time })),
+            self.verifier.as_ref(),
+            |_, outcome| {
+                outcomes.push(outcome);
+                Ok(())
+            },
+        );
+        result?;
+        Ok(outcomes)
+    }
+
     pub(crate) fn snapshot(&self) -> Result<Snapshot, Error> {
         Ok(self.store.snapshot()?)
     }

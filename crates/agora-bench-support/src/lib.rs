@@ -12,10 +12,13 @@
 //!   of proof-gated completions through the state machine ([`CompletionBench`]);
 //! * [`percentile`] for latency figures.
 //!
+//! A crate of its own, used by `agora bench` and the benches, so that users of the `agora`
+//! library do not compile it.
+//!
 //! **Benchmarks only, not a stable API.** Every key here comes from a seeded generator, and
 //! whoever knows the setup randomness can forge proofs.
 
-use crate::error::Error;
+use agora::Error;
 use agora_circuits::{aggregate, classify, hashchain};
 use agora_core::{
     Action, AgentId, AgentKey, Amount, AssetId, Block, BlockError, BlockHeader, BlockOutcome, ChainConfig, ChainTip,
@@ -23,7 +26,10 @@ use agora_core::{
     ProofVerdict, ProofVerifier, SignedTx, Status, TaskId, TxBody, apply_block, chain_field, task_field, worker_field,
 };
 use agora_zk::kinds::{AggregateWitness, ClassifyWitness, HashchainWitness};
-use agora_zk::{CircuitShape, Completion, Groth16Verifier, KeyPair, Witness, decode_proof, encode_proof, field_to_fr};
+use agora_zk::{
+    CircuitShape, Completion, Groth16Verifier, KeyPair, Witness, decode_proof, encode_proof, encode_proof_uncompressed,
+    field_to_fr,
+};
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof, ProvingKey, prepare_verifying_key};
 use ark_snark::SNARK;
@@ -65,7 +71,7 @@ fn sign(key: &AgentKey, nonce: &mut u64, action: Action, genesis_hash: &Digest) 
 }
 
 fn genesis_hash_of(genesis: &Genesis) -> Result<Digest, Error> {
-    Ok(ChainConfig::new(genesis.clone()).map_err(agora_store::StoreError::from)?.genesis_hash)
+    Ok(ChainConfig::new(genesis.clone()).map_err(agora::store::StoreError::from)?.genesis_hash)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,7 +267,7 @@ pub struct MemoryChain {
 impl MemoryChain {
     /// A chain at height 0 of `genesis`.
     pub fn new(genesis: Genesis) -> Result<Self, Error> {
-        let config = ChainConfig::new(genesis).map_err(agora_store::StoreError::from)?;
+        let config = ChainConfig::new(genesis).map_err(agora::store::StoreError::from)?;
         let mut state = MemoryState::new();
         state.apply(&config.genesis_diff());
         let tip = ChainTip { height: 0, time: config.genesis.genesis_time, digest: config.genesis_hash };
@@ -279,7 +285,7 @@ impl MemoryChain {
     /// Applies `txs` as the next block (one second after the tip); returns the block too.
     pub fn apply(&mut self, txs: Vec<SignedTx>, verifier: &dyn ProofVerifier) -> Result<(Block, BlockOutcome), Error> {
         let block = block_after(&self.tip, txs);
-        let outcome = self.apply_block(&block, verifier).map_err(agora_store::StoreError::from)?;
+        let outcome = self.apply_block(&block, verifier).map_err(agora::store::StoreError::from)?;
         Ok((block, outcome))
     }
 }
@@ -331,7 +337,7 @@ pub fn kind_spec(shape: CircuitShape, key_id: KeyId) -> KindSpec {
         agora_circuits::Kind::Classify => "classify",
         agora_circuits::Kind::Hashchain => "hashchain",
     };
-    KindSpec { kind: shape.code(), name: name.to_string(), key_id, param_count: crate::proofs::KIND_PARAM_COUNT }
+    KindSpec { kind: shape.code(), name: name.to_string(), key_id, param_count: agora::proofs::KIND_PARAM_COUNT }
 }
 
 fn salt(tag: &str, n: u64) -> FieldBytes {
@@ -498,6 +504,15 @@ impl VerifyFixture {
         Ok(VerifyFixture { verifier, key_id, claims, pvk: prepare_verifying_key(&keys.vk), decoded })
     }
 
+    /// The same claims with their proofs in the uncompressed encoding (256 bytes: no square
+    /// roots to decode).
+    pub fn uncompressed(mut self) -> Result<Self, Error> {
+        for (claim, (proof, _)) in self.claims.iter_mut().zip(&self.decoded) {
+            claim.proof = encode_proof_uncompressed(proof).map_err(proof_error)?;
+        }
+        Ok(self)
+    }
+
     /// Ours, one at a time (`Groth16Verifier::verify_single`: decode from bytes, then
     /// `verify_with_processed_vk`); returns how many were valid.
     pub fn ours_single(&self, n: usize) -> usize {
@@ -567,8 +582,22 @@ pub struct CompletionBench {
 
 impl CompletionBench {
     /// Sets up `count` awarded tasks and proves their completions (this takes a while: one
-    /// real proof per task).
+    /// real proof per task), with proofs in the compressed encoding.
     pub fn new(count: usize, depth: u32, seed: u64) -> Result<Self, Error> {
+        Self::new_encoded(count, depth, seed, false, 0)
+    }
+
+    /// [`CompletionBench::new`] with the proofs in the uncompressed encoding when
+    /// `uncompressed`, and `transfers` plain transfers between the employers mixed into the
+    /// completions block (one after every completion while they last, as a busy block would
+    /// carry them).
+    pub fn new_encoded(
+        count: usize,
+        depth: u32,
+        seed: u64,
+        uncompressed: bool,
+        transfers: usize,
+    ) -> Result<Self, Error> {
         let shape = CircuitShape::Hashchain { depth };
         let keys = setup_keys(shape, seed)?;
         let mut verifier = Groth16Verifier::new();
@@ -605,7 +634,7 @@ impl CompletionBench {
         let time = chain.tip.time;
         let mut posts = Vec::new();
         for (i, w) in witnesses.iter().enumerate() {
-            let (kind, input_commitment, params) = crate::proofs::task_terms(w)?;
+            let (kind, input_commitment, params) = agora::proofs::task_terms(w)?;
             let offer = PostTask {
                 title: format!("proof task {i}"),
                 requirements: String::new(),
@@ -659,14 +688,29 @@ impl CompletionBench {
         for (i, task) in tasks.iter().enumerate() {
             let worker = worker_of(i);
             let completion = prove_ours(&keys.pk, &witnesses[i], &hash, *task, &worker.id(), &mut rng)?;
-            let action = Action::SubmitCompletion {
-                task: *task,
-                output_commitment: completion.output_commitment,
-                proof: completion.proof,
+            let proof = if uncompressed {
+                encode_proof_uncompressed(&decode_proof(&completion.proof).map_err(proof_error)?)
+                    .map_err(proof_error)?
+            } else {
+                completion.proof
             };
+            let action =
+                Action::SubmitCompletion { task: *task, output_commitment: completion.output_commitment, proof };
             completions.push(signed(worker, action));
         }
-        let block = block_after(&chain.tip, completions);
+        let mut block_txs = Vec::with_capacity(count + transfers);
+        let mut pending = completions.into_iter();
+        for i in 0..count.max(transfers) {
+            if let Some(completion) = pending.next() {
+                block_txs.push(completion);
+            }
+            if i < transfers {
+                let from = &employers[i % employers.len()];
+                let to = employers[(i + 1) % employers.len()].id();
+                block_txs.push(signed(from, Action::Transfer { to, asset: ASSET, amount: 1 }));
+            }
+        }
+        let block = block_after(&chain.tip, block_txs);
         Ok(CompletionBench { chain, setup_blocks, verifier, block })
     }
 
