@@ -42,7 +42,26 @@ struct Report {
     completions: Option<Completions>,
     reference: Reference,
     targets: Targets,
+    /// Each Agora figure divided by the bound that caps it on this machine, measured in the
+    /// same run (1.0 = at the bound).
+    ratios: Ratios,
     wall_secs: f64,
+}
+
+#[derive(Serialize)]
+struct Ratios {
+    /// Durable transfers per second ÷ what batch signature checking alone allows on every core.
+    durable_to_signature_bound: f64,
+    /// The same for pipelined durable blocks.
+    pipelined_to_signature_bound: f64,
+    /// Durable ÷ in-memory transfers per second (what storage leaves of the state machine).
+    durable_to_memory: f64,
+    /// Durable completions per second ÷ batch-verified proofs per second (the verification bound).
+    completions_to_verification_bound: Option<f64>,
+    /// Ours single verification ÷ per-proof batch cost at the largest batch measured.
+    batch_speedup_vs_ours_single: Option<f64>,
+    /// Our proving time ÷ plain ark-groth16's, worst kind.
+    worst_prove_overhead: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -240,8 +259,22 @@ fn measure(args: &BenchArgs, dir: &Path, progress: &Progress) -> anyhow::Result<
     } else {
         None
     };
+    let ratios = Ratios {
+        durable_to_signature_bound: commit.durable_txs_per_sec / commit.signature_batch_bound_txs_per_sec.max(1e-9),
+        pipelined_to_signature_bound: commit.pipelined_txs_per_sec / commit.signature_batch_bound_txs_per_sec.max(1e-9),
+        durable_to_memory: commit.durable_txs_per_sec / commit.memory_txs_per_sec.max(1e-9),
+        completions_to_verification_bound: match (&completions, &verify) {
+            (Some(c), Some(v)) => Some(c.durable_per_sec / v.batch_proofs_per_sec.max(1e-9)),
+            _ => None,
+        },
+        batch_speedup_vs_ours_single: verify
+            .as_ref()
+            .and_then(|v| v.batch_sizes.last().map(|p| p.speedup_compressed.max(p.speedup_uncompressed))),
+        worst_prove_overhead: proving.iter().map(|p| p.overhead).reduce(f64::max),
+    };
     Ok(Report {
         cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        ratios,
         commit,
         lifecycle,
         proving,
@@ -669,6 +702,16 @@ fn print_table(r: &Report) {
             ),
         ],
         [
+            "  durable / pipelined ÷ the batch signature bound".into(),
+            format!(
+                "{:.0} % / {:.0} %",
+                100.0 * r.ratios.durable_to_signature_bound,
+                100.0 * r.ratios.pipelined_to_signature_bound
+            ),
+            format!("durable ÷ in memory: {:.0} %", 100.0 * r.ratios.durable_to_memory),
+            String::new(),
+        ],
+        [
             "  storage (redb write + fsync) per block".into(),
             format!("{:.1} ms", c.storage_ms_per_block),
             "durable mean − in-memory mean".into(),
@@ -752,6 +795,14 @@ fn print_table(r: &Report) {
                 verdict(k.durable_per_sec >= TARGET_COMPLETIONS_PER_SEC)
             ),
         ]);
+        if let Some(ratio) = r.ratios.completions_to_verification_bound {
+            rows.push([
+                "  durable completions ÷ batch verification alone".into(),
+                format!("{:.0} %", 100.0 * ratio),
+                "verification bound: the batch row above".into(),
+                String::new(),
+            ]);
+        }
         rows.push([
             "  same block, uncompressed proofs".into(),
             format!(
