@@ -50,7 +50,9 @@ fn copy_dir(from: &Path, to: &Path) {
 fn demo_market(dir: &Path) -> PathBuf {
     static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
     let template = TEMPLATE.get_or_init(|| {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("node-interop-{}", std::process::id()));
+        // One fixed place, replaced by each run: a static has no drop at exit, so a name per
+        // process would leave one copy behind per run.
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("node-interop-template");
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
         let db = root.join("m.redb");
