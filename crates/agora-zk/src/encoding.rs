@@ -38,8 +38,21 @@ pub fn decode_proof(bytes: &[u8]) -> Result<Proof<Bn254>, ProofDecodeError> {
         UNCOMPRESSED_PROOF_BYTES => Compress::No,
         actual => return Err(ProofDecodeError::WrongLength { expected: PROOF_BYTES, actual }),
     };
-    let proof = Proof::<Bn254>::deserialize_with_mode(bytes, compress, Validate::Yes)
+    // Points are decoded without arkworks' validation, then validated here: on their curves,
+    // and B in G2 by the one-multiplication test of `subgroup` (G1 has cofactor 1, so a G1
+    // point on the curve is in the group). `tests/g2_membership.rs` shows the test gives
+    // arkworks' answer.
+    let proof = Proof::<Bn254>::deserialize_with_mode(bytes, compress, Validate::No)
         .map_err(|e| ProofDecodeError::InvalidPoint(e.to_string()))?;
+    if !(proof.a.is_on_curve() && proof.c.is_on_curve() && proof.b.is_on_curve()) {
+        return Err(ProofDecodeError::InvalidPoint("a point is not on its curve".into()));
+    }
+    if !(proof.a.is_in_correct_subgroup_assuming_on_curve()
+        && proof.c.is_in_correct_subgroup_assuming_on_curve()
+        && crate::subgroup::is_in_g2(&proof.b))
+    {
+        return Err(ProofDecodeError::InvalidPoint("a point is not in the prime-order subgroup".into()));
+    }
     let mut again = Vec::with_capacity(bytes.len());
     proof.serialize_with_mode(&mut again, compress).map_err(|_| ProofDecodeError::NonCanonical)?;
     if again[..] != bytes[..] {

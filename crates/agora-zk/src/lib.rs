@@ -31,6 +31,7 @@ pub mod kinds;
 pub mod prove;
 pub mod rng;
 pub mod snarkjs;
+pub mod subgroup;
 pub mod toy;
 pub mod verifier;
 
