@@ -70,6 +70,20 @@ fn sign(key: &AgentKey, nonce: &mut u64, action: Action, genesis_hash: &Digest) 
     tx
 }
 
+/// The development genesis of `operator` with each employer funded for millions of tasks and
+/// each worker holding exactly the registration bond.
+fn funded_genesis(operator: &AgentKey, employers: &[AgentKey], workers: &[AgentKey]) -> Genesis {
+    let mut genesis = Genesis::development(operator.id(), GENESIS_TIME);
+    let bond = genesis.bond.amount;
+    genesis.balances = employers
+        .iter()
+        .map(|k| (k, FUNDING))
+        .chain(workers.iter().map(|k| (k, bond)))
+        .map(|(k, amount)| InitialBalance { agent: k.id(), asset: "USD".to_string(), amount })
+        .collect();
+    genesis
+}
+
 fn genesis_hash_of(genesis: &Genesis) -> Result<Digest, Error> {
     Ok(ChainConfig::new(genesis.clone()).map_err(agora::store::StoreError::from)?.genesis_hash)
 }
@@ -169,14 +183,7 @@ impl LifecycleLoad {
         let operator = bench_key("operator", 0);
         let employers: Vec<AgentKey> = (0..employers.max(1) as u64).map(|i| bench_key("employer", i)).collect();
         let workers: Vec<AgentKey> = (0..workers.max(1) as u64).map(|i| bench_key("worker", i)).collect();
-        let mut genesis = Genesis::development(operator.id(), GENESIS_TIME);
-        let bond = genesis.bond.amount;
-        genesis.balances = employers
-            .iter()
-            .map(|k| (k, FUNDING))
-            .chain(workers.iter().map(|k| (k, bond)))
-            .map(|(k, amount)| InitialBalance { agent: k.id(), asset: "USD".to_string(), amount })
-            .collect();
+        let genesis = funded_genesis(&operator, &employers, &workers);
         let genesis_hash = genesis_hash_of(&genesis)?;
         Ok(LifecycleLoad {
             employer_nonces: vec![0; employers.len()],
@@ -505,12 +512,20 @@ impl VerifyFixture {
     }
 
     /// The same claims with their proofs in the uncompressed encoding (256 bytes: no square
-    /// roots to decode).
-    pub fn uncompressed(mut self) -> Result<Self, Error> {
-        for (claim, (proof, _)) in self.claims.iter_mut().zip(&self.decoded) {
-            claim.proof = encode_proof_uncompressed(proof).map_err(proof_error)?;
-        }
-        Ok(self)
+    /// roots to decode), for [`VerifyFixture::batch_of`].
+    pub fn uncompressed_claims(&self) -> Result<Vec<ProofClaim>, Error> {
+        self.claims
+            .iter()
+            .zip(&self.decoded)
+            .map(|(claim, (proof, _))| {
+                Ok(ProofClaim { proof: encode_proof_uncompressed(proof).map_err(proof_error)?, ..claim.clone() })
+            })
+            .collect()
+    }
+
+    /// Batch-verifies `claims` (`ProofVerifier::verify_batch`); returns how many were valid.
+    pub fn batch_of(&self, claims: &[ProofClaim]) -> usize {
+        self.verifier.verify_batch(claims).iter().filter(|v| **v == ProofVerdict::Valid).count()
     }
 
     /// Ours, one at a time (`Groth16Verifier::verify_single`: decode from bytes, then
@@ -521,7 +536,7 @@ impl VerifyFixture {
 
     /// Ours, batched (`ProofVerifier::verify_batch`, as the state machine calls it).
     pub fn ours_batch(&self, n: usize) -> usize {
-        self.verifier.verify_batch(&self.claims[..n]).iter().filter(|v| **v == ProofVerdict::Valid).count()
+        self.batch_of(&self.claims[..n])
     }
 
     /// Plain ark-groth16: `Groth16::<Bn254>::verify_with_processed_vk` on already-decoded
@@ -608,15 +623,8 @@ impl CompletionBench {
         let employers: Vec<AgentKey> = (0..4u64).map(|i| bench_key("proof employer", i)).collect();
         let workers: Vec<AgentKey> =
             (0..count.div_ceil(per_worker).max(1) as u64).map(|i| bench_key("proof worker", i)).collect();
-        let mut genesis = Genesis::development(operator.id(), GENESIS_TIME);
+        let mut genesis = funded_genesis(&operator, &employers, &workers);
         genesis.kinds = vec![kind_spec(shape, key_id)];
-        let bond = genesis.bond.amount;
-        genesis.balances = employers
-            .iter()
-            .map(|k| (k, FUNDING))
-            .chain(workers.iter().map(|k| (k, bond)))
-            .map(|(k, amount)| InitialBalance { agent: k.id(), asset: "USD".to_string(), amount })
-            .collect();
         let hash = genesis_hash_of(&genesis)?;
         let mut chain = MemoryChain::new(genesis)?;
         let mut nonces = std::collections::BTreeMap::<AgentId, u64>::new();

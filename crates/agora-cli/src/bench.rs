@@ -408,36 +408,37 @@ fn pipelined(
     let mut market =
         Marketplace::create_with(dir.join("pipelined.redb"), genesis.clone(), StoreOptions { durable: true })?;
     let time = market.tip().time;
-    let batches: Vec<(Vec<agora::SignedTx>, u64)> =
+    let mut batches: Vec<(Vec<agora::SignedTx>, u64)> =
         all.iter().enumerate().map(|(i, txs)| (txs.clone(), time + 1 + i as u64)).collect();
-    let (first, rest) = batches.split_at(warmup.min(batches.len()));
-    for outcome in market.submit_pipelined(first.to_vec())? {
+    let rest = batches.split_off(warmup.min(batches.len()));
+    for outcome in market.submit_pipelined(batches)? {
         expect_all_ok(&outcome, "pipelined transfer block")?;
     }
     let start = Instant::now();
-    let outcomes = market.submit_pipelined(rest.to_vec())?;
+    let outcomes = market.submit_pipelined(rest)?;
     let took = start.elapsed();
     for outcome in &outcomes {
         expect_all_ok(outcome, "pipelined transfer block")?;
     }
-    let writes = match (outcomes.last(), all.last()) {
-        (Some(outcome), Some(txs)) => block_writes(outcome, txs),
-        _ => (0, 0),
+    let writes = match outcomes.last() {
+        Some(outcome) => block_writes(&market, outcome)?,
+        None => (0, 0),
     };
     Ok((took, writes))
 }
 
-/// Rows and bytes a committed block writes to redb: its state diff, then the block, its
-/// receipts, its digest and the tip (one row each).
-fn block_writes(outcome: &agora::core::BlockOutcome, txs: &[agora::SignedTx]) -> (usize, usize) {
+/// Rows and bytes (keys and values) a committed block writes to redb: its state diff, then the
+/// block, its receipts, its digest (each keyed by the 8-byte height) and the tip (value only).
+fn block_writes(market: &Marketplace, outcome: &agora::core::BlockOutcome) -> anyhow::Result<(usize, usize)> {
     use agora::core::Canonical;
+    let height = outcome.tip.height;
     let diff_bytes: usize =
         outcome.diff.writes.iter().map(|((_, key), value)| key.len() + value.as_ref().map_or(0, Vec::len)).sum();
-    let block_bytes: usize = txs.iter().map(|tx| tx.to_canonical_bytes().len()).sum::<usize>() + 48;
+    let block = market.block(height)?.context("the block just committed")?;
     let mut receipts = agora::core::Writer::new();
     agora::core::encode_seq(&mut receipts, &outcome.receipts);
-    let fixed = 8 + 32 + 8 + outcome.tip.to_canonical_bytes().len();
-    (outcome.diff.len() + 4, diff_bytes + block_bytes + receipts.into_bytes().len() + fixed)
+    let keyed = 8 + block.to_canonical_bytes().len() + 8 + receipts.into_bytes().len() + 8 + 32;
+    Ok((outcome.diff.len() + 4, diff_bytes + keyed + outcome.tip.to_canonical_bytes().len()))
 }
 
 fn lifecycle(args: &BenchArgs, dir: &Path) -> anyhow::Result<Lifecycle> {
@@ -541,16 +542,16 @@ fn verify(n: usize) -> anyhow::Result<Verify> {
     let batch = percentile(&mut d, 50);
     let single_plain_with_decode = percentile(&mut e, 50) / n as u32;
     let per_proof = batch / n as u32;
-    let u = VerifyFixture::new(depth, n.min(32), n, 21)?.uncompressed()?;
+    let uncompressed_claims = f.uncompressed_claims()?;
     let mut batch_sizes = Vec::new();
     for size in [2, 4, 16, 64, 256].into_iter().filter(|size| *size <= n) {
         let mut times: [Vec<Duration>; 2] = Default::default();
         for rep in 0..7 {
             for k in 0..2 {
                 let which = (k + rep) % 2;
-                let fixture = if which == 0 { &f } else { &u };
+                let claims = if which == 0 { &f.claims[..size] } else { &uncompressed_claims[..size] };
                 let start = Instant::now();
-                if fixture.ours_batch(size) != size {
+                if f.batch_of(claims) != size {
                     bail!("a benchmark proof did not verify");
                 }
                 times[which].push(start.elapsed());

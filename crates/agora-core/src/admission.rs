@@ -100,16 +100,6 @@ impl Admissions {
         Admissions { admitted }
     }
 
-    /// How many transactions these admissions vouch for.
-    pub fn len(&self) -> usize {
-        self.admitted.len()
-    }
-
-    /// True when they vouch for none.
-    pub fn is_empty(&self) -> bool {
-        self.admitted.is_empty()
-    }
-
     /// True when the transaction with `id` was admitted for the chain with `genesis_hash`.
     pub(crate) fn covers(&self, genesis_hash: &Digest, id: &Digest) -> bool {
         self.admitted.contains(&(*genesis_hash, *id))

@@ -33,9 +33,10 @@ impl Signature {
     /// `[8][s]B = [8]R + [8][k]A`. The same rule decides batches ([`crate::verify_batch`]), so a
     /// block's validity never depends on how its signatures were checked.
     pub fn verify_digest(&self, signer: &AgentId, digest: &[u8; 32]) -> Result<(), IdentityError> {
-        let key = KeyCache::global().get(signer.as_bytes()).ok_or(IdentityError::BadSignature)?;
-        let signature = ed25519_zebra::Signature::from_bytes(&self.0);
-        key.single.verify(&signature, digest).map_err(|_| IdentityError::BadSignature)
+        match crate::batch::verify_raw_single(KeyCache::global(), signer.as_bytes(), &self.0, digest) {
+            true => Ok(()),
+            false => Err(IdentityError::BadSignature),
+        }
     }
 
     /// Checks this signature over `message` in `domain`.

@@ -11,7 +11,7 @@
 
 use crate::error::StoreError;
 use crate::store::Store;
-use agora_core::{Admissions, Block, BlockHeader, BlockOutcome, ProofVerifier, SignedTx};
+use agora_core::{Admissions, Block, BlockOutcome, ProofVerifier, SignedTx};
 use std::sync::mpsc::sync_channel;
 
 /// How many checked blocks may wait for their commit.
@@ -44,10 +44,7 @@ impl NextBlock {
     fn into_block(self, store: &Store) -> Block {
         match self {
             NextBlock::Formed(block) => block,
-            NextBlock::Txs { txs, time } => {
-                let tip = store.tip();
-                Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs }
-            }
+            NextBlock::Txs { txs, time } => store.next_block(txs, time),
         }
     }
 }

@@ -4,8 +4,8 @@ use crate::error::StoreError;
 use crate::schema::*;
 use crate::snapshot::Snapshot;
 use agora_core::{
-    Admissions, Block, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Reader, Receipt, Table,
-    Writer, apply_block_admitted, decode_seq, encode_seq,
+    Admissions, Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Reader,
+    Receipt, SignedTx, Table, Writer, apply_block_admitted, decode_seq, encode_seq,
 };
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, WriteTransaction};
 use std::path::{Path, PathBuf};
@@ -190,6 +190,12 @@ impl Store {
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
         let read = self.db.begin_read().map_err(|e| StoreError::from_redb(&self.path, e))?;
         Snapshot::new(&self.path, &read)
+    }
+
+    /// The block of `txs` at block time `time` that follows the tip.
+    pub fn next_block(&self, txs: Vec<SignedTx>, time: u64) -> Block {
+        let tip = self.tip();
+        Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs }
     }
 
     /// Applies `block` through the state machine and commits the block, its receipts, its state

@@ -5,8 +5,8 @@ use crate::proofs::{ProofKeys, prove_offer};
 use crate::reputation::ReputationReport;
 use agora_core::{
     AccountRecord, Action, Admissions, AdmittedTx, AgentId, AgentKey, Amount, AssetId, AssetRecord, AssetTotals,
-    BidRecord, Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Receipt,
-    SignedTx, StateView, Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
+    BidRecord, Block, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Receipt, SignedTx,
+    StateView, Table, TaskId, TaskRecord, TxBody, asset_totals, keys,
 };
 use agora_store::{ReplayReport, Snapshot, Store, StoreOptions};
 use agora_zk::{Completion, Witness};
@@ -80,14 +80,8 @@ impl Marketplace {
 
     /// Applies `txs` as the next block at block time `time` and commits it atomically.
     pub fn submit(&mut self, txs: Vec<SignedTx>, time: u64) -> Result<BlockOutcome, Error> {
-        let block = self.next_block(txs, time);
+        let block = self.store.next_block(txs, time);
         self.submit_block(&block)
-    }
-
-    /// The block of `txs` at `time` that follows the tip.
-    fn next_block(&self, txs: Vec<SignedTx>, time: u64) -> Block {
-        let tip = self.store.tip();
-        Block { header: BlockHeader { height: tip.height + 1, time, prev_digest: tip.digest }, txs }
     }
 
     /// [`Marketplace::submit`] for transactions already admitted by their stateless checks (a
@@ -95,7 +89,7 @@ impl Marketplace {
     /// Receipts, state and digest are the same as [`Marketplace::submit`]'s.
     pub fn submit_admitted(&mut self, admitted: Vec<AdmittedTx>, time: u64) -> Result<(Block, BlockOutcome), Error> {
         let (txs, admissions) = Admissions::split(admitted);
-        let block = self.next_block(txs, time);
+        let block = self.store.next_block(txs, time);
         let outcome = self.store.commit_block_admitted(&block, self.verifier.as_ref(), &admissions)?;
         Ok((block, outcome))
     }
