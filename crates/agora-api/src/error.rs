@@ -27,6 +27,12 @@ pub enum ErrorKind {
     ShuttingDown,
     /// The block could not be committed (503); the transaction was not applied.
     CommitFailed,
+    /// This cluster member is not the leader (307): the `Location` header names the same route
+    /// on the leader, where the request should be sent again.
+    NotLeader,
+    /// No cluster leader is known now, or leadership changed while the transactions waited
+    /// (503); they may or may not have been committed: look them up by hash before resending.
+    NoLeader,
     /// An unexpected failure inside the node (500).
     Internal,
 }
@@ -43,6 +49,8 @@ impl ErrorKind {
         ErrorKind::Overloaded,
         ErrorKind::ShuttingDown,
         ErrorKind::CommitFailed,
+        ErrorKind::NotLeader,
+        ErrorKind::NoLeader,
         ErrorKind::Internal,
     ];
 
@@ -58,6 +66,8 @@ impl ErrorKind {
             ErrorKind::Overloaded => 1030,
             ErrorKind::ShuttingDown => 1503,
             ErrorKind::CommitFailed => 1504,
+            ErrorKind::NotLeader => 1307,
+            ErrorKind::NoLeader => 1505,
             ErrorKind::Internal => 1500,
         }
     }
@@ -74,6 +84,8 @@ impl ErrorKind {
             ErrorKind::Overloaded => "Overloaded",
             ErrorKind::ShuttingDown => "ShuttingDown",
             ErrorKind::CommitFailed => "CommitFailed",
+            ErrorKind::NotLeader => "NotLeader",
+            ErrorKind::NoLeader => "NoLeader",
             ErrorKind::Internal => "Internal",
         }
     }
@@ -86,7 +98,8 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => 408,
             ErrorKind::BodyTooLarge => 413,
             ErrorKind::MempoolFull | ErrorKind::Overloaded => 429,
-            ErrorKind::ShuttingDown | ErrorKind::CommitFailed => 503,
+            ErrorKind::ShuttingDown | ErrorKind::CommitFailed | ErrorKind::NoLeader => 503,
+            ErrorKind::NotLeader => 307,
             ErrorKind::Internal => 500,
         }
     }

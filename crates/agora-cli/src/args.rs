@@ -67,8 +67,11 @@ pub enum Command {
     /// Measure throughput, latency, proving and verification on this machine (about a minute;
     /// uses scratch databases, never --db).
     Bench(BenchArgs),
-    /// Run a network node on --db (created from the development genesis if absent).
+    /// Run a network node on --db (created from the development genesis if absent), alone or
+    /// as a member of a replicated cluster (--cluster).
     Serve(crate::serve::ServeArgs),
+    /// Create a cluster's files, change its membership, or show each member's view.
+    Cluster(crate::cluster::ClusterArgs),
     /// Run an MCP server acting as one agent's wallet on --node (stdio; streamable HTTP with
     /// --http): tools to post, bid, award, prove, accept and dispute, signed with --key.
     Mcp(crate::mcp::McpArgs),

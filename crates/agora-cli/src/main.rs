@@ -7,6 +7,7 @@ mod args;
 mod audit;
 mod bench;
 mod bench_http;
+mod cluster;
 mod credential;
 mod credential_node;
 mod demo;
@@ -58,6 +59,7 @@ fn main() {
         Command::Bench(a) if a.http => bench_http::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Serve(a) => serve::run(&cli.db, cli.keys.as_deref(), a),
+        Command::Cluster(a) => cluster::run(a),
         Command::Mcp(a) => mcp::run(cli.node.as_deref(), cli.keys.as_deref(), a),
         Command::Export(a) => export::run(&cli.db, cli.keys.as_deref(), a),
         Command::Import(a) => import::run(&cli.db, a),

@@ -41,6 +41,20 @@ pub struct ServeArgs {
     /// ERC-8004 registration; without it no MCP service is advertised.
     #[arg(long, env = "AGORA_OPERATOR_MCP_URL")]
     pub operator_mcp_url: Option<String>,
+    /// Run as a member of the cluster this file describes (`agora cluster init` writes one);
+    /// the member listens on its address from the file, not --listen.
+    #[arg(long, requires_all = ["node_id", "node_key"])]
+    pub cluster: Option<PathBuf>,
+    /// This member's id in the cluster file.
+    #[arg(long)]
+    pub node_id: Option<u64>,
+    /// This member's key file (`{"did", "secret"}`, as `agora cluster init` writes it).
+    #[arg(long)]
+    pub node_key: Option<PathBuf>,
+    /// Seconds added to this member's clock in what it signs and checks: only for testing how a
+    /// cluster treats a member whose clock is far off.
+    #[arg(long, default_value_t = 0, hide = true, allow_hyphen_values = true)]
+    pub clock_offset_secs: i64,
 }
 
 /// Where a newly created development database keeps its operator key.
@@ -107,7 +121,6 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ServeArgs) -> anyhow::Result<()
         .with_ansi(std::io::stderr().is_terminal())
         .with_max_level(tracing::Level::INFO)
         .init();
-    let market = open_or_create(db, keys)?;
     let config = NodeConfig {
         listen: args.listen,
         max_wait: Duration::from_millis(args.max_wait_ms),
@@ -120,6 +133,10 @@ pub fn run(db: &Path, keys: Option<&Path>, args: ServeArgs) -> anyhow::Result<()
         operator_mcp_url: args.operator_mcp_url.clone(),
         ..NodeConfig::default()
     };
+    if let (Some(cluster), Some(node_id), Some(node_key)) = (&args.cluster, args.node_id, &args.node_key) {
+        return crate::cluster::serve(db, keys, cluster, node_id, node_key, config, args.clock_offset_secs);
+    }
+    let market = open_or_create(db, keys)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {
         let tip = market.tip();

@@ -4,7 +4,8 @@
 //! database again, so it never skips a block.
 
 use crate::extract::{ApiFailure, ApiQuery};
-use crate::state::{AppState, CommittedBlock};
+use crate::feed::CommittedBlock;
+use crate::state::AppState;
 use agora::{AgentId, Receipt, SignedTx, TaskId};
 use agora_api::events::{BLOCK_EVENT, RECEIPT_EVENT};
 use agora_api::{BlockEvent, ErrorKind, EventFilter, ReceiptEvent};
@@ -68,7 +69,7 @@ fn live_messages(block: &CommittedBlock, filter: &EventFilter) -> Vec<Event> {
 
 /// Feeds one connection until its client leaves or the node shuts down.
 async fn feed(state: AppState, filter: EventFilter, mut next: u64, out: mpsc::Sender<Event>) {
-    let mut live = state.blocks.subscribe();
+    let mut live = state.feed.subscribe();
     let mut shutdown = state.shutdown.clone();
     loop {
         // Catch up from the database to the committed tip.

@@ -1,7 +1,8 @@
 //! The producer: the one thread that owns the marketplace and commits blocks (group commit: a
 //! block closes when full, after the maximum wait, or when no transaction arrived for the idle gap).
 
-use crate::state::{CommittedBlock, Shared, Submission};
+use crate::replicator::{ReplicationError, Replicator};
+use crate::state::{Shared, Submission, Unanswered};
 use agora::{AdmittedTx, Marketplace};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, mpsc};
@@ -19,9 +20,9 @@ pub(crate) fn block_time(now: u64, tip_time: u64, max_step: u64) -> u64 {
     now.clamp(tip_time, latest.max(tip_time))
 }
 
-/// Runs until the mempool's sending side is closed and everything taken is committed.
-pub(crate) fn run(mut market: Marketplace, inbox: mpsc::Receiver<Submission>, shared: Arc<Shared>) {
-    shared.producer_running.store(true, Ordering::Release);
+/// Gathers submissions into blocks until the mempool's sending side is closed, handing each
+/// batch (with its transaction count) to `commit`.
+fn gather(inbox: mpsc::Receiver<Submission>, shared: &Shared, mut commit: impl FnMut(Vec<Submission>, usize)) {
     let max_txs = shared.config.block_txs();
     let max_wait = shared.config.max_wait;
     let max_idle = shared.config.max_idle.max(std::time::Duration::from_micros(1));
@@ -54,10 +55,91 @@ pub(crate) fn run(mut market: Marketplace, inbox: mpsc::Receiver<Submission>, sh
             count += s.txs.len();
             batch.push(s);
         }
-        commit(&mut market, &shared, batch, count);
+        commit(batch, count);
     }
+}
+
+/// A single node: runs until the mempool's sending side is closed and everything taken is
+/// committed to the node's own file.
+pub(crate) fn run(mut market: Marketplace, inbox: mpsc::Receiver<Submission>, shared: Arc<Shared>) {
+    shared.producer_running.store(true, Ordering::Release);
+    gather(inbox, &shared, |batch, count| commit(&mut market, &shared, batch, count));
     shared.producer_running.store(false, Ordering::Release);
     tracing::info!(height = market.tip().height, "producer stopped");
+}
+
+/// A cluster member: each batch is proposed to the cluster (up to the replicator's maximum in
+/// flight at once); its clients are answered when the block is committed by a majority and
+/// applied here. Runs until the mempool is closed and every proposal is answered.
+pub(crate) fn run_replicated(
+    replicator: Arc<dyn Replicator>,
+    runtime: tokio::runtime::Handle,
+    inbox: mpsc::Receiver<Submission>,
+    shared: Arc<Shared>,
+) {
+    shared.producer_running.store(true, Ordering::Release);
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(replicator.max_in_flight().max(1)));
+    gather(inbox, &shared, |batch, count| {
+        let Ok(permit) = runtime.block_on(Arc::clone(&in_flight).acquire_owned()) else { return };
+        let mut admitted = Vec::with_capacity(count);
+        let mut replies = Vec::with_capacity(batch.len());
+        for submission in batch {
+            replies.push((submission.txs.len(), submission.reply));
+            admitted.extend(submission.txs);
+        }
+        // Every member checks every transaction again when it applies the block.
+        let (txs, _) = agora::core::Admissions::split(admitted);
+        let proposal = replicator.propose(txs.clone(), now_secs());
+        let shared = Arc::clone(&shared);
+        runtime.spawn(async move {
+            let started = Instant::now();
+            let result = proposal.await;
+            shared.mempool.release(count);
+            shared.metrics.set_mempool_depth(shared.mempool.depth());
+            drop(permit);
+            match result {
+                Ok(receipts) => {
+                    shared.metrics.block_committed(&txs, &receipts, started.elapsed());
+                    answer(replies, &receipts);
+                }
+                Err(error) => {
+                    let unanswered = match error {
+                        ReplicationError::NotLeader(leader) => Unanswered::NoLeader(match leader {
+                            Some(url) => format!("leadership moved to {url} while the transactions waited"),
+                            None => "no cluster leader is known now".to_string(),
+                        }),
+                        ReplicationError::Failed(message) => Unanswered::NoLeader(message),
+                    };
+                    tracing::warn!(?unanswered, txs = count, "a proposal was not committed here");
+                    for (_, reply) in replies {
+                        if let Some(reply) = reply {
+                            let _ = reply.send(Err(unanswered.clone()));
+                        }
+                    }
+                }
+            }
+        });
+    });
+    // Every permit back means every proposal was answered.
+    let all = u32::try_from(replicator.max_in_flight().max(1)).unwrap_or(u32::MAX);
+    let _ = runtime.block_on(in_flight.acquire_many(all));
+    shared.producer_running.store(false, Ordering::Release);
+    tracing::info!(height = shared.reader.tip().height, "producer stopped");
+}
+
+/// Sends each waiting client its slice of `receipts`.
+fn answer(
+    replies: Vec<(usize, Option<tokio::sync::oneshot::Sender<crate::state::Reply>>)>,
+    receipts: &[agora::Receipt],
+) {
+    let mut offset = 0;
+    for (len, reply) in replies {
+        let slice = receipts.get(offset..offset + len).map(<[_]>::to_vec).unwrap_or_default();
+        offset += len;
+        if let Some(reply) = reply {
+            let _ = reply.send(Ok(slice));
+        }
+    }
 }
 
 fn commit(market: &mut Marketplace, shared: &Shared, batch: Vec<Submission>, count: usize) {
@@ -76,26 +158,9 @@ fn commit(market: &mut Marketplace, shared: &Shared, batch: Vec<Submission>, cou
     shared.metrics.set_mempool_depth(shared.mempool.depth());
     match result {
         Ok((block, outcome)) => {
-            let txs = block.txs;
-            shared.metrics.block_committed(&txs, &outcome.receipts, elapsed);
-            shared.index_receipts(&outcome.receipts);
-            let mut offset = 0;
-            for (len, reply) in replies {
-                let receipts = outcome.receipts[offset..offset + len].to_vec();
-                offset += len;
-                if let Some(reply) = reply {
-                    let _ = reply.send(Ok(receipts));
-                }
-            }
-            let block = CommittedBlock {
-                height: outcome.tip.height,
-                time: outcome.tip.time,
-                digest: outcome.digest,
-                txs,
-                receipts: outcome.receipts,
-            };
-            // No subscriber is fine: the send only fails when nobody listens.
-            let _ = shared.blocks.send(Arc::new(block));
+            shared.metrics.block_committed(&block.txs, &outcome.receipts, elapsed);
+            answer(replies, &outcome.receipts);
+            shared.feed.publish(outcome.tip.height, outcome.tip.time, outcome.digest, block.txs, outcome.receipts);
         }
         Err(error) => {
             tracing::error!(%error, txs = count, "block commit failed; its transactions were not applied");
@@ -103,7 +168,7 @@ fn commit(market: &mut Marketplace, shared: &Shared, batch: Vec<Submission>, cou
             let message = format!("the block could not be committed: {error}");
             for (_, reply) in replies {
                 if let Some(reply) = reply {
-                    let _ = reply.send(Err(message.clone()));
+                    let _ = reply.send(Err(Unanswered::Failed(message.clone())));
                 }
             }
         }

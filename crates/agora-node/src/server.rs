@@ -4,9 +4,11 @@
 use crate::config::NodeConfig;
 use crate::error::NodeError;
 use crate::extract::ApiFailure;
+use crate::feed::BlockFeed;
 use crate::metrics::Metrics;
+use crate::replicator::Replicator;
 use crate::state::{AppState, Mempool, Shared};
-use crate::{events, interop, producer, queries, system, txs};
+use crate::{events, interop, producer, queries, replication_guard, system, txs};
 use agora::{MarketReader, Marketplace};
 use agora_api::{ErrorKind, routes};
 use agora_interop::endpoints::NodeEndpoints;
@@ -15,13 +17,12 @@ use axum::extract::{Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, broadcast, watch};
+use tokio::sync::{Semaphore, watch};
 use tower_http::catch_panic::CatchPanicLayer;
 
 /// A bound node: the socket is open and the producer runs; [`Node::run`] serves until the
@@ -32,17 +33,15 @@ pub struct Node {
     shared: AppState,
     producer: std::thread::JoinHandle<()>,
     shutdown: watch::Sender<bool>,
+    internal: Router,
 }
 
-/// Hash → (height, index) of every committed transaction, read from the stored receipts.
-fn build_index(reader: &MarketReader) -> Result<HashMap<[u8; 32], (u64, u32)>, agora::Error> {
-    let mut index = HashMap::new();
-    for height in 1..=reader.tip().height {
-        for receipt in reader.receipts(height)?.unwrap_or_default() {
-            index.entry(receipt.tx_id).or_insert((receipt.height, receipt.index));
-        }
-    }
-    Ok(index)
+/// How a bound node makes its blocks.
+enum Producer {
+    /// It commits them to its own file.
+    Local(Marketplace),
+    /// A cluster agrees on them.
+    Replicated(Arc<dyn Replicator>),
 }
 
 impl Node {
@@ -50,23 +49,49 @@ impl Node {
     /// ownership of `market`.
     pub async fn bind(market: Marketplace, config: NodeConfig) -> Result<Node, NodeError> {
         let reader = market.reader();
-        let for_index = reader.clone();
-        let index = tokio::task::spawn_blocking(move || build_index(&for_index))
+        let for_index = market.reader();
+        let feed = tokio::task::spawn_blocking(move || BlockFeed::new(&for_index))
             .await
             .map_err(|e| NodeError::Producer(e.to_string()))??;
+        Self::bind_with(reader, feed, Producer::Local(market), config, Router::new()).await
+    }
+
+    /// Binds a cluster member: its blocks come from `replicator` (whose state machine commits
+    /// them to the file `reader` reads and publishes them to `feed`), and `internal` (the
+    /// cluster's own routes) is served beside the API on the same listener.
+    pub async fn bind_replicated(
+        reader: MarketReader,
+        feed: BlockFeed,
+        replicator: Arc<dyn Replicator>,
+        config: NodeConfig,
+        internal: Router,
+    ) -> Result<Node, NodeError> {
+        Self::bind_with(reader, feed, Producer::Replicated(replicator), config, internal).await
+    }
+
+    async fn bind_with(
+        reader: MarketReader,
+        feed: BlockFeed,
+        producer: Producer,
+        config: NodeConfig,
+        internal: Router,
+    ) -> Result<Node, NodeError> {
         let listener = TcpListener::bind(config.listen).await?;
         let local_addr = listener.local_addr()?;
         let endpoints = NodeEndpoints::new(config.public_url.as_deref().unwrap_or(&format!("http://{local_addr}")))?;
         let operator_mcp = config.operator_mcp_url.as_deref().map(NodeEndpoints::new).transpose()?;
         let (inbox_sender, inbox) = std::sync::mpsc::channel();
-        let (blocks, _) = broadcast::channel(crate::limits::EVENT_BUFFER_BLOCKS);
         let (shutdown, shutdown_receiver) = watch::channel(false);
+        let replicator = match &producer {
+            Producer::Local(_) => None,
+            Producer::Replicated(replicator) => Some(Arc::clone(replicator)),
+        };
         let shared = Arc::new(Shared {
             genesis_hash: reader.genesis_hash(),
             reader,
             mempool: Mempool::new(inbox_sender, config.mempool_capacity),
-            index: RwLock::new(index),
-            blocks,
+            feed,
+            replicator,
             metrics: Metrics::new(),
             shutting_down: AtomicBool::new(false),
             producer_running: AtomicBool::new(false),
@@ -79,10 +104,15 @@ impl Node {
         });
         let for_producer = shared.clone();
         shared.producer_running.store(true, Ordering::Release);
-        let producer = std::thread::Builder::new()
-            .name("agora-producer".into())
-            .spawn(move || producer::run(market, inbox, for_producer))?;
-        Ok(Node { listener, local_addr, shared, producer, shutdown })
+        let thread = std::thread::Builder::new().name("agora-producer".into());
+        let producer = match producer {
+            Producer::Local(market) => thread.spawn(move || producer::run(market, inbox, for_producer))?,
+            Producer::Replicated(replicator) => {
+                let runtime = tokio::runtime::Handle::current();
+                thread.spawn(move || producer::run_replicated(replicator, runtime, inbox, for_producer))?
+            }
+        };
+        Ok(Node { listener, local_addr, shared, producer, shutdown, internal })
     }
 
     /// The address the node listens on (with the actual port when bound to port 0).
@@ -105,8 +135,8 @@ impl Node {
     /// committed and answered), ends event streams, commits what the mempool still holds and
     /// stops the producer.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), NodeError> {
-        let Node { listener, shared, producer, shutdown: stop_streams, .. } = self;
-        let app = router(shared.clone());
+        let Node { listener, shared, producer, shutdown: stop_streams, internal, .. } = self;
+        let app = router(shared.clone()).merge(internal);
         let for_signal = shared.clone();
         let signal = async move {
             shutdown.await;
@@ -178,6 +208,7 @@ fn router(state: AppState) -> Router {
         .route(routes::KINDS, get(queries::kinds))
         .route(routes::AUDIT, get(queries::audit))
         .route(routes::OPENAPI, get(system::openapi))
+        .route_layer(from_fn_with_state(state.clone(), replication_guard::route))
         .route_layer(from_fn_with_state(state.clone(), guard));
     let unguarded = Router::new()
         .route(routes::EVENTS, get(events::events))

@@ -1,35 +1,33 @@
-//! What every handler shares: the read handle, the mempool's sending side, the hash index,
-//! the event feed, metrics and the node's lifecycle flags.
+//! What every handler shares: the read handle, the mempool's sending side, the block feed
+//! (hash index and event feed), the replicator of a cluster member, metrics and the node's lifecycle flags.
 
 use crate::config::NodeConfig;
 use crate::metrics::Metrics;
-use agora::{AdmittedTx, MarketReader, Receipt, SignedTx};
-use std::collections::HashMap;
+use agora::{AdmittedTx, MarketReader, Receipt};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock, mpsc};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::Instant;
-use tokio::sync::{Semaphore, broadcast, oneshot, watch};
+use tokio::sync::{Semaphore, oneshot, watch};
 
-/// Where a committed transaction is: block height and position.
-pub(crate) type TxLocation = (u64, u32);
+pub(crate) use crate::feed::TxLocation;
 
-/// What the producer answers a waiting client: the receipts in order, or why the block failed.
-pub(crate) type Reply = Result<Vec<Receipt>, String>;
+/// Why the transactions of a submission were not committed.
+#[derive(Clone, Debug)]
+pub(crate) enum Unanswered {
+    /// The block could not be committed; nothing was applied.
+    Failed(String),
+    /// In a cluster: no leader is known, or leadership moved while they waited.
+    NoLeader(String),
+}
+
+/// What the producer answers a waiting client: the receipts in order, or why not.
+pub(crate) type Reply = Result<Vec<Receipt>, Unanswered>;
 
 /// Transactions handed to the producer together (one post or one batch).
 pub(crate) struct Submission {
     pub txs: Vec<AdmittedTx>,
     pub reply: Option<oneshot::Sender<Reply>>,
     pub arrived: Instant,
-}
-
-/// A committed block as the event streams see it.
-pub(crate) struct CommittedBlock {
-    pub height: u64,
-    pub time: u64,
-    pub digest: [u8; 32],
-    pub txs: Vec<SignedTx>,
-    pub receipts: Vec<Receipt>,
 }
 
 /// The mempool's sending side with its depth in transactions.
@@ -91,8 +89,8 @@ pub(crate) struct Shared {
     pub genesis_hash: [u8; 32],
     pub config: NodeConfig,
     pub mempool: Mempool,
-    pub index: RwLock<HashMap<[u8; 32], TxLocation>>,
-    pub blocks: broadcast::Sender<Arc<CommittedBlock>>,
+    pub feed: crate::feed::BlockFeed,
+    pub replicator: Option<Arc<dyn crate::replicator::Replicator>>,
     pub metrics: Metrics,
     pub shutting_down: AtomicBool,
     pub producer_running: AtomicBool,
@@ -106,15 +104,7 @@ pub(crate) struct Shared {
 impl Shared {
     /// Where the transaction with this hash was committed, if it was.
     pub fn locate(&self, hash: &[u8; 32]) -> Option<TxLocation> {
-        self.index.read().unwrap_or_else(PoisonError::into_inner).get(hash).copied()
-    }
-
-    /// Records the receipts of a committed block in the hash index.
-    pub fn index_receipts(&self, receipts: &[Receipt]) {
-        let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
-        for receipt in receipts {
-            index.entry(receipt.tx_id).or_insert((receipt.height, receipt.index));
-        }
+        self.feed.locate(hash)
     }
 
     /// True once shutdown began: new transactions are refused with 503.

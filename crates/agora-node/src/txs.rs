@@ -2,7 +2,7 @@
 //! and the prepare step for clients that sign elsewhere.
 
 use crate::extract::{ApiFailure, ApiQuery, WaitParam, parse_json, read_body};
-use crate::state::{AppState, Refused, Submission};
+use crate::state::{AppState, Refused, Submission, Unanswered};
 use agora::core::Canonical;
 use agora::{AdmittedTx, SignedTx, Status, TxBody};
 use agora_api::limits::{MAX_BATCH_BODY_BYTES, MAX_TX_BODY_BYTES};
@@ -84,7 +84,8 @@ fn enqueue(
 async fn receipts(receiver: oneshot::Receiver<crate::state::Reply>) -> Result<Vec<agora::Receipt>, ApiFailure> {
     match receiver.await {
         Ok(Ok(receipts)) => Ok(receipts),
-        Ok(Err(message)) => Err(ApiFailure::new(ErrorKind::CommitFailed, message)),
+        Ok(Err(Unanswered::Failed(message))) => Err(ApiFailure::new(ErrorKind::CommitFailed, message)),
+        Ok(Err(Unanswered::NoLeader(message))) => Err(ApiFailure::new(ErrorKind::NoLeader, message)),
         Err(_) => Err(ApiFailure::new(ErrorKind::ShuttingDown, "the producer stopped before committing the block")),
     }
 }

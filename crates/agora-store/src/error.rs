@@ -44,9 +44,21 @@ pub enum StoreError {
     /// A stored record failed to decode.
     #[error("corrupt record: {0}")]
     Record(#[from] agora_core::DecodeError),
+    /// A state export of another chain was offered for installation.
+    #[error("the state export is of chain {theirs} and this database of chain {ours}", theirs = hex32(.theirs), ours = hex32(.ours))]
+    OtherChain {
+        /// This database's genesis hash.
+        ours: [u8; 32],
+        /// The export's genesis hash.
+        theirs: [u8; 32],
+    },
     /// `commit_block` on a read-only handle (see `Store::reader`).
     #[error("database {0} was opened through a read-only handle; it cannot commit blocks")]
     ReadOnly(PathBuf),
+}
+
+fn hex32(bytes: &[u8; 32]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl StoreError {

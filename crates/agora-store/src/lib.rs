@@ -9,13 +9,17 @@ mod error;
 pub mod fault;
 mod pipeline;
 mod replay;
+mod replication_log;
 mod schema;
 mod snapshot;
+mod state_export;
 mod store;
 
 pub use error::StoreError;
 pub use pipeline::{NextBlock, PIPELINE_DEPTH, commit_pipelined};
 pub use replay::{ReplayReport, replay};
+pub use replication_log::{REPLICATION_LOG_FORMAT, ReplicationLog};
 pub use schema::SCHEMA_VERSION;
 pub use snapshot::Snapshot;
+pub use state_export::MAX_STATE_EXPORT_BYTES;
 pub use store::{Store, StoreOptions};

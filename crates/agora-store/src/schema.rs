@@ -21,6 +21,8 @@ pub(crate) const DIGESTS: TableDefinition<'static, u64, &'static [u8]> = TableDe
 pub(crate) const META_SCHEMA: &str = "schema_version";
 pub(crate) const META_GENESIS: &str = "genesis";
 pub(crate) const META_TIP: &str = "tip";
+/// The replication layer's position, written with each replicated block (see `Store::commit_block_marked`).
+pub(crate) const META_REPLICATION: &str = "replication";
 
 /// The redb table holding one state table.
 pub(crate) fn state_table(table: Table) -> RawTable {

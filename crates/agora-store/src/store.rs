@@ -3,6 +3,7 @@
 use crate::error::StoreError;
 use crate::schema::*;
 use crate::snapshot::Snapshot;
+use crate::state_export;
 use agora_core::{
     Admissions, Block, BlockHeader, BlockOutcome, Canonical, ChainConfig, ChainTip, Genesis, ProofVerifier, Reader,
     Receipt, SignedTx, Table, Writer, apply_block_admitted, decode_seq, encode_seq,
@@ -213,6 +214,87 @@ impl Store {
         verifier: &dyn ProofVerifier,
         admissions: &Admissions,
     ) -> Result<BlockOutcome, StoreError> {
+        self.commit(block, verifier, admissions, None)
+    }
+
+    /// [`Store::commit_block_admitted`] that also records `mark` as the replication mark in the
+    /// same write transaction, so the block and the replication layer's position (its last
+    /// applied log entry) are durable together or not at all.
+    pub fn commit_block_marked(
+        &mut self,
+        block: &Block,
+        verifier: &dyn ProofVerifier,
+        admissions: &Admissions,
+        mark: &[u8],
+    ) -> Result<BlockOutcome, StoreError> {
+        self.commit(block, verifier, admissions, Some(mark))
+    }
+
+    /// The replication mark recorded by the last [`Store::commit_block_marked`] or
+    /// [`Store::set_replication_mark`] (opaque to the store), if any.
+    pub fn replication_mark(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let read = self.db.begin_read().map_err(|e| StoreError::from_redb(&self.path, e))?;
+        let meta = read.open_table(META).map_err(|e| StoreError::from_redb(&self.path, e))?;
+        Ok(meta.get(META_REPLICATION).map_err(|e| StoreError::from_redb(&self.path, e))?.map(|v| v.value().to_vec()))
+    }
+
+    /// Records `mark` as the replication mark without a block (a replicated entry that carries
+    /// no transactions), durably.
+    pub fn set_replication_mark(&mut self, mark: &[u8]) -> Result<(), StoreError> {
+        if !self.writable {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        let path = self.path.clone();
+        let mut txn = self.db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;
+        txn.set_durability(self.durability()).map_err(|e| StoreError::Storage(e.to_string()))?;
+        {
+            let mut meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
+            meta.insert(META_REPLICATION, mark).map_err(|e| StoreError::from_redb(&path, e))?;
+        }
+        txn.commit().map_err(|e| StoreError::from_redb(&path, e))
+    }
+
+    /// The whole database (state, blocks, receipts, digests, metadata with the replication
+    /// mark) as one self-checking byte string, read from one consistent read transaction.
+    pub fn export_state(&self) -> Result<Vec<u8>, StoreError> {
+        let read = self.db.begin_read().map_err(|e| StoreError::from_redb(&self.path, e))?;
+        state_export::export(&self.path, &read)
+    }
+
+    /// Replaces this database's whole contents with `export` (made by [`Store::export_state`]
+    /// of a database of the same chain) in one durable write transaction, and returns the new
+    /// tip. The export's size, hash, layout, schema, genesis and tip digest are checked first;
+    /// if any check fails nothing changes. Read handles see the new contents at once.
+    pub fn install_state(&mut self, export: &[u8]) -> Result<ChainTip, StoreError> {
+        if !self.writable {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        let parsed = state_export::parse(export)?;
+        let ours = self.config.genesis_hash;
+        let theirs = ChainConfig::new(parsed.genesis.clone())?.genesis_hash;
+        if theirs != ours {
+            return Err(StoreError::OtherChain { ours, theirs });
+        }
+        let path = self.path.clone();
+        let mut txn = self.db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;
+        txn.set_durability(self.durability()).map_err(|e| StoreError::Storage(e.to_string()))?;
+        state_export::install(&path, &txn, &parsed)?;
+        txn.commit().map_err(|e| StoreError::from_redb(&path, e))?;
+        *self.tip.write().unwrap_or_else(PoisonError::into_inner) = parsed.tip;
+        Ok(parsed.tip)
+    }
+
+    fn durability(&self) -> Durability {
+        if self.options.durable { Durability::Immediate } else { Durability::None }
+    }
+
+    fn commit(
+        &mut self,
+        block: &Block,
+        verifier: &dyn ProofVerifier,
+        admissions: &Admissions,
+        mark: Option<&[u8]>,
+    ) -> Result<BlockOutcome, StoreError> {
         if !self.writable {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
@@ -221,8 +303,7 @@ impl Store {
         drop(snapshot);
         let path = self.path.clone();
         let mut txn = self.db.begin_write().map_err(|e| StoreError::from_redb(&path, e))?;
-        let durability = if self.options.durable { Durability::Immediate } else { Durability::None };
-        txn.set_durability(durability).map_err(|e| StoreError::Storage(e.to_string()))?;
+        txn.set_durability(self.durability()).map_err(|e| StoreError::Storage(e.to_string()))?;
         write_diff(&path, &txn, &outcome.diff)?;
         {
             let height = block.header.height;
@@ -239,6 +320,9 @@ impl Store {
             let mut meta = txn.open_table(META).map_err(|e| StoreError::from_redb(&path, e))?;
             meta.insert(META_TIP, outcome.tip.to_canonical_bytes().as_slice())
                 .map_err(|e| StoreError::from_redb(&path, e))?;
+            if let Some(mark) = mark {
+                meta.insert(META_REPLICATION, mark).map_err(|e| StoreError::from_redb(&path, e))?;
+            }
         }
         txn.commit().map_err(|e| StoreError::from_redb(&path, e))?;
         *self.tip.write().unwrap_or_else(PoisonError::into_inner) = outcome.tip;

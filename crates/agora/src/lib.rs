@@ -26,6 +26,7 @@ mod lending;
 mod marketplace;
 pub mod proofs;
 mod reader;
+mod replication;
 pub mod reputation;
 
 /// The task-completion circuits.
