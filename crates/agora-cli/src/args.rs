@@ -659,10 +659,14 @@ pub struct BenchArgs {
     /// Measure a node over loopback HTTP instead, beside in-process durable blocks.
     #[arg(long)]
     pub http: bool,
-    /// With --http: concurrent clients.
+    /// Measure a 3-member cluster in this process over loopback HTTP instead, beside a single
+    /// node (uses --clients and --http-txs).
+    #[arg(long, conflicts_with = "http")]
+    pub cluster: bool,
+    /// With --http or --cluster: concurrent clients.
     #[arg(long, default_value_t = 64)]
     pub clients: usize,
-    /// With --http: signed transfers per measured run.
+    /// With --http or --cluster: signed transfers per measured run.
     #[arg(long, default_value_t = 40_000)]
     pub http_txs: usize,
 }

@@ -24,12 +24,12 @@ const BATCH: usize = 256;
 const IN_PROCESS_BLOCK: usize = 1_000;
 
 #[derive(Serialize)]
-struct Run {
-    name: &'static str,
-    txs: usize,
-    txs_per_sec: f64,
-    ack_p50_ms: f64,
-    ack_p99_ms: f64,
+pub(crate) struct Run {
+    pub name: &'static str,
+    pub txs: usize,
+    pub txs_per_sec: f64,
+    pub ack_p50_ms: f64,
+    pub ack_p99_ms: f64,
 }
 
 #[derive(Serialize)]
@@ -49,7 +49,7 @@ fn per_sec(count: usize, d: Duration) -> f64 {
 }
 
 /// Each client's transactions, in nonce order: transfer `i` is sent by agent `i % clients`.
-fn partition(txs: Vec<SignedTx>, clients: usize) -> Vec<Vec<SignedTx>> {
+pub(crate) fn partition(txs: Vec<SignedTx>, clients: usize) -> Vec<Vec<SignedTx>> {
     let mut parts = vec![Vec::new(); clients];
     for (i, tx) in txs.into_iter().enumerate() {
         parts[i % clients].push(tx);
@@ -82,27 +82,16 @@ fn in_process(dir: &Path, n: usize) -> anyhow::Result<Run> {
     })
 }
 
-/// Starts a node on a fresh database, runs the clients, stops the node.
-async fn over_http(
-    dir: &Path,
-    name: &'static str,
-    n: usize,
-    clients: usize,
+/// Posts `parts` (one client each) to `url`, `batch` transactions per post, each client
+/// waiting for its acknowledgement before the next post (every `pace` at most when given);
+/// returns the elapsed time and every post's acknowledgement latency.
+pub(crate) async fn drive(
+    url: &str,
+    parts: Vec<Vec<SignedTx>>,
     batch: usize,
     pace: Option<Duration>,
-) -> anyhow::Result<Run> {
-    let mut load = TransferLoad::new(clients)?;
-    let path = dir.join(format!("{}.redb", name.replace(' ', "-")));
-    let market = Marketplace::create_with(&path, load.genesis().clone(), StoreOptions { durable: true })?;
-    let config = NodeConfig { listen: ([127, 0, 0, 1], 0).into(), ..NodeConfig::default() };
-    let node = Node::bind(market, config).await?;
-    let url = format!("http://{}", node.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(node.run(async {
-        let _ = stopped.await;
-    }));
-    let client = Arc::new(agora_client::Client::new(&url)?);
-    let parts = partition(load.txs(n), clients);
+) -> anyhow::Result<(Duration, Vec<Duration>)> {
+    let client = Arc::new(agora_client::Client::new(url)?);
     let start = Instant::now();
     let mut tasks = Vec::new();
     for part in parts {
@@ -133,16 +122,44 @@ async fn over_http(
     for task in tasks {
         latencies.extend(task.await.context("client task")??);
     }
-    let took = start.elapsed();
-    let _ = stop.send(());
-    server.await.context("node task")??;
-    Ok(Run {
+    Ok((start.elapsed(), latencies))
+}
+
+/// A measured run's figures.
+pub(crate) fn run_figures(name: &'static str, txs: usize, took: Duration, mut latencies: Vec<Duration>) -> Run {
+    Run {
         name,
-        txs: n,
-        txs_per_sec: per_sec(n, took),
+        txs,
+        txs_per_sec: per_sec(txs, took),
         ack_p50_ms: ms(percentile(&mut latencies, 50)),
         ack_p99_ms: ms(percentile(&mut latencies, 99)),
-    })
+    }
+}
+
+/// Starts a node on a fresh database, runs the clients, stops the node.
+pub(crate) async fn over_http(
+    dir: &Path,
+    name: &'static str,
+    n: usize,
+    clients: usize,
+    batch: usize,
+    pace: Option<Duration>,
+) -> anyhow::Result<Run> {
+    let mut load = TransferLoad::new(clients)?;
+    let path = dir.join(format!("{}.redb", name.replace(' ', "-")));
+    let market = Marketplace::create_with(&path, load.genesis().clone(), StoreOptions { durable: true })?;
+    let config = NodeConfig { listen: ([127, 0, 0, 1], 0).into(), ..NodeConfig::default() };
+    let node = Node::bind(market, config).await?;
+    let url = format!("http://{}", node.local_addr());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(node.run(async {
+        let _ = stopped.await;
+    }));
+    let parts = partition(load.txs(n), clients);
+    let (took, latencies) = drive(&url, parts, batch, pace).await?;
+    let _ = stop.send(());
+    server.await.context("node task")??;
+    Ok(run_figures(name, n, took, latencies))
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {

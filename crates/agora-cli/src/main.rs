@@ -6,6 +6,7 @@
 mod args;
 mod audit;
 mod bench;
+mod bench_cluster;
 mod bench_http;
 mod cluster;
 mod credential;
@@ -57,6 +58,7 @@ fn main() {
         Command::Audit(a) => audit::run(&cli.db, cli.keys.as_deref(), a),
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),
         Command::Bench(a) if a.http => bench_http::run(a),
+        Command::Bench(a) if a.cluster => bench_cluster::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Serve(a) => serve::run(&cli.db, cli.keys.as_deref(), a),
         Command::Cluster(a) => cluster::run(a),

@@ -34,16 +34,23 @@ struct Cluster {
     operator: AgentKey,
 }
 
-/// Three consecutive free loopback ports.
+/// Four consecutive free loopback ports (three members and one to add), never the same for
+/// two tests of this process.
 fn free_ports() -> u16 {
-    let start = 20_000 + (std::process::id() % 20_000) as u16;
-    for base in (start..60_000).step_by(7) {
-        let free = (0..3).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok());
-        if free {
+    static NEXT: Mutex<u16> = Mutex::new(0);
+    let mut next = NEXT.lock().unwrap();
+    if *next == 0 {
+        // Below the ephemeral range (32768 and up), where other tests' port-0 binds land.
+        *next = 20_000 + (std::process::id() % 1_500) as u16 * 8;
+    }
+    while *next < 32_700 {
+        let base = *next;
+        *next += 8;
+        if (0..4).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok()) {
             return base;
         }
     }
-    panic!("no three free consecutive loopback ports");
+    panic!("no four free consecutive loopback ports");
 }
 
 fn agora(args: &[&str]) -> std::process::Output {
@@ -84,7 +91,8 @@ impl Cluster {
         let genesis: agora::Genesis =
             serde_json::from_str(&std::fs::read_to_string(dir.path().join("genesis.json")).unwrap()).unwrap();
         let genesis_hash = agora::core::ChainConfig::new(genesis).unwrap().genesis_hash;
-        let mut cluster = Cluster { dir, base_port, members: vec![None, None, None], genesis_hash, operator };
+        let members = (0..4).map(|_| None).collect();
+        let mut cluster = Cluster { dir, base_port, members, genesis_hash, operator };
         for id in 1..=3 {
             cluster.launch(id, &[]);
         }
@@ -130,6 +138,10 @@ impl Cluster {
         }
     }
 
+    fn running(&self) -> Vec<u64> {
+        (1..=self.members.len() as u64).filter(|id| self.members[*id as usize - 1].is_some()).collect()
+    }
+
     fn status(&self, id: u64) -> Option<serde_json::Value> {
         Client::new(&self.url(id)).ok()?.get_value("/v1/cluster").ok()
     }
@@ -138,7 +150,7 @@ impl Cluster {
     fn leader(&self) -> u64 {
         let deadline = Instant::now() + SETTLE;
         while Instant::now() < deadline {
-            let running: Vec<u64> = (1..=3).filter(|id| self.members[*id as usize - 1].is_some()).collect();
+            let running = self.running();
             let leaders: Vec<Option<u64>> =
                 running.iter().map(|id| self.status(*id).and_then(|s| s["leader"].as_u64())).collect();
             if let Some(Some(leader)) = leaders.first()
@@ -157,7 +169,7 @@ impl Cluster {
         let deadline = Instant::now() + SETTLE;
         let mut last = Vec::new();
         while Instant::now() < deadline {
-            let running: Vec<u64> = (1..=3).filter(|id| self.members[*id as usize - 1].is_some()).collect();
+            let running = self.running();
             let views: Vec<Option<(u64, u64, String)>> = running
                 .iter()
                 .map(|id| {
@@ -375,5 +387,99 @@ fn a_wrong_key_a_damaged_log_and_a_far_off_clock_are_refused_with_clear_errors_a
     assert!(lines.iter().any(|l| l.contains("clock differs")), "no clock error logged: {lines:?}");
     let tip = Client::new(&cluster.url(follower)).unwrap().tip().unwrap();
     assert_eq!(tip.tip.height, 0, "the skewed member applied blocks");
+    cluster.terminate_all();
+}
+
+/// The status line and headers of a raw HTTP/1.1 request (no redirect is followed).
+fn raw(url: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, answer)
+}
+
+#[test]
+fn writes_and_consistent_reads_on_a_follower_redirect_to_the_leader_and_members_change_with_agora_cluster() {
+    let mut cluster = Cluster::start();
+    let leader = cluster.leader();
+    let follower = (1..=3).find(|id| *id != leader).unwrap();
+    let tx =
+        cluster.sign(&cluster.operator, 0, Action::Deposit { to: cluster.operator.id(), asset: AssetId(1), amount: 5 });
+    let body = serde_json::to_string(&tx).unwrap();
+    let (status, answer) = raw(&cluster.url(follower), "POST", "/v1/txs", &body);
+    assert_eq!(status, 307, "{answer}");
+    let location = format!("location: {}/v1/txs", cluster.url(leader));
+    assert!(answer.to_lowercase().contains(&location), "{answer}");
+    assert!(answer.contains("NotLeader"), "{answer}");
+    let (status, answer) = raw(&cluster.url(follower), "GET", "/v1/tip?consistent=true", "");
+    assert_eq!(status, 307, "{answer}");
+    assert!(answer.to_lowercase().contains(&format!("location: {}/v1/tip?consistent=true", cluster.url(leader))));
+    let (status, _) = raw(&cluster.url(follower), "GET", "/v1/tip", "");
+    assert_eq!(status, 200, "a local read on a follower is answered there");
+    let (status, _) = raw(&cluster.url(leader), "GET", "/v1/tip?consistent=true", "");
+    assert_eq!(status, 200);
+    let (status, _) = raw(&cluster.url(leader), "GET", "/v1/tip?consistent=maybe", "");
+    assert_eq!(status, 400);
+    // The client follows the redirect: the write commits through the follower's address.
+    let receipt = Client::new(&cluster.url(follower)).unwrap().submit(&tx).unwrap();
+    assert_eq!(receipt.status, Status::Ok);
+
+    // A fourth member: listed, started, then added as a voter.
+    let file = cluster.dir.path().join("cluster.toml");
+    let key4 = AgentKey::generate().unwrap();
+    let key4_file = cluster.dir.path().join("node4.json");
+    std::fs::write(&key4_file, serde_json::json!({ "did": key4.id().did(), "secret": key4.secret_hex() }).to_string())
+        .unwrap();
+    let addr4 = format!("127.0.0.1:{}", cluster.base_port + 3);
+    let signer_key = cluster.dir.path().join(format!("node{leader}.json"));
+    let add = |extra: &[&str]| {
+        let mut args = vec!["cluster", "add", "--cluster", file.to_str().unwrap(), "--id", "4", "--addr", &addr4];
+        let did = key4.id().did();
+        let signer = leader.to_string();
+        args.extend(["--key", &did, "--signer-id", &signer, "--signer-key", signer_key.to_str().unwrap()]);
+        args.extend(extra);
+        agora(&args)
+    };
+    let out = add(&["--config-only"]);
+    assert!(out.status.success(), "{out:?}");
+    cluster.launch(4, &[]);
+    let out = add(&[]);
+    assert!(out.status.success(), "{out:?}");
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let voters = status["members"].as_array().unwrap().iter().filter(|m| m["voter"] == true).count();
+    assert_eq!(voters, 4, "{status}");
+    cluster.converge();
+
+    let removed = (1..=3).find(|id| *id != leader).unwrap();
+    let out = agora(&[
+        "cluster",
+        "remove",
+        "--cluster",
+        file.to_str().unwrap(),
+        "--id",
+        &removed.to_string(),
+        "--signer-id",
+        &leader.to_string(),
+        "--signer-key",
+        signer_key.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<u64> = status["members"].as_array().unwrap().iter().map(|m| m["id"].as_u64().unwrap()).collect();
+    assert!(!ids.contains(&removed) && ids.contains(&4), "{status}");
+    cluster.kill(removed);
+    let out = agora(&["cluster", "status", "--cluster", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let views: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(views.as_array().unwrap().len(), 4, "every listed member is asked: {views}");
+    cluster.converge();
     cluster.terminate_all();
 }

@@ -1,5 +1,7 @@
 //! openraft's log storage over the replication log file (`agora_store::ReplicationLog`):
-//! entries, vote and committed position, each durable before openraft is told so.
+//! entries and vote, each durable before openraft is told so. The committed index is not
+//! stored (openraft's optional `save_committed`): what is applied is recorded with each block
+//! (the replication mark), and a restarted member re-learns the commit index from the leader.
 
 use crate::types::{NodeId, TypeConfig};
 use agora::store::{ReplicationLog, StoreError};
@@ -9,7 +11,6 @@ use std::fmt::Debug;
 use std::ops::RangeBounds;
 
 const VOTE: &str = "vote";
-const COMMITTED: &str = "committed";
 const PURGED: &str = "purged";
 /// Most entries one read returns (replication sends at most `max_payload_entries` anyway).
 const MAX_ENTRIES_PER_READ: usize = 4096;
@@ -114,14 +115,6 @@ impl RaftLogStorage<TypeConfig> for LogStore {
 
     async fn read_vote(&mut self) -> Result<Option<Vote<NodeId>>, StorageError<NodeId>> {
         self.value(VOTE)
-    }
-
-    async fn save_committed(&mut self, committed: Option<LogId<NodeId>>) -> Result<(), StorageError<NodeId>> {
-        self.log.set_value(COMMITTED, &encode(&committed)?).map_err(|e| write_error(ErrorSubject::Store, e))
-    }
-
-    async fn read_committed(&mut self) -> Result<Option<LogId<NodeId>>, StorageError<NodeId>> {
-        Ok(self.value::<Option<LogId<NodeId>>>(COMMITTED)?.flatten())
     }
 
     async fn append<I>(&mut self, entries: I, callback: LogFlushed<TypeConfig>) -> Result<(), StorageError<NodeId>>

@@ -1,6 +1,7 @@
 //! One running cluster member: its Raft instance over its log file and its marketplace, and the
 //! node serving the API and the cluster's routes on one listener.
 
+use crate::admissions::LocalAdmissions;
 use crate::config::ClusterConfig;
 use crate::error::ClusterError;
 use crate::log_store::LogStore;
@@ -63,8 +64,10 @@ impl ClusterMember {
         let log = ReplicationLog::open(log).map_err(agora::Error::from)?;
         let fresh = log.last().map_err(agora::Error::from)?.is_none()
             && log.value("purged").map_err(agora::Error::from)?.is_none();
-        let state_machine =
-            StateMachine::new(market, Some(feed.clone())).map_err(|e| ClusterError::Raft(e.to_string()))?;
+        let admissions = LocalAdmissions::default();
+        let state_machine = StateMachine::new(market, Some(feed.clone()))
+            .map_err(|e| ClusterError::Raft(e.to_string()))?
+            .with_local_admissions(admissions.clone());
         let signer = Signer { cluster: config.name.clone(), id, key: Arc::new(key), clock_offset_secs };
         let raft_config = Arc::new(config.raft_config()?);
         let raft = Raft::new(id, raft_config, HttpNetwork::new(signer), LogStore::new(log), state_machine)
@@ -79,7 +82,7 @@ impl ClusterMember {
         }
         let config = Arc::new(config);
         let state = ClusterState { raft: raft.clone(), config, id, clock_offset_secs };
-        let replicator = Arc::new(RaftReplicator::new(raft.clone(), id));
+        let replicator = Arc::new(RaftReplicator::new(raft.clone(), id, admissions));
         let internal = crate::routes::router(state.clone());
         let node = Node::bind_replicated(reader, feed, replicator, node_config, internal).await?;
         Ok(ClusterMember { raft, node, state })

@@ -1,9 +1,11 @@
 //! The node's [`Replicator`] over openraft: proposals are `client_write`s, the read barrier is
 //! openraft's read index (`ensure_linearizable`), the role comes from the latest metrics.
 
+use crate::admissions::LocalAdmissions;
 use crate::limits::MAX_PROPOSALS_IN_FLIGHT;
 use crate::types::{BlockProposal, Member, NodeId, Raft};
-use agora::{Receipt, SignedTx};
+use agora::core::Admissions;
+use agora::{AdmittedTx, Receipt};
 use agora_node::{Pending, ReplicationError, Replicator, Role};
 use openraft::error::{CheckIsLeaderError, ClientWriteError, ForwardToLeader, RaftError};
 
@@ -11,12 +13,14 @@ use openraft::error::{CheckIsLeaderError, ClientWriteError, ForwardToLeader, Raf
 pub struct RaftReplicator {
     raft: Raft,
     id: NodeId,
+    admissions: LocalAdmissions,
 }
 
 impl RaftReplicator {
-    /// The replicator of member `id` over `raft`.
-    pub fn new(raft: Raft, id: NodeId) -> RaftReplicator {
-        RaftReplicator { raft, id }
+    /// The replicator of member `id` over `raft`, recording its admissions in `admissions`
+    /// (shared with its state machine).
+    pub fn new(raft: Raft, id: NodeId, admissions: LocalAdmissions) -> RaftReplicator {
+        RaftReplicator { raft, id, admissions }
     }
 }
 
@@ -38,10 +42,21 @@ impl Replicator for RaftReplicator {
         if leader == Some(self.id) { Role::Leader } else { Role::Follower { leader: leader_url(&self.raft) } }
     }
 
-    fn propose(&self, txs: Vec<SignedTx>, proposed_time: u64) -> Pending<Result<Vec<Receipt>, ReplicationError>> {
+    fn propose(
+        &self,
+        admitted: Vec<AdmittedTx>,
+        proposed_time: u64,
+    ) -> Pending<Result<Vec<Receipt>, ReplicationError>> {
         let raft = self.raft.clone();
+        let (txs, vouched) = Admissions::split(admitted);
+        let proposal = BlockProposal::new(&txs, proposed_time);
+        self.admissions.insert(&proposal, vouched);
+        let admissions = self.admissions.clone();
         Box::pin(async move {
-            match raft.client_write(BlockProposal::new(&txs, proposed_time)).await {
+            let written = raft.client_write(proposal.clone()).await;
+            // Applied already (taken there), or never to be applied here.
+            drop(admissions.take(&proposal));
+            match written {
                 Ok(response) => match response.data.refused {
                     None => Ok(response.data.receipts),
                     Some(reason) => Err(ReplicationError::Failed(reason)),

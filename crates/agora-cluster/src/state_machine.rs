@@ -2,6 +2,7 @@
 //! committed together with the entry's log id (the replication mark) in one redb write
 //! transaction, so a replica that crashes re-applies from exactly where its file stands.
 
+use crate::admissions::LocalAdmissions;
 use crate::types::{Applied, BlockProposal, Member, NodeId, TypeConfig};
 use agora::Marketplace;
 use agora_node::BlockFeed;
@@ -23,7 +24,9 @@ pub(crate) struct Mark {
 }
 
 /// A built snapshot: its metadata and the state export.
-type Held = Arc<Mutex<Option<(SnapshotMeta<NodeId, Member>, Vec<u8>)>>>;
+type Built = (SnapshotMeta<NodeId, Member>, Vec<u8>);
+/// The snapshot held for `get_current_snapshot`, shared with the builders.
+type Held = Arc<Mutex<Option<Built>>>;
 
 /// The state machine of one node.
 pub struct StateMachine {
@@ -31,6 +34,7 @@ pub struct StateMachine {
     mark: Mark,
     feed: Option<BlockFeed>,
     snapshot: Held,
+    admissions: LocalAdmissions,
 }
 
 fn io_error(subject: ErrorSubject<NodeId>, verb: ErrorVerb, error: impl ToString) -> StorageError<NodeId> {
@@ -51,7 +55,20 @@ impl StateMachine {
     /// block is published to `feed` (the node's receipt index and event streams) if given.
     pub fn new(market: Marketplace, feed: Option<BlockFeed>) -> Result<StateMachine, StorageError<NodeId>> {
         let mark = read_mark(&market)?;
-        Ok(StateMachine { market, mark, feed, snapshot: Arc::new(Mutex::new(None)) })
+        Ok(StateMachine {
+            market,
+            mark,
+            feed,
+            snapshot: Arc::new(Mutex::new(None)),
+            admissions: LocalAdmissions::default(),
+        })
+    }
+
+    /// Trusts the signatures this member's own node admitted before proposing (see
+    /// [`LocalAdmissions`]).
+    pub fn with_local_admissions(mut self, admissions: LocalAdmissions) -> StateMachine {
+        self.admissions = admissions;
+        self
     }
 
     fn mark_bytes(&self) -> Result<Vec<u8>, StorageError<NodeId>> {
@@ -69,7 +86,8 @@ impl StateMachine {
             Ok(txs) => txs,
             Err(error) => return self.refuse(&mark, format!("the proposal does not decode: {error}")),
         };
-        match self.market.submit_marked(txs, proposal.proposed_time, &mark) {
+        let admissions = self.admissions.take(proposal);
+        match self.market.submit_marked(txs, proposal.proposed_time, &mark, &admissions) {
             Ok((block, outcome)) => {
                 if let Some(feed) = &self.feed {
                     feed.publish(
@@ -99,7 +117,7 @@ impl StateMachine {
         Ok(Applied { height: 0, receipts: Vec::new(), refused: Some(reason) })
     }
 
-    fn export(&self) -> Result<(SnapshotMeta<NodeId, Member>, Vec<u8>), StorageError<NodeId>> {
+    fn export(&self) -> Result<Built, StorageError<NodeId>> {
         let bytes = self.market.export_state().map_err(|e| io_error(ErrorSubject::StateMachine, ErrorVerb::Read, e))?;
         let tip = self.market.tip();
         let last = self.mark.applied.map(|id| format!("{}-{}", id.leader_id, id.index)).unwrap_or_default();
@@ -114,7 +132,7 @@ impl StateMachine {
 
 /// Builds a snapshot from an export taken when the builder was made (between two applies).
 pub struct SnapshotBuilder {
-    built: Option<(SnapshotMeta<NodeId, Member>, Vec<u8>)>,
+    built: Option<Built>,
     held: Held,
 }
 

@@ -87,9 +87,8 @@ pub(crate) fn run_replicated(
             replies.push((submission.txs.len(), submission.reply));
             admitted.extend(submission.txs);
         }
-        // Every member checks every transaction again when it applies the block.
-        let (txs, _) = agora::core::Admissions::split(admitted);
-        let proposal = replicator.propose(txs.clone(), now_secs());
+        let txs: Vec<agora::SignedTx> = admitted.iter().map(|a| a.tx().clone()).collect();
+        let proposal = replicator.propose(admitted, now_secs());
         let shared = Arc::clone(&shared);
         runtime.spawn(async move {
             let started = Instant::now();

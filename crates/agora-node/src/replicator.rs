@@ -3,7 +3,7 @@
 //! it to its own file, and answers clients when the replicator says the block is committed by
 //! a majority and applied here.
 
-use agora::{Receipt, SignedTx};
+use agora::{AdmittedTx, Receipt};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -36,9 +36,9 @@ pub trait Replicator: Send + Sync + 'static {
     /// This member's role now (cheap: read from the replication layer's latest metrics).
     fn role(&self) -> Role;
 
-    /// Proposes `txs` as one block at `proposed_time`; resolves with their receipts once the
-    /// block is committed by a majority and applied on this member.
-    fn propose(&self, txs: Vec<SignedTx>, proposed_time: u64) -> Pending<Result<Vec<Receipt>, ReplicationError>>;
+    /// Proposes `txs` (admitted here) as one block at `proposed_time`; resolves with their
+    /// receipts once the block is committed by a majority and applied on this member.
+    fn propose(&self, txs: Vec<AdmittedTx>, proposed_time: u64) -> Pending<Result<Vec<Receipt>, ReplicationError>>;
 
     /// Resolves once this member, as leader, has confirmed its leadership with a majority and
     /// applied everything committed before the call (a linearizable read may follow).

@@ -39,7 +39,7 @@ pub struct Node {
 /// How a bound node makes its blocks.
 enum Producer {
     /// It commits them to its own file.
-    Local(Marketplace),
+    Local(Box<Marketplace>),
     /// A cluster agrees on them.
     Replicated(Arc<dyn Replicator>),
 }
@@ -53,7 +53,7 @@ impl Node {
         let feed = tokio::task::spawn_blocking(move || BlockFeed::new(&for_index))
             .await
             .map_err(|e| NodeError::Producer(e.to_string()))??;
-        Self::bind_with(reader, feed, Producer::Local(market), config, Router::new()).await
+        Self::bind_with(reader, feed, Producer::Local(Box::new(market)), config, Router::new()).await
     }
 
     /// Binds a cluster member: its blocks come from `replicator` (whose state machine commits
@@ -106,7 +106,7 @@ impl Node {
         shared.producer_running.store(true, Ordering::Release);
         let thread = std::thread::Builder::new().name("agora-producer".into());
         let producer = match producer {
-            Producer::Local(market) => thread.spawn(move || producer::run(market, inbox, for_producer))?,
+            Producer::Local(market) => thread.spawn(move || producer::run(*market, inbox, for_producer))?,
             Producer::Replicated(replicator) => {
                 let runtime = tokio::runtime::Handle::current();
                 thread.spawn(move || producer::run_replicated(replicator, runtime, inbox, for_producer))?

@@ -21,16 +21,18 @@ impl Marketplace {
 
     /// Applies `txs` as the next block at the bounded block time for `proposed_time` and
     /// commits it with `mark` (the replication layer's position) in the same write
-    /// transaction. Every check runs as in [`Marketplace::submit`].
+    /// transaction. Every check runs as in [`Marketplace::submit`], but the signatures of
+    /// transactions `admissions` vouches for (admitted by this process) are not checked twice.
     pub fn submit_marked(
         &mut self,
         txs: Vec<SignedTx>,
         proposed_time: u64,
         mark: &[u8],
+        admissions: &Admissions,
     ) -> Result<(Block, BlockOutcome), Error> {
         let time = self.bounded_block_time(proposed_time);
         let block = self.store.next_block(txs, time);
-        let outcome = self.store.commit_block_marked(&block, self.verifier.as_ref(), &Admissions::none(), mark)?;
+        let outcome = self.store.commit_block_marked(&block, self.verifier.as_ref(), admissions, mark)?;
         Ok((block, outcome))
     }
 
@@ -61,6 +63,7 @@ impl Marketplace {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use crate::{Action, AgentKey, AssetId, Genesis, Marketplace};
+    use agora_core::Admissions;
 
     fn market(dir: &std::path::Path, name: &str, operator: &AgentKey) -> Marketplace {
         Marketplace::create(dir.join(name), Genesis::development(operator.id(), 1_000)).unwrap()
@@ -86,7 +89,7 @@ mod tests {
         for i in 0..3u64 {
             let tx =
                 source.sign(&operator, Action::Deposit { to: operator.id(), asset: AssetId(1), amount: 5 }).unwrap();
-            source.submit_marked(vec![tx], 1_000 + i, format!("mark {i}").as_bytes()).unwrap();
+            source.submit_marked(vec![tx], 1_000 + i, format!("mark {i}").as_bytes(), &Admissions::none()).unwrap();
         }
         let reader = target.reader();
         let tip = target.install_state(&source.export_state().unwrap()).unwrap();

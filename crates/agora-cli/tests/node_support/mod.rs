@@ -50,12 +50,15 @@ pub fn spawn_until_logged(mut command: Command, ready: &str, field: &str) -> Nod
     });
     let prefix = format!("{field}=");
     let deadline = Instant::now() + START_TIMEOUT;
+    let mut seen = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let Ok(line) = lines.recv_timeout(left) else {
             let _ = child.kill();
-            panic!("no {ready:?} log line within {START_TIMEOUT:?}");
+            let tail = seen[seen.len().saturating_sub(20)..].join("\n");
+            panic!("no {ready:?} log line within {START_TIMEOUT:?}; the process said:\n{tail}");
         };
+        seen.push(line.clone());
         if line.contains(ready)
             && let Some(value) = line.split_whitespace().find_map(|w| w.strip_prefix(prefix.as_str()))
         {
