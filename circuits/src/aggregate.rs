@@ -164,48 +164,61 @@ impl Circuit {
 
 impl ConstraintSynthesizer<Fr> for Circuit {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let public = self.public;
-        let private = self.private;
-
-        // Public inputs, in `Public::to_field_elements` order.
-        let binding = alloc_binding(
-            cs.clone(),
-            public.map(|p| [p.chain_id, p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
-        )?;
-        let threshold = alloc_input(cs.clone(), self.threshold)?;
-        // threshold < 2^64 (64 constraints): the verifier hands in any field element.
-        enforce_range(cs.clone(), &threshold, RECORD_BITS)?;
-
-        // Records, 64 bits each (64 constraints per record).
-        let records = (0..N)
-            .map(|i| {
-                let value = private.as_ref().map(|p| u128::from(p.records[i]));
-                alloc_uint(cs.clone(), value, RECORD_BITS)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let input_salt = alloc_witness(cs.clone(), private.as_ref().map(|p| p.input_salt))?;
-        let output_salt = alloc_witness(cs.clone(), private.as_ref().map(|p| p.output_salt))?;
-
-        // input_commitment = poseidon(records…, input_salt)
-        let mut absorbed = records.clone();
-        absorbed.push(input_salt);
-        enforce_hash_eq(cs.clone(), &absorbed, &binding.input_commitment)?;
-
-        // count: bit 64 of records[i] + 2^64 − 1 − threshold (65 constraints per record).
-        let offset = FpVar::constant(pow2(RECORD_BITS) - Fr::from(1u64)) - &threshold;
-        let mut above = Vec::with_capacity(N);
-        for record in &records {
-            let d = record + &offset;
-            let bits = enforce_range(cs.clone(), &d, RECORD_BITS + 1)?;
-            above.extend(bits.last().cloned());
-        }
-        let count: FpVar<Fr> = above.iter().sum();
-        let sum: FpVar<Fr> = records.iter().sum();
-
-        // output_commitment = poseidon(sum, count, output_salt)
-        enforce_hash_eq(cs, &[sum, count, output_salt], &binding.output_commitment)?;
-        Ok(())
+        synthesize(cs, self.public.as_ref(), self.private.as_ref(), self.threshold).map(|_| ())
     }
+}
+
+/// Generates the `aggregate` statement's constraints (allocating its public inputs first, in
+/// `Public::to_field_elements` order) and returns the output commitment's preimage
+/// `[sum, count, output_salt]`: the variables `output_commitment` is enforced to hash.
+///
+/// Shared by [`Circuit`] and the fair-exchange variant, which encrypts exactly these
+/// variables; `threshold` is the value of the `threshold` public input.
+pub(crate) fn synthesize(
+    cs: ConstraintSystemRef<Fr>,
+    public: Option<&Public>,
+    private: Option<&Private>,
+    threshold: Option<Fr>,
+) -> Result<Vec<FpVar<Fr>>, SynthesisError> {
+    // Public inputs, in `Public::to_field_elements` order.
+    let binding = alloc_binding(
+        cs.clone(),
+        public.map(|p| [p.chain_id, p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
+    )?;
+    let threshold = alloc_input(cs.clone(), threshold)?;
+    // threshold < 2^64 (64 constraints): the verifier hands in any field element.
+    enforce_range(cs.clone(), &threshold, RECORD_BITS)?;
+
+    // Records, 64 bits each (64 constraints per record).
+    let records = (0..N)
+        .map(|i| {
+            let value = private.map(|p| u128::from(p.records[i]));
+            alloc_uint(cs.clone(), value, RECORD_BITS)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let input_salt = alloc_witness(cs.clone(), private.map(|p| p.input_salt))?;
+    let output_salt = alloc_witness(cs.clone(), private.map(|p| p.output_salt))?;
+
+    // input_commitment = poseidon(records…, input_salt)
+    let mut absorbed = records.clone();
+    absorbed.push(input_salt);
+    enforce_hash_eq(cs.clone(), &absorbed, &binding.input_commitment)?;
+
+    // count: bit 64 of records[i] + 2^64 − 1 − threshold (65 constraints per record).
+    let offset = FpVar::constant(pow2(RECORD_BITS) - Fr::from(1u64)) - &threshold;
+    let mut above = Vec::with_capacity(N);
+    for record in &records {
+        let d = record + &offset;
+        let bits = enforce_range(cs.clone(), &d, RECORD_BITS + 1)?;
+        above.extend(bits.last().cloned());
+    }
+    let count: FpVar<Fr> = above.iter().sum();
+    let sum: FpVar<Fr> = records.iter().sum();
+
+    // output_commitment = poseidon(sum, count, output_salt)
+    let opening = vec![sum, count, output_salt];
+    enforce_hash_eq(cs, &opening, &binding.output_commitment)?;
+    Ok(opening)
 }
 
 #[cfg(test)]

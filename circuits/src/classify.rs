@@ -224,51 +224,61 @@ fn alloc_signed(cs: ConstraintSystemRef<Fr>, value: Option<i32>) -> Result<FpVar
 
 impl ConstraintSynthesizer<Fr> for Circuit {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-        let public = self.public;
-        let private = self.private;
-
-        // Public inputs, in `Public::to_field_elements` order.
-        let binding = alloc_binding(
-            cs.clone(),
-            public.map(|p| [p.chain_id, p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
-        )?;
-        let model_commitment = alloc_input(cs.clone(), public.map(|p| p.model_commitment))?;
-
-        // Range-checked signed values (16 constraints each).
-        let weights = (0..D)
-            .map(|i| alloc_signed(cs.clone(), private.map(|p| p.model.weights[i])))
-            .collect::<Result<Vec<_>, _>>()?;
-        let bias = alloc_signed(cs.clone(), private.map(|p| p.model.bias))?;
-        let features =
-            (0..D).map(|i| alloc_signed(cs.clone(), private.map(|p| p.features[i]))).collect::<Result<Vec<_>, _>>()?;
-        let model_salt = alloc_witness(cs.clone(), private.map(|p| p.model_salt))?;
-        let input_salt = alloc_witness(cs.clone(), private.map(|p| p.input_salt))?;
-        let output_salt = alloc_witness(cs.clone(), private.map(|p| p.output_salt))?;
-
-        // Commitments to the model and the input.
-        let mut model_elems = weights.clone();
-        model_elems.push(bias.clone());
-        model_elems.push(model_salt);
-        enforce_hash_eq(cs.clone(), &model_elems, &model_commitment)?;
-        let mut input_elems = features.clone();
-        input_elems.push(input_salt);
-        enforce_hash_eq(cs.clone(), &input_elems, &binding.input_commitment)?;
-
-        // score + 2^35 = Σ w·x + bias + 2^35, one constraint per product.
-        let mut terms = Vec::with_capacity(D + 1);
-        for (w, x) in weights.iter().zip(&features) {
-            terms.push(w * x);
-        }
-        terms.push(bias);
-        let shifted: FpVar<Fr> = terms.iter().sum::<FpVar<Fr>>() + FpVar::constant(pow2(SCORE_OFFSET_BITS));
-        let bits = enforce_range(cs.clone(), &shifted, SCORE_OFFSET_BITS + 1)?;
-        let label = bits.last().cloned().ok_or(SynthesisError::Unsatisfiable)?;
-
-        // output_commitment = poseidon(label, output_salt)
-        let out = crate::poseidon::hash_var(cs, &[label, output_salt])?;
-        out.enforce_equal(&binding.output_commitment)?;
-        Ok(())
+        synthesize(cs, self.public.as_ref(), self.private.as_ref()).map(|_| ())
     }
+}
+
+/// Generates the `classify` statement's constraints (allocating its public inputs first, in
+/// `Public::to_field_elements` order) and returns the output commitment's preimage
+/// `[label, output_salt]`: the variables `output_commitment` is enforced to hash.
+///
+/// Shared by [`Circuit`] and the fair-exchange variant, which encrypts exactly these variables.
+pub(crate) fn synthesize(
+    cs: ConstraintSystemRef<Fr>,
+    public: Option<&Public>,
+    private: Option<&Private>,
+) -> Result<Vec<FpVar<Fr>>, SynthesisError> {
+    // Public inputs, in `Public::to_field_elements` order.
+    let binding = alloc_binding(
+        cs.clone(),
+        public.map(|p| [p.chain_id, p.task_id, p.worker_id, p.input_commitment, p.output_commitment]),
+    )?;
+    let model_commitment = alloc_input(cs.clone(), public.map(|p| p.model_commitment))?;
+
+    // Range-checked signed values (16 constraints each).
+    let weights =
+        (0..D).map(|i| alloc_signed(cs.clone(), private.map(|p| p.model.weights[i]))).collect::<Result<Vec<_>, _>>()?;
+    let bias = alloc_signed(cs.clone(), private.map(|p| p.model.bias))?;
+    let features =
+        (0..D).map(|i| alloc_signed(cs.clone(), private.map(|p| p.features[i]))).collect::<Result<Vec<_>, _>>()?;
+    let model_salt = alloc_witness(cs.clone(), private.map(|p| p.model_salt))?;
+    let input_salt = alloc_witness(cs.clone(), private.map(|p| p.input_salt))?;
+    let output_salt = alloc_witness(cs.clone(), private.map(|p| p.output_salt))?;
+
+    // Commitments to the model and the input.
+    let mut model_elems = weights.clone();
+    model_elems.push(bias.clone());
+    model_elems.push(model_salt);
+    enforce_hash_eq(cs.clone(), &model_elems, &model_commitment)?;
+    let mut input_elems = features.clone();
+    input_elems.push(input_salt);
+    enforce_hash_eq(cs.clone(), &input_elems, &binding.input_commitment)?;
+
+    // score + 2^35 = Σ w·x + bias + 2^35, one constraint per product.
+    let mut terms = Vec::with_capacity(D + 1);
+    for (w, x) in weights.iter().zip(&features) {
+        terms.push(w * x);
+    }
+    terms.push(bias);
+    let shifted: FpVar<Fr> = terms.iter().sum::<FpVar<Fr>>() + FpVar::constant(pow2(SCORE_OFFSET_BITS));
+    let bits = enforce_range(cs.clone(), &shifted, SCORE_OFFSET_BITS + 1)?;
+    let label = bits.last().cloned().ok_or(SynthesisError::Unsatisfiable)?;
+
+    // output_commitment = poseidon(label, output_salt)
+    let opening = vec![label, output_salt];
+    let out = crate::poseidon::hash_var(cs, &opening)?;
+    out.enforce_equal(&binding.output_commitment)?;
+    Ok(opening)
 }
 
 #[cfg(test)]

@@ -40,3 +40,70 @@ pub enum EvalError {
         max: u32,
     },
 }
+
+/// Why a BabyJubJub key was refused (see [`crate::babyjubjub`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+pub enum KeyError {
+    /// The secret bytes reduce to zero modulo the subgroup order (its public key would be the
+    /// identity).
+    #[error("secret key reduces to zero")]
+    ZeroSecret,
+    /// The bytes are not the canonical encoding of a curve point.
+    #[error("public key encoding is not canonical")]
+    Encoding,
+    /// The coordinates do not satisfy the curve equation.
+    #[error("public key is not on the BabyJubJub curve")]
+    NotOnCurve,
+    /// The point is the group identity.
+    #[error("public key is the identity")]
+    Identity,
+    /// The point is on the curve but not in the prime-order subgroup (a small-order point, or a
+    /// point with a small-order component).
+    #[error("public key is not in the prime-order subgroup")]
+    NotInSubgroup,
+}
+
+/// Why a fair-exchange statement, encryption or decryption was refused (see
+/// [`crate::fair_exchange`]).
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum FairExchangeError {
+    /// The base kind's statement does not hold.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    /// A key was refused.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A ciphertext (or plaintext) is empty or longer than
+    /// [`crate::fair_exchange::MAX_FAIR_EXCHANGE_FIELDS`].
+    #[error("{len} field elements; a ciphertext has 1 to {max}")]
+    LengthOutOfBounds {
+        /// Number of elements given.
+        len: usize,
+        /// The bound.
+        max: usize,
+    },
+    /// A ciphertext's length is not the one its kind encrypts.
+    #[error("ciphertext has {len} field elements; this kind's has {expected}")]
+    LengthMismatch {
+        /// Number of elements given.
+        len: usize,
+        /// The kind's ciphertext length.
+        expected: usize,
+    },
+    /// The public ephemeral key is not `r·G` for the private ephemeral secret `r`.
+    #[error("ephemeral public key does not match the ephemeral secret")]
+    EphemeralKeyMismatch,
+    /// The ciphertext does not hash to the public `ciphertext_hash`.
+    #[error("ciphertext does not match the ciphertext hash")]
+    CiphertextHashMismatch,
+    /// The decrypted plaintext does not hash to the public `output_commitment`.
+    #[error("decrypted output does not open the output commitment")]
+    OutputCommitmentMismatch,
+    /// A decrypted field is not a value of its type (only possible for a plaintext that does
+    /// not open the commitment the proof checked).
+    #[error("decrypted {what} is out of range")]
+    PlaintextOutOfRange {
+        /// Which field (`"sum"`, `"count"`, `"label"`).
+        what: &'static str,
+    },
+}

@@ -21,17 +21,23 @@
 //! constraint mentions it: a proof made for one `(chain_id, task_id, worker_id)` does not verify
 //! for another (tests check it).
 //!
+//! Fair-exchange variants of `aggregate` and `classify` ([`fair_exchange`]) add to the same
+//! statement a ciphertext of the output encrypted to the employer's BabyJubJub key
+//! ([`babyjubjub`]); their public inputs are the base kind's followed by the envelope's.
+//!
 //! See `docs/CIRCUITS.md` for the exact statements, encodings and constraint counts.
 
 pub mod aggregate;
+pub mod babyjubjub;
 pub mod classify;
 pub mod error;
+pub mod fair_exchange;
 pub mod gadgets;
 pub mod hashchain;
 pub mod poseidon;
 
 pub use ark_bn254::Fr;
-pub use error::EvalError;
+pub use error::{EvalError, FairExchangeError, KeyError};
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode};
 
