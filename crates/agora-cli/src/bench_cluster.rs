@@ -6,7 +6,7 @@
 #![allow(clippy::float_arithmetic)]
 
 use crate::args::BenchArgs;
-use crate::bench_http::{Run, drive, over_http, partition, run_figures};
+use crate::bench_http::{Run, drive, over_http, partition, print_runs, run_figures, scratch_dir};
 use agora::{AgentKey, Marketplace, StoreOptions};
 use agora_bench_support::TransferLoad;
 use agora_cluster::{ClusterConfig, ClusterMember, MemberEntry, RaftTiming};
@@ -106,10 +106,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         args.clients > 0 && args.http_txs >= args.clients,
         "--clients must be at least 1 and --http-txs at least --clients"
     );
-    let base = args.dir.clone().unwrap_or_else(std::env::temp_dir);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let dir = base.join(format!("agora-bench-cluster-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let dir = scratch_dir(&args, "cluster")?;
     let result = measure(&args, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     let report = result?;
@@ -117,13 +114,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         return crate::output::print_pretty(&report);
     }
     println!("loopback HTTP, {} clients, {} members, {} cpus", report.clients, report.members, report.cpus);
-    println!("{:<34} {:>8} {:>12} {:>10} {:>10}", "run", "txs", "txs/s", "p50 ms", "p99 ms");
-    for run in &report.runs {
-        println!(
-            "{:<34} {:>8} {:>12.0} {:>10.2} {:>10.2}",
-            run.name, run.txs, run.txs_per_sec, run.ack_p50_ms, run.ack_p99_ms
-        );
-    }
+    print_runs(&report.runs);
     println!("single posts, cluster / node: {:.0} %", report.single_posts_cluster_vs_node * 100.0);
     println!("batch posts, cluster / node: {:.0} %", report.batch_posts_cluster_vs_node * 100.0);
     Ok(())

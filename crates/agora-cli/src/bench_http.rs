@@ -14,7 +14,7 @@ use agora_bench_support::{TransferLoad, block_after, expect_all_ok, percentile};
 use agora_node::{Node, NodeConfig};
 use anyhow::{Context, bail};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -162,14 +162,31 @@ pub(crate) async fn over_http(
     Ok(run_figures(name, n, took, latencies))
 }
 
+/// A fresh scratch directory for one benchmark, under `--dir` or the system temp directory.
+pub(crate) fn scratch_dir(args: &BenchArgs, label: &str) -> anyhow::Result<PathBuf> {
+    let base = args.dir.clone().unwrap_or_else(std::env::temp_dir);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let dir = base.join(format!("agora-bench-{label}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// The table of measured runs.
+pub(crate) fn print_runs(runs: &[Run]) {
+    println!("{:<34} {:>8} {:>12} {:>10} {:>10}", "run", "txs", "txs/s", "p50 ms", "p99 ms");
+    for run in runs {
+        println!(
+            "{:<34} {:>8} {:>12.0} {:>10.2} {:>10.2}",
+            run.name, run.txs, run.txs_per_sec, run.ack_p50_ms, run.ack_p99_ms
+        );
+    }
+}
+
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if args.clients == 0 || args.http_txs < args.clients {
         bail!("--clients must be at least 1 and --http-txs at least --clients");
     }
-    let base = args.dir.clone().unwrap_or_else(std::env::temp_dir);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let dir = base.join(format!("agora-bench-http-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let dir = scratch_dir(&args, "http")?;
     let result = measure(&args, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     let report = result?;
@@ -177,13 +194,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         return crate::output::print_pretty(&report);
     }
     println!("loopback HTTP, {} clients, {} cpus", report.clients, report.cpus);
-    println!("{:<34} {:>8} {:>12} {:>10} {:>10}", "run", "txs", "txs/s", "p50 ms", "p99 ms");
-    for run in &report.runs {
-        println!(
-            "{:<34} {:>8} {:>12.0} {:>10.2} {:>10.2}",
-            run.name, run.txs, run.txs_per_sec, run.ack_p50_ms, run.ack_p99_ms
-        );
-    }
+    print_runs(&report.runs);
     println!("batch posts / in-process durable: {:.0} %", report.batch_vs_in_process * 100.0);
     Ok(())
 }

@@ -91,19 +91,6 @@ pub enum ClusterCommand {
     },
 }
 
-fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).with_context(|| format!("writing {} (it must not exist yet)", path.display()))?;
-    file.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display()))
-}
-
 fn key_json(key: &AgentKey) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(&json!({ "did": key.id().did(), "secret": key.secret_hex() }))?)
 }
@@ -126,14 +113,14 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             let operator = AgentKey::generate()?;
             let genesis = Genesis::development(operator.id(), time.unwrap_or_else(crate::init::now_secs));
-            write_new(&dir.join("operator.json"), &key_json(&operator)?)?;
-            write_new(&dir.join("genesis.json"), &serde_json::to_string_pretty(&genesis)?)?;
+            crate::serve::write_private(&dir.join("operator.json"), &key_json(&operator)?)?;
+            crate::serve::write_private(&dir.join("genesis.json"), &serde_json::to_string_pretty(&genesis)?)?;
             let mut entries = Vec::new();
             let mut commands = Vec::new();
             for id in 1..=nodes {
                 let key = AgentKey::generate()?;
                 let key_file = dir.join(format!("node{id}.json"));
-                write_new(&key_file, &key_json(&key)?)?;
+                crate::serve::write_private(&key_file, &key_json(&key)?)?;
                 let port = base_port.checked_add(u16::try_from(id - 1)?).context("port out of range")?;
                 entries.push(MemberEntry { id, addr: SocketAddr::new(host, port), key: key.id().did() });
                 commands.push(format!(

@@ -81,7 +81,8 @@ fn open_or_create(db: &Path, keys: Option<&Path>) -> anyhow::Result<Marketplace>
     Ok(market)
 }
 
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+/// Writes `text` to a new file readable only by its owner (refusing an existing file).
+pub(crate) fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

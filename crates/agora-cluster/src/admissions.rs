@@ -20,13 +20,25 @@ fn key(proposal: &BlockProposal) -> [u8; 32] {
 }
 
 impl LocalAdmissions {
-    /// Records what vouches for `proposal`'s transactions.
-    pub(crate) fn insert(&self, proposal: &BlockProposal, admissions: Admissions) {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).insert(key(proposal), admissions);
+    /// Records what vouches for `proposal`'s transactions; returns the key to forget it by.
+    pub(crate) fn insert(&self, proposal: &BlockProposal, admissions: Admissions) -> [u8; 32] {
+        let key = key(proposal);
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner).insert(key, admissions);
+        key
     }
 
-    /// Takes what vouches for `proposal`'s transactions (nothing if this member did not admit them).
+    /// Takes what vouches for `proposal`'s transactions (nothing if this member did not admit
+    /// them; a member with no proposal in flight, a follower, does not even hash it).
     pub(crate) fn take(&self, proposal: &BlockProposal) -> Admissions {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).remove(&key(proposal)).unwrap_or_default()
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if inner.is_empty() {
+            return Admissions::none();
+        }
+        inner.remove(&key(proposal)).unwrap_or_default()
+    }
+
+    /// Drops the admissions recorded under `key` (its proposal ended, applied or not).
+    pub(crate) fn forget(&self, key: &[u8; 32]) {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
     }
 }

@@ -50,12 +50,12 @@ impl Replicator for RaftReplicator {
         let raft = self.raft.clone();
         let (txs, vouched) = Admissions::split(admitted);
         let proposal = BlockProposal::new(&txs, proposed_time);
-        self.admissions.insert(&proposal, vouched);
+        let key = self.admissions.insert(&proposal, vouched);
         let admissions = self.admissions.clone();
         Box::pin(async move {
-            let written = raft.client_write(proposal.clone()).await;
+            let written = raft.client_write(proposal).await;
             // Applied already (taken there), or never to be applied here.
-            drop(admissions.take(&proposal));
+            admissions.forget(&key);
             match written {
                 Ok(response) => match response.data.refused {
                     None => Ok(response.data.receipts),

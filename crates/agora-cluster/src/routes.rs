@@ -65,40 +65,37 @@ impl ClusterState {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| (StatusCode::BAD_REQUEST, format!("malformed cluster request: {e}")).into_response())
+impl ClusterState {
+    /// The authenticated request body of `path`, decoded.
+    async fn request<T: serde::de::DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        path: &str,
+        body: Body,
+    ) -> Result<T, Response> {
+        let bytes = self.authenticated(headers, path, body).await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| (StatusCode::BAD_REQUEST, format!("malformed cluster request: {e}")).into_response())
+    }
 }
 
 async fn append(State(state): State<ClusterState>, headers: HeaderMap, body: Body) -> Response {
-    let bytes = match state.authenticated(&headers, ROUTE_APPEND, body).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused,
-    };
-    match decode(&bytes) {
-        Ok(request) => Json(state.raft.append_entries(request).await).into_response(),
+    match state.request(&headers, ROUTE_APPEND, body).await {
+        Ok(rpc) => Json(state.raft.append_entries(rpc).await).into_response(),
         Err(refused) => refused,
     }
 }
 
 async fn vote(State(state): State<ClusterState>, headers: HeaderMap, body: Body) -> Response {
-    let bytes = match state.authenticated(&headers, ROUTE_VOTE, body).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused,
-    };
-    match decode(&bytes) {
-        Ok(request) => Json(state.raft.vote(request).await).into_response(),
+    match state.request(&headers, ROUTE_VOTE, body).await {
+        Ok(rpc) => Json(state.raft.vote(rpc).await).into_response(),
         Err(refused) => refused,
     }
 }
 
 async fn snapshot(State(state): State<ClusterState>, headers: HeaderMap, body: Body) -> Response {
-    let bytes = match state.authenticated(&headers, ROUTE_SNAPSHOT, body).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused,
-    };
-    match decode(&bytes) {
-        Ok(request) => Json(state.raft.install_snapshot(request).await).into_response(),
+    match state.request(&headers, ROUTE_SNAPSHOT, body).await {
+        Ok(rpc) => Json(state.raft.install_snapshot(rpc).await).into_response(),
         Err(refused) => refused,
     }
 }
@@ -192,11 +189,7 @@ pub enum MembershipChange {
 }
 
 async fn change_members(State(state): State<ClusterState>, headers: HeaderMap, body: Body) -> Response {
-    let bytes = match state.authenticated(&headers, ROUTE_MEMBERS, body).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused,
-    };
-    let change: MembershipChange = match decode(&bytes) {
+    let change: MembershipChange = match state.request(&headers, ROUTE_MEMBERS, body).await {
         Ok(change) => change,
         Err(refused) => return refused,
     };

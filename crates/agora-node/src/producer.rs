@@ -13,13 +13,6 @@ fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// The block time: the clock, never before the tip and never more than the genesis maximum
-/// step after it (a node idle for longer catches up one step per block).
-pub(crate) fn block_time(now: u64, tip_time: u64, max_step: u64) -> u64 {
-    let latest = tip_time.saturating_add(max_step).min(agora::core::limits::MAX_BLOCK_TIME);
-    now.clamp(tip_time, latest.max(tip_time))
-}
-
 /// Gathers submissions into blocks until the mempool's sending side is closed, handing each
 /// batch (with its transaction count) to `commit`.
 fn gather(inbox: mpsc::Receiver<Submission>, shared: &Shared, mut commit: impl FnMut(Vec<Submission>, usize)) {
@@ -148,8 +141,7 @@ fn commit(market: &mut Marketplace, shared: &Shared, batch: Vec<Submission>, cou
         replies.push((submission.txs.len(), submission.reply));
         admitted.extend(submission.txs);
     }
-    let tip = market.tip();
-    let time = block_time(now_secs(), tip.time, market.config().genesis.max_block_time_step_secs);
+    let time = market.bounded_block_time(now_secs());
     let started = Instant::now();
     let result = market.submit_admitted(admitted, time);
     let elapsed = started.elapsed();
@@ -180,17 +172,4 @@ pub(crate) async fn join(handle: std::thread::JoinHandle<()>) -> Result<(), Stri
         .await
         .map_err(|e| e.to_string())?
         .map_err(|_| "the producer thread panicked".to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::block_time;
-
-    #[test]
-    fn block_time_never_goes_back_nor_jumps_beyond_the_step() {
-        assert_eq!(block_time(100, 50, 3600), 100);
-        assert_eq!(block_time(10, 50, 3600), 50);
-        assert_eq!(block_time(10_000, 50, 3600), 3650);
-        assert_eq!(block_time(u64::MAX, u64::MAX - 1, 3600), u64::MAX - 1);
-    }
 }

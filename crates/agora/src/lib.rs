@@ -26,7 +26,7 @@ mod lending;
 mod marketplace;
 pub mod proofs;
 mod reader;
-mod replication;
+pub(crate) mod replication;
 pub mod reputation;
 
 /// The task-completion circuits.
@@ -52,6 +52,7 @@ pub use lending::TaskView;
 pub use marketplace::Marketplace;
 pub use proofs::{ProofKeys, default_shapes, prove_offer, task_terms};
 pub use reader::MarketReader;
+pub use replication::bounded_block_time;
 pub use reputation::{ReputationReport, ReputationSource};
 
 /// The state machine, for integrators who drive it directly.

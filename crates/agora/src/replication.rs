@@ -7,16 +7,20 @@ use crate::marketplace::Marketplace;
 use agora_core::limits::MAX_BLOCK_TIME;
 use agora_core::{Admissions, Block, BlockOutcome, ChainTip, SignedTx};
 
+/// The block time for a proposed time after a tip at `tip_time`: never before the tip's time,
+/// never more than `max_step` after it, never beyond `MAX_BLOCK_TIME` (a node idle for longer
+/// catches up one step per block).
+pub fn bounded_block_time(proposed: u64, tip_time: u64, max_step: u64) -> u64 {
+    let latest = tip_time.saturating_add(max_step).min(MAX_BLOCK_TIME).max(tip_time);
+    proposed.clamp(tip_time, latest)
+}
+
 impl Marketplace {
-    /// The block time of the next block for a proposed time: never before the tip's time and
-    /// never more than the genesis maximum step after it. Every replica computes the same value
-    /// from the same tip, so a proposer whose clock is far off cannot move the chain's time by
-    /// more than one step per block.
+    /// The block time of the next block for a proposed time ([`bounded_block_time`] after the
+    /// tip). Every replica computes the same value from the same tip, so a proposer whose clock
+    /// is far off cannot move the chain's time by more than one step per block.
     pub fn bounded_block_time(&self, proposed: u64) -> u64 {
-        let tip = self.tip();
-        let latest =
-            tip.time.saturating_add(self.config().genesis.max_block_time_step_secs).min(MAX_BLOCK_TIME).max(tip.time);
-        proposed.clamp(tip.time, latest)
+        bounded_block_time(proposed, self.tip().time, self.config().genesis.max_block_time_step_secs)
     }
 
     /// Applies `txs` as the next block at the bounded block time for `proposed_time` and
@@ -67,6 +71,15 @@ mod tests {
 
     fn market(dir: &std::path::Path, name: &str, operator: &AgentKey) -> Marketplace {
         Marketplace::create(dir.join(name), Genesis::development(operator.id(), 1_000)).unwrap()
+    }
+
+    #[test]
+    fn block_time_never_goes_back_nor_jumps_beyond_the_step() {
+        use super::bounded_block_time;
+        assert_eq!(bounded_block_time(100, 50, 3600), 100);
+        assert_eq!(bounded_block_time(10, 50, 3600), 50);
+        assert_eq!(bounded_block_time(10_000, 50, 3600), 3650);
+        assert_eq!(bounded_block_time(u64::MAX, u64::MAX - 1, 3600), u64::MAX - 1);
     }
 
     #[test]
