@@ -28,6 +28,7 @@ pub fn genesis_with_test_kind(operator: AgentId) -> Genesis {
         name: "test".into(),
         key_id: agora_core::KeyId([7; 32]),
         param_count: 0,
+        sealed_fields: 0,
     }];
     genesis
 }
@@ -195,6 +196,7 @@ impl World {
                     task: *t,
                     output_commitment: FieldBytes::from_u64(1),
                     proof: vec![0; 128],
+                    sealed: None,
                 };
                 self.sign(w, action)
             })
@@ -360,7 +362,12 @@ pub fn one_of_every_action() -> Vec<Action> {
         Action::CancelTask { task },
         Action::ExpireTask { task },
         Action::AcceptDelivery { task },
-        Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0xab; 128] },
+        Action::SubmitCompletion {
+            task,
+            output_commitment: FieldBytes::from_u64(1),
+            proof: vec![0xab; 128],
+            sealed: None,
+        },
         Action::OfferLoan { asset: AssetId(1), principal: 1 << 90, interest_bps: 250, due: 99, borrower: Some(b) },
         Action::OfferLoan { asset: AssetId(1), principal: 5, interest_bps: 0, due: 1, borrower: None },
         Action::CancelLoan { loan: LoanId(3) },

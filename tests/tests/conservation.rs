@@ -16,7 +16,8 @@ const KIND: u16 = 9;
 fn world() -> World {
     let operator = key(200);
     let mut genesis = Genesis::development(operator.id(), 1_000);
-    genesis.kinds = vec![KindSpec { kind: KIND, name: "test".into(), key_id: KeyId([7; 32]), param_count: 0 }];
+    genesis.kinds =
+        vec![KindSpec { kind: KIND, name: "test".into(), key_id: KeyId([7; 32]), param_count: 0, sealed_fields: 0 }];
     genesis.reputation.trusted = vec![agent(0).id()];
     let mut w = World::with_genesis(genesis, operator);
     w.set_verifier(Box::new(agora_tests::TestOnlyAcceptAllProofs));
@@ -110,7 +111,12 @@ fn action(w: &World, op: &Op) -> Option<(AgentKey, Action)> {
         Op::Post(x, m, split, proven) => (agent(x), Action::PostTask(task_offer(w, x, m, split, proven))),
         Op::Prove(x, t) => (
             agent(x),
-            Action::SubmitCompletion { task: TaskId(t), output_commitment: FieldBytes::from_u64(t), proof: vec![] },
+            Action::SubmitCompletion {
+                task: TaskId(t),
+                output_commitment: FieldBytes::from_u64(t),
+                proof: vec![],
+                sealed: None,
+            },
         ),
         Op::Subtask(x, t, m) => {
             let mut offer = task_offer(w, x, m, false, false);
@@ -157,7 +163,7 @@ fn seeded_world() -> World {
         let bid = Action::PlaceBid { task, price: 50_000_000, eta_secs: 1, plan_hash: [0; 32] };
         assert_eq!(w.run(&agent(x), bid), Status::Ok);
         assert_eq!(w.run(&employer, Action::AwardBid { task, bidder: agent(x).id() }), Status::Ok);
-        let proof = Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![] };
+        let proof = Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![], sealed: None };
         assert_eq!(w.run(&agent(x), proof), Status::Ok);
     }
     w.assert_conserved();

@@ -82,7 +82,12 @@ impl Scene {
 
     fn prove(&mut self, task: TaskId) -> Status {
         let worker = self.worker.clone();
-        let proof = Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(5), proof: vec![1; 128] };
+        let proof = Action::SubmitCompletion {
+            task,
+            output_commitment: FieldBytes::from_u64(5),
+            proof: vec![1; 128],
+            sealed: None,
+        };
         self.step(&worker, proof)
     }
 

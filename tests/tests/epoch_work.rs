@@ -52,7 +52,7 @@ fn awarded(w: &mut World, employer: &AgentKey, worker: &AgentKey, n: u64, price:
 }
 
 fn prove(task: TaskId) -> Action {
-    Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![] }
+    Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![], sealed: None }
 }
 
 #[test]

@@ -171,7 +171,8 @@ fn world() -> &'static MemoryChain {
     WORLD.get_or_init(|| {
         let operator = agent(0);
         let mut genesis = Genesis::development(operator.id(), 1_000);
-        genesis.kinds = vec![KindSpec { kind: 3, name: "toy".into(), key_id: toy().keys.key_id, param_count: 1 }];
+        genesis.kinds =
+            vec![KindSpec { kind: 3, name: "toy".into(), key_id: toy().keys.key_id, param_count: 1, sealed_fields: 0 }];
         let mut chain = MemoryChain::new(genesis).unwrap();
         let hash = chain.config.genesis_hash;
         let mut nonces = [0u64; AGENTS as usize + 1];
@@ -384,7 +385,7 @@ fn action(act: &Act) -> Action {
                     bytes
                 }
             };
-            Action::SubmitCompletion { task: TaskId(task), output_commitment: field(&commitment), proof }
+            Action::SubmitCompletion { task: TaskId(task), output_commitment: field(&commitment), proof, sealed: None }
         }
     }
 }
@@ -627,6 +628,7 @@ fn the_fuzzed_world_is_the_one_described() {
         task: TaskId(2),
         output_commitment: FieldBytes::from_u64(1),
         proof: toy().proof.clone(),
+        sealed: None,
     };
     let tx = TxBody { sender: agent(2).id(), nonce: 3, action: completion }.sign(&agent(2), &hash);
     let block = Block { txs: vec![tx], ..block };

@@ -70,7 +70,12 @@ fn same_input_commitment_again_by_the_same_worker_is_refused_and_earns_nothing()
     assert_eq!(honest_again.input_commitment, done.input_commitment);
     assert_ne!(honest_again.proof, done.proof);
     assert_action_rejected(&mut w, &worker, submit_completion(again, &honest_again), Status::NullifierUsed);
-    let garbage = Action::SubmitCompletion { task: again, output_commitment: FieldBytes::ZERO, proof: vec![0xff; 128] };
+    let garbage = Action::SubmitCompletion {
+        task: again,
+        output_commitment: FieldBytes::ZERO,
+        proof: vec![0xff; 128],
+        sealed: None,
+    };
     assert_action_rejected(&mut w, &worker, garbage, Status::NullifierUsed);
 
     // Another trusted employer (a new pair: it would be worth a full first gain) — refused too.

@@ -119,7 +119,7 @@ fn prove(w: &World, pair: &KeyPair, witness: &Witness, task: TaskId, worker: &Ag
 }
 
 fn completion(task: TaskId, c: &Completion) -> Action {
-    Action::SubmitCompletion { task, output_commitment: c.output_commitment, proof: c.proof.clone() }
+    Action::SubmitCompletion { task, output_commitment: c.output_commitment, proof: c.proof.clone(), sealed: None }
 }
 
 fn assert_rejected_without_effect(w: &mut World, tx: SignedTx, status: Status) {

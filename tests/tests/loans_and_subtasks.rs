@@ -20,7 +20,8 @@ const KIND: u16 = 9;
 fn world() -> World {
     let operator = key(200);
     let mut genesis = Genesis::development(operator.id(), 1_000);
-    genesis.kinds = vec![KindSpec { kind: KIND, name: "test".into(), key_id: KeyId([7; 32]), param_count: 0 }];
+    genesis.kinds =
+        vec![KindSpec { kind: KIND, name: "test".into(), key_id: KeyId([7; 32]), param_count: 0, sealed_fields: 0 }];
     let mut w = World::with_genesis(genesis, operator.clone());
     w.set_verifier(Box::new(agora_tests::TestOnlyAcceptAllProofs));
     w.register(&operator, 1_000 * DOLLAR);
@@ -80,7 +81,11 @@ fn reputable(w: &mut World, agent: &AgentKey, dollars: u128) {
     let operator = w.operator.clone();
     let task = post(w, &operator, offer(w, dollars * DOLLAR, KIND, u64::from(agent.id().as_bytes()[0])));
     award(w, &operator, agent, task, dollars * DOLLAR);
-    ok(w, agent, Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![] });
+    ok(
+        w,
+        agent,
+        Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![], sealed: None },
+    );
     assert_eq!(w.account(&agent.id()).reputation_stored(), dollars as u64 * 1_000);
 }
 

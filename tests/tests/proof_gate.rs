@@ -170,7 +170,7 @@ fn prove(w: &World, witness: &Witness, task: TaskId, worker: &AgentKey) -> Compl
 }
 
 fn submit(task: TaskId, output_commitment: FieldBytes, proof: Vec<u8>) -> Action {
-    Action::SubmitCompletion { task, output_commitment, proof }
+    Action::SubmitCompletion { task, output_commitment, proof, sealed: None }
 }
 
 fn submit_completion(task: TaskId, c: &Completion) -> Action {

@@ -235,14 +235,14 @@ fn action(w: &World, pool: &[(TaskId, Completion)], op: &Op) -> (AgentKey, Actio
         Op::Accept(x, t) => (agent(x), Action::AcceptDelivery { task: TaskId(t) }),
         Op::Submit(x, t, choice) => {
             let (output_commitment, proof) = proof_bytes(pool, &choice);
-            (agent(x), Action::SubmitCompletion { task: TaskId(t), output_commitment, proof })
+            (agent(x), Action::SubmitCompletion { task: TaskId(t), output_commitment, proof, sealed: None })
         }
         Op::SubmitOwn(i, choice) => {
             let (task, _) = &pool[i];
             let worker = w.task(*task).expect("pool task").worker.expect("awarded");
             let signer = (0..AGENTS).map(agent).find(|k| k.id() == worker).expect("an agent");
             let (output_commitment, proof) = proof_bytes(pool, &choice);
-            (signer, Action::SubmitCompletion { task: *task, output_commitment, proof })
+            (signer, Action::SubmitCompletion { task: *task, output_commitment, proof, sealed: None })
         }
     }
 }

@@ -145,8 +145,10 @@ fn non_worker_cannot_submit_completion() {
     assert_eq!(w.run(&employer, Action::AwardBid { task, bidder: key(2).id() }), Status::Ok);
     let thief = key(3);
     w.register(&thief, 0);
-    let tx =
-        w.sign(&thief, Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![0; 128] });
+    let tx = w.sign(
+        &thief,
+        Action::SubmitCompletion { task, output_commitment: FieldBytes::ZERO, proof: vec![0; 128], sealed: None },
+    );
     assert_rejected_without_effect(&mut w, tx, Status::NotWorker);
 }
 

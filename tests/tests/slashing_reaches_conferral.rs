@@ -39,7 +39,12 @@ fn hire(w: &mut World, employer: &AgentKey, worker: &AgentKey, price: Amount, se
     let spec = placeholder_hashchain_kind();
     let offer = offer_terms(w, spec.kind, salt(seed), vec![FieldBytes::from_u64(KIND_DEPTH)], price, 0);
     let task: TaskId = post_and_award(w, employer, worker, offer);
-    let done = Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0; 128] };
+    let done = Action::SubmitCompletion {
+        task,
+        output_commitment: FieldBytes::from_u64(1),
+        proof: vec![0; 128],
+        sealed: None,
+    };
     assert_eq!(w.run(worker, done), Status::Ok);
 }
 

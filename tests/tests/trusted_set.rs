@@ -34,7 +34,12 @@ fn hire(w: &mut World, employer: &AgentKey, worker: &AgentKey, seed: u64) {
     let depth = vec![FieldBytes::from_u64(u64::from(agora::proofs::DEFAULT_HASHCHAIN_DEPTH))];
     let offer = offer_terms(w, spec.kind, salt(seed), depth, PRICE, 0);
     let task = post_and_award(w, employer, worker, offer);
-    let done = Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0; 128] };
+    let done = Action::SubmitCompletion {
+        task,
+        output_commitment: FieldBytes::from_u64(1),
+        proof: vec![0; 128],
+        sealed: None,
+    };
     assert_eq!(w.run(worker, done), Status::Ok);
 }
 

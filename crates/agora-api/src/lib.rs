@@ -22,6 +22,6 @@ pub use open_bids::{BidCursor, OpenBidsPage};
 pub use page::Page;
 pub use tx::{BatchAccepted, BatchAck, BatchRequest, HexDigest, PrepareRequest, PrepareResponse, TxAccepted, TxAck};
 pub use views::{
-    AgentView, ArbitratorView, BalanceEntry, BalanceView, BlockDigestView, FreezeView, KindVersionView, KindView,
-    KindsView, ReceiptView, TipView, TotalsView, TrustedView,
+    AgentView, ArbitratorView, BalanceEntry, BalanceView, BlockDigestView, EncryptionKeyView, FreezeView,
+    KindVersionView, KindView, KindsView, ReceiptView, SealedTaskView, TipView, TotalsView, TrustedView,
 };

@@ -21,6 +21,8 @@ pub const AGENT_BALANCE: &str = "/v1/agents/{did}/balances/{asset}";
 pub const AGENT_ARBITRATOR: &str = "/v1/agents/{did}/arbitrator";
 /// `GET`: an agent's freeze record.
 pub const AGENT_FREEZE: &str = "/v1/agents/{did}/freeze";
+/// `GET`: an agent's registered encryption key (fair exchange).
+pub const AGENT_ENCRYPTION_KEY: &str = "/v1/agents/{did}/encryption-key";
 /// `GET`: every asset.
 pub const ASSETS: &str = "/v1/assets";
 /// `GET`: tasks in id order, paginated (`from`, `limit`, `status=open` for open offers).
@@ -29,6 +31,8 @@ pub const TASKS: &str = "/v1/tasks";
 pub const TASK: &str = "/v1/tasks/{id}";
 /// `GET`: a task's job offer as JSON-LD.
 pub const TASK_OFFER: &str = "/v1/tasks/{id}/offer";
+/// `GET`: a fair-exchange task's employer key and sealed output (404 for a plain task).
+pub const TASK_SEALED: &str = "/v1/tasks/{id}/sealed";
 /// `GET`: a task's bids (`status=open` for the open ones).
 pub const TASK_BIDS: &str = "/v1/tasks/{id}/bids";
 /// `GET`: open bids across all tasks, paginated (`from` task, `after` bidder, `limit`).
@@ -80,10 +84,12 @@ pub const ALL: &[&str] = &[
     AGENT_BALANCE,
     AGENT_ARBITRATOR,
     AGENT_FREEZE,
+    AGENT_ENCRYPTION_KEY,
     ASSETS,
     TASKS,
     TASK,
     TASK_OFFER,
+    TASK_SEALED,
     TASK_BIDS,
     OPEN_BIDS,
     AGENT_REGISTRATION,

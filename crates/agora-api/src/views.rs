@@ -2,8 +2,10 @@
 //! marketplace: the node serves them and the CLI prints them, so both show the same JSON.
 //! Every view also deserializes (strictly), so typed clients read exactly what the node wrote.
 
-use agora::core::{AccountRecord, ChainTip, Genesis};
-use agora::{AgentId, ArbitratorRecord, AssetId, AssetTotals, Error, FreezeRecord, Marketplace, Receipt};
+use agora::core::{AccountRecord, ChainTip, EncryptionKeyRecord, Genesis, SealedTaskRecord};
+use agora::{
+    AgentId, ArbitratorRecord, AssetId, AssetTotals, Error, FieldBytes, FreezeRecord, Marketplace, Receipt, TaskId,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -149,6 +151,47 @@ impl FreezeView {
         let freeze = market.freeze(did)?;
         let now = market.tip().time;
         Ok(FreezeView { did: *did, frozen: freeze.as_ref().is_some_and(|f| f.is_active(now)), freeze })
+    }
+}
+
+/// `GET /v1/agents/{did}/encryption-key` and `agora query encryption-key`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EncryptionKeyView {
+    /// The agent.
+    #[schema(value_type = String)]
+    pub did: AgentId,
+    /// The registered encryption key, if any.
+    #[schema(value_type = Option<Object>)]
+    pub encryption_key: Option<EncryptionKeyRecord>,
+}
+
+impl EncryptionKeyView {
+    /// Reads it from `market`.
+    pub fn read(market: &Marketplace, did: &AgentId) -> Result<EncryptionKeyView, Error> {
+        Ok(EncryptionKeyView { did: *did, encryption_key: market.encryption_key(did)? })
+    }
+}
+
+/// `GET /v1/tasks/{id}/sealed` and `agora query sealed`: the fair-exchange part of a task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SealedTaskView {
+    /// The task's kind (a fair-exchange kind).
+    pub kind: u16,
+    /// The task's output commitment, once a completion settled it.
+    #[schema(value_type = Option<String>)]
+    pub output_commitment: Option<FieldBytes>,
+    /// The employer key the task was posted with and the sealed output once delivered.
+    #[schema(value_type = Object)]
+    pub sealed: SealedTaskRecord,
+}
+
+impl SealedTaskView {
+    /// Reads it from `market`; `None` when there is no such task or it is not fair-exchange.
+    pub fn read(market: &Marketplace, task: TaskId) -> Result<Option<SealedTaskView>, Error> {
+        let (Some(sealed), Some(record)) = (market.sealed_task(task)?, market.task(task)?) else { return Ok(None) };
+        Ok(Some(SealedTaskView { kind: record.offer.kind, output_commitment: record.output_commitment, sealed }))
     }
 }
 

@@ -320,6 +320,7 @@ pub fn shape_name(shape: CircuitShape) -> String {
         CircuitShape::Aggregate => "aggregate".to_string(),
         CircuitShape::Classify => "classify".to_string(),
         CircuitShape::Hashchain { depth } => format!("hashchain-{depth}"),
+        CircuitShape::FairAggregate | CircuitShape::FairClassify => shape.name().to_string(),
     }
 }
 
@@ -329,6 +330,8 @@ pub fn shape_constraints(shape: CircuitShape) -> usize {
         CircuitShape::Aggregate => aggregate::CONSTRAINTS,
         CircuitShape::Classify => classify::CONSTRAINTS,
         CircuitShape::Hashchain { depth } => hashchain::constraints_for_depth(depth),
+        CircuitShape::FairAggregate => agora_circuits::fair_exchange::aggregate::CONSTRAINTS,
+        CircuitShape::FairClassify => agora_circuits::fair_exchange::classify::CONSTRAINTS,
     }
 }
 
@@ -339,21 +342,25 @@ pub fn setup_keys(shape: CircuitShape, seed: u64) -> Result<KeyPair, Error> {
 
 /// The genesis registration of a kind with these keys.
 pub fn kind_spec(shape: CircuitShape, key_id: KeyId) -> KindSpec {
-    let name = match shape.kind() {
-        agora_circuits::Kind::Aggregate => "aggregate",
-        agora_circuits::Kind::Classify => "classify",
-        agora_circuits::Kind::Hashchain => "hashchain",
-    };
-    KindSpec { kind: shape.code(), name: name.to_string(), key_id, param_count: agora::proofs::KIND_PARAM_COUNT }
+    KindSpec {
+        kind: shape.code(),
+        name: shape.name().to_string(),
+        key_id,
+        param_count: agora::proofs::KIND_PARAM_COUNT,
+        sealed_fields: shape.sealed_fields(),
+    }
 }
 
 fn salt(tag: &str, n: u64) -> FieldBytes {
     FieldBytes::hash_to_field(tag, &n.to_le_bytes())
 }
 
-/// A valid witness for `shape`; distinct `n` give distinct input commitments.
+/// A valid witness for `shape` (a fair-exchange shape takes its base kind's); distinct `n` give
+/// distinct input commitments.
 pub fn bench_witness(shape: CircuitShape, n: u64) -> Witness {
     match shape {
+        CircuitShape::FairAggregate => bench_witness(CircuitShape::Aggregate, n),
+        CircuitShape::FairClassify => bench_witness(CircuitShape::Classify, n),
         CircuitShape::Aggregate => Witness::Aggregate(AggregateWitness {
             threshold: 2_500,
             records: (0..aggregate::N as u64).map(|j| (n * 1_000 + j * 37) % 5_000).collect(),
@@ -702,8 +709,12 @@ impl CompletionBench {
             } else {
                 completion.proof
             };
-            let action =
-                Action::SubmitCompletion { task: *task, output_commitment: completion.output_commitment, proof };
+            let action = Action::SubmitCompletion {
+                task: *task,
+                output_commitment: completion.output_commitment,
+                proof,
+                sealed: None,
+            };
             completions.push(signed(worker, action));
         }
         let mut block_txs = Vec::with_capacity(count + transfers);

@@ -52,6 +52,9 @@ pub enum Command {
     Submit(SubmitArgs),
     /// Read state as JSON.
     Query(QueryArgs),
+    /// Employer: decrypt a settled fair-exchange task's output with the encryption key file and
+    /// check it against the task's output commitment (from --db, or --node).
+    Decrypt(DecryptArgs),
     /// Rebuild the state from the stored blocks and compare digests.
     Replay(ReplayArgs),
     /// List the audit log of operator and arbitration actions, or verify its hash chain.
@@ -155,6 +158,17 @@ pub struct KeyArgs {
     pub command: KeyCommand,
 }
 
+/// `agora decrypt`.
+#[derive(Args)]
+pub struct DecryptArgs {
+    /// The task id.
+    #[arg(long)]
+    pub task: u64,
+    /// The employer's encryption key file (from `agora key encryption`).
+    #[arg(long)]
+    pub key: std::path::PathBuf,
+}
+
 /// Key commands.
 #[derive(Subcommand)]
 pub enum KeyCommand {
@@ -164,6 +178,13 @@ pub enum KeyCommand {
     Document {
         /// The did:key.
         did: String,
+    },
+    /// Generate a BabyJubJub encryption key (fair exchange) from OS randomness into a new
+    /// owner-only file; prints the public key. Register it with `tx register-encryption-key`.
+    Encryption {
+        /// The key file to create (refused if it exists).
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -296,6 +317,16 @@ pub enum TxAction {
         /// Proof (hex).
         #[arg(long)]
         proof: String,
+        /// For a fair-exchange task: the sealed output as JSON (`{"ephemeral_key":…,"ciphertext":[…]}`).
+        #[arg(long)]
+        sealed: Option<String>,
+    },
+    /// Register the BabyJubJub encryption key in --key-file (from `agora key --encryption`)
+    /// with its proof of possession, so fair-exchange workers can seal outputs to it.
+    RegisterEncryptionKey {
+        /// The encryption key file.
+        #[arg(long)]
+        key_file: std::path::PathBuf,
     },
     /// Offer a loan; the principal is escrowed at once (lender).
     OfferLoan {
@@ -560,6 +591,16 @@ pub enum QueryWhat {
     Freeze {
         /// did:key.
         did: String,
+    },
+    /// An agent's registered encryption key (fair exchange).
+    EncryptionKey {
+        /// did:key.
+        did: String,
+    },
+    /// A fair-exchange task's employer key and sealed output (still encrypted).
+    Sealed {
+        /// Task id.
+        id: u64,
     },
     /// The trusted set: the seeds of standing (genesis list plus operator changes).
     Trusted,

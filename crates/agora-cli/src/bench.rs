@@ -242,7 +242,8 @@ fn measure(args: &BenchArgs, dir: &Path, progress: &Progress) -> anyhow::Result<
     let lifecycle = lifecycle(args, dir)?;
     let mut proving = Vec::new();
     if args.proofs > 0 {
-        for shape in agora::default_shapes() {
+        // Fair-exchange proving is timed by `cargo run -p agora-circuits --example fair_exchange_timing`.
+        for shape in agora::default_shapes().into_iter().filter(|s| s.fair_kind().is_none()) {
             progress.say(&format!("proving {} ({} proofs each way)", shape_name(shape), args.proofs));
             proving.push(prove(shape, args.proofs)?);
         }

@@ -40,7 +40,13 @@ pub(crate) fn run_runtime_kind(
     let shape = CircuitShape::Hashchain { depth: RUNTIME_KIND_DEPTH };
     let pair = agora::zk::setup_kind_with_os_rng(shape).map_err(|e| anyhow!("setup of {RUNTIME_KIND_NAME}: {e}"))?;
     let vk = agora::zk::keys::vk_to_bytes(&pair.vk).map_err(|e| anyhow!("{e}"))?;
-    let spec = KindSpec { kind: RUNTIME_KIND, name: RUNTIME_KIND_NAME.into(), key_id: pair.key_id, param_count: 1 };
+    let spec = KindSpec {
+        kind: RUNTIME_KIND,
+        name: RUNTIME_KIND_NAME.into(),
+        key_id: pair.key_id,
+        param_count: 1,
+        sealed_fields: 0,
+    };
     let keys = ProofKeys::add_kind(dir, spec, shape, &pair).context("adding the runtime kind's keys")?;
     let registration = KindRegistration {
         kind: RUNTIME_KIND,

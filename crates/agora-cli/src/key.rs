@@ -12,5 +12,6 @@ pub fn run(args: KeyArgs) -> anyhow::Result<()> {
             print_pretty(&json!({ "did": key.id().did(), "secret": key.secret_hex() }))
         }
         KeyCommand::Document { did } => print_pretty(&did_document(&AgentId::parse_did(&did)?)),
+        KeyCommand::Encryption { out } => crate::encryption_key::generate(&out),
     }
 }

@@ -14,6 +14,7 @@ mod credential_node;
 mod demo;
 mod demo_proofs;
 mod demo_runtime_kind;
+mod encryption_key;
 mod export;
 mod import;
 mod init;
@@ -54,6 +55,7 @@ fn main() {
             Some(url) => remote::query(url, a),
             None => query::run(&cli.db, cli.keys.as_deref(), a),
         },
+        Command::Decrypt(a) => encryption_key::decrypt(&cli.db, cli.node.as_deref(), a),
         Command::Replay(a) => query::replay(&cli.db, cli.keys.as_deref(), a),
         Command::Audit(a) => audit::run(&cli.db, cli.keys.as_deref(), a),
         Command::Demo(a) => demo::run(cli.db_given.then_some(&cli.db), a),

@@ -22,6 +22,10 @@ pub struct McpArgs {
     /// log names the URL) instead of stdio.
     #[arg(long)]
     pub http: Option<SocketAddr>,
+    /// The agent's encryption key file (`agora key encryption`), for the fair-exchange tools
+    /// `register_encryption_key` and `decrypt_output`.
+    #[arg(long)]
+    pub encryption_key: Option<PathBuf>,
 }
 
 pub fn run(node: Option<&str>, keys: Option<&Path>, args: McpArgs) -> anyhow::Result<()> {
@@ -42,7 +46,10 @@ pub fn run(node: Option<&str>, keys: Option<&Path>, args: McpArgs) -> anyhow::Re
     let node = node.ok_or_else(|| anyhow!("agora mcp needs --node URL (or AGORA_NODE): the node it posts to"))?;
     let key = read_key_file(&args.key)?;
     let did = key.id().did();
-    let wallet = Wallet::new(node, key, keys)?;
+    let mut wallet = Wallet::new(node, key, keys)?;
+    if let Some(path) = &args.encryption_key {
+        wallet = wallet.with_encryption_key(crate::encryption_key::read(path)?);
+    }
     let tools = AgoraTools::new(Arc::new(wallet));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {

@@ -43,6 +43,11 @@ pub fn run(db: &Path, keys: Option<&Path>, args: QueryArgs) -> anyhow::Result<()
         QueryWhat::Dispute { id } => json!(market.dispute(CaseId(id))?.ok_or_else(|| anyhow!("no dispute {id}"))?),
         QueryWhat::Arbitrator { did: text } => json!(ArbitratorView::read(&market, &did(&text)?)?),
         QueryWhat::Freeze { did: text } => json!(FreezeView::read(&market, &did(&text)?)?),
+        QueryWhat::EncryptionKey { did: text } => json!(agora_api::EncryptionKeyView::read(&market, &did(&text)?)?),
+        QueryWhat::Sealed { id } => json!(
+            agora_api::SealedTaskView::read(&market, TaskId(id))?
+                .ok_or_else(|| anyhow!("task {id} is not a fair-exchange task"))?
+        ),
         QueryWhat::Trusted => json!(TrustedView::read(&market)?),
         QueryWhat::Kinds => json!(KindsView::read(&market)?),
     };

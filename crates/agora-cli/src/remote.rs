@@ -32,7 +32,12 @@ fn did(text: &str) -> anyhow::Result<AgentId> {
 
 pub fn tx(url: &str, args: TxArgs) -> anyhow::Result<()> {
     let key = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
-    let action = crate::tx::action(key.id(), args.action)?;
+    let given = args.genesis_hash.clone();
+    let genesis_hash = || match &given {
+        Some(hash) => hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}")),
+        None => agora_api::hex32::parse(&connect(url)?.tip().map_err(explain)?.genesis_hash).map_err(|e| anyhow!(e)),
+    };
+    let action = crate::tx::action(key.id(), args.action, &genesis_hash)?;
     sign(url, &key, args.nonce, args.genesis_hash.as_deref(), action)
 }
 
@@ -120,6 +125,8 @@ pub fn query(url: &str, args: QueryArgs) -> anyhow::Result<()> {
         QueryWhat::Dispute { id } => get(routes::CASE, &[("id", &id.to_string())])?,
         QueryWhat::Arbitrator { did: text } => get(routes::AGENT_ARBITRATOR, &[("did", &did(&text)?.did())])?,
         QueryWhat::Freeze { did: text } => get(routes::AGENT_FREEZE, &[("did", &did(&text)?.did())])?,
+        QueryWhat::EncryptionKey { did: text } => get(routes::AGENT_ENCRYPTION_KEY, &[("did", &did(&text)?.did())])?,
+        QueryWhat::Sealed { id } => get(routes::TASK_SEALED, &[("id", &id.to_string())])?,
         QueryWhat::Trusted => get(routes::TRUSTED, &[])?,
         QueryWhat::Kinds => get(routes::KINDS, &[])?,
     };

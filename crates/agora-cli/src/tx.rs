@@ -61,8 +61,20 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
     })
 }
 
-/// The action a `tx` subcommand describes.
-pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
+fn sealed_output(text: &str) -> anyhow::Result<agora::core::SealedOutput> {
+    if text.len() as u64 > crate::input::MAX_WITNESS_JSON_BYTES {
+        return Err(anyhow!("--sealed: more than {} bytes", crate::input::MAX_WITNESS_JSON_BYTES));
+    }
+    serde_json::from_str(text).context("--sealed: not a sealed output")
+}
+
+/// The action a `tx` subcommand describes; `genesis_hash` is asked for only by actions that
+/// sign something of their own for one marketplace (an encryption key's proof of possession).
+pub fn action(
+    sender: AgentId,
+    a: TxAction,
+    genesis_hash: &dyn Fn() -> anyhow::Result<[u8; 32]>,
+) -> anyhow::Result<Action> {
     Ok(match a {
         TxAction::DeclareAsset { symbol, decimals } => Action::DeclareAsset { symbol, decimals },
         TxAction::Deposit { to, asset, amount } => Action::Deposit { to: did(&to)?, asset: AssetId(asset), amount },
@@ -83,11 +95,15 @@ pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
         TxAction::Cancel { task } => Action::CancelTask { task: TaskId(task) },
         TxAction::Expire { task } => Action::ExpireTask { task: TaskId(task) },
         TxAction::Accept { task } => Action::AcceptDelivery { task: TaskId(task) },
-        TxAction::SubmitCompletion { task, output_commitment, proof } => Action::SubmitCompletion {
+        TxAction::SubmitCompletion { task, output_commitment, proof, sealed } => Action::SubmitCompletion {
             task: TaskId(task),
             output_commitment: field(&output_commitment, "--output-commitment")?,
             proof: hex::decode(proof.strip_prefix("0x").unwrap_or(&proof)).context("--proof: invalid hex")?,
+            sealed: sealed.as_deref().map(sealed_output).transpose()?,
         },
+        TxAction::RegisterEncryptionKey { key_file } => {
+            crate::encryption_key::read(&key_file)?.registration(&genesis_hash()?, &sender)
+        }
         TxAction::OfferLoan { asset, principal, interest_bps, due, borrower } => Action::OfferLoan {
             asset: AssetId(asset),
             principal,
@@ -117,7 +133,14 @@ pub fn action(sender: AgentId, a: TxAction) -> anyhow::Result<Action> {
 
 pub fn run(db: &Path, args: TxArgs) -> anyhow::Result<()> {
     let key = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
-    let action = action(key.id(), args.action)?;
+    let given = args.genesis_hash.clone();
+    let genesis_hash = move || match &given {
+        Some(hash) => hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}")),
+        None => Ok(Marketplace::open(db)
+            .with_context(|| format!("opening {} (or pass --genesis-hash)", db.display()))?
+            .genesis_hash()),
+    };
+    let action = action(key.id(), args.action, &genesis_hash)?;
     sign(db, &key, args.nonce, args.genesis_hash.as_deref(), action)
 }
 

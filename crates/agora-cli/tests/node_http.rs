@@ -107,6 +107,7 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
         task,
         output_commitment: completion.output_commitment,
         proof: completion.proof.clone(),
+        sealed: None,
     };
     acked.push(ok(&client, &worker, submit).await);
     let task_view = client.get_value(&format!("/v1/tasks/{}", task.0)).await.unwrap();

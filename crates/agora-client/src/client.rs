@@ -2,13 +2,13 @@
 
 use crate::error::ClientError;
 use crate::events::EventStream;
-use agora::{Action, AgentId, AgentKey, Receipt, SignedTx, TxBody};
+use agora::{Action, AgentId, AgentKey, Receipt, SignedTx, TaskId, TxBody};
 use agora_api::limits::{MAX_BATCH_TXS, MAX_RESPONSE_BYTES};
 use agora_api::routes::{self, path};
 use agora_api::{
     AgentView, ApiError, ArbitratorView, BatchAccepted, BatchAck, BatchRequest, BidCursor, BlockDigestView,
-    EventFilter, FreezeView, OpenBidsPage, PrepareRequest, PrepareResponse, ReceiptView, TipView, TotalsView,
-    TxAccepted, TxAck,
+    EncryptionKeyView, EventFilter, FreezeView, OpenBidsPage, PrepareRequest, PrepareResponse, ReceiptView,
+    SealedTaskView, TipView, TotalsView, TxAccepted, TxAck,
 };
 use agora_interop::agent_card::AgentCard;
 use agora_interop::registration::RegistrationFile;
@@ -185,6 +185,21 @@ impl Client {
     /// An agent's freeze record and whether it is frozen at the tip time.
     pub async fn freeze(&self, id: &AgentId) -> Result<FreezeView, ClientError> {
         self.get(&path(routes::AGENT_FREEZE, &[("did", &id.did())])).await
+    }
+
+    /// An agent's registered encryption key (`encryption_key: None` if it has none).
+    pub async fn encryption_key(&self, id: &AgentId) -> Result<EncryptionKeyView, ClientError> {
+        self.get(&path(routes::AGENT_ENCRYPTION_KEY, &[("did", &id.did())])).await
+    }
+
+    /// The fair-exchange part of a task (employer key, sealed output once delivered), or `None`
+    /// for a plain task or no task.
+    pub async fn sealed_task(&self, task: TaskId) -> Result<Option<SealedTaskView>, ClientError> {
+        let answer = self.send(Method::GET, &path(routes::TASK_SEALED, &[("id", &task.0.to_string())]), None).await?;
+        if answer.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        answer.json().map(Some)
     }
 
     /// One page of open bids across all tasks, from `cursor` (`BidCursor::start()` for the

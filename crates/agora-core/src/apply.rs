@@ -282,6 +282,9 @@ impl ProofOracle for Recorder<'_> {
     fn inspect_key(&mut self, vk: &[u8]) -> Result<KeyFacts, KeyRejection> {
         self.verifier.inspect_key(vk)
     }
+    fn verifier(&self) -> Option<&dyn ProofVerifier> {
+        Some(self.verifier)
+    }
 }
 
 /// Answers from the batch's verdicts; a claim the dry run did not foresee (because an earlier
@@ -302,5 +305,8 @@ impl ProofOracle for Verdicts<'_> {
     }
     fn inspect_key(&mut self, vk: &[u8]) -> Result<KeyFacts, KeyRejection> {
         self.verifier.inspect_key(vk)
+    }
+    fn verifier(&self) -> Option<&dyn ProofVerifier> {
+        Some(self.verifier)
     }
 }

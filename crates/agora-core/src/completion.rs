@@ -18,6 +18,13 @@ pub const NULLIFIER_DOMAIN: &str = "agora completion nullifier v1";
 /// commitment, output commitment. The kind's parameters follow.
 pub const BINDING_PUBLIC_INPUTS: usize = 5;
 
+/// The number of public inputs of a kind with `param_count` parameters: the binding inputs,
+/// the parameters, and for a fair-exchange kind (`sealed_fields > 0`) the envelope.
+pub fn kind_public_inputs(param_count: u8, sealed_fields: u8) -> usize {
+    let envelope = if sealed_fields > 0 { crate::sealing::ENVELOPE_PUBLIC_INPUTS } else { 0 };
+    BINDING_PUBLIC_INPUTS + usize::from(param_count) + envelope
+}
+
 /// The chain as a public input: its genesis hash hashed to a field element. Binds every proof
 /// to one deployment (two genesis files that differ in any byte, `chain_id` included, give
 /// different chain fields).

@@ -93,7 +93,7 @@ impl ChainConfig {
                 version: 1,
                 key_id: spec.key_id,
                 vk: Vec::new(),
-                public_inputs: u16::from(spec.param_count) + crate::completion::BINDING_PUBLIC_INPUTS as u16,
+                public_inputs: u16::try_from(spec.public_inputs()).unwrap_or(u16::MAX),
                 registered_at: 0,
             };
             layer.put(Table::KindVersions, kind_keys::version(spec.kind, 1), version.to_canonical_bytes());

@@ -51,6 +51,19 @@ pub struct KindSpec {
     pub key_id: KeyId,
     /// Number of kind-specific public parameters a task of this kind carries.
     pub param_count: u8,
+    /// For a fair-exchange kind, the number of field elements of its ciphertext (its proofs
+    /// take [`crate::ENVELOPE_PUBLIC_INPUTS`] more public inputs and its employers need an
+    /// encryption key); 0 (the default) for a plain kind.
+    #[serde(default, skip_serializing_if = "crate::json::is_zero_u8")]
+    pub sealed_fields: u8,
+}
+
+impl KindSpec {
+    /// The number of public inputs this kind's verifying key must expect: the binding inputs,
+    /// the parameters and, for a fair-exchange kind, the envelope.
+    pub fn public_inputs(&self) -> usize {
+        crate::completion::kind_public_inputs(self.param_count, self.sealed_fields)
+    }
 }
 
 /// A balance credited at genesis (counts as a deposit).
@@ -202,7 +215,11 @@ impl Genesis {
             if spec.kind == MANUAL_KIND || !kinds.insert(spec.kind) || !names.insert(spec.name.as_str()) {
                 return Err(GenesisError::BadKind(spec.kind));
             }
-            if spec.name.is_empty() || spec.name.len() > MAX_NAME_BYTES || spec.param_count as usize > MAX_KIND_PARAMS {
+            if spec.name.is_empty()
+                || spec.name.len() > MAX_NAME_BYTES
+                || spec.param_count as usize > MAX_KIND_PARAMS
+                || usize::from(spec.sealed_fields) > crate::sealing::MAX_CIPHERTEXT_FIELDS
+            {
                 return Err(GenesisError::Limit("kind"));
             }
         }
@@ -274,9 +291,16 @@ impl Canonical for KindSpec {
         w.str(&self.name);
         w.fixed(&self.key_id.0);
         w.u8(self.param_count);
+        w.u8(self.sealed_fields);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(KindSpec { kind: r.u16()?, name: r.str(MAX_NAME_BYTES)?, key_id: KeyId(r.fixed()?), param_count: r.u8()? })
+        Ok(KindSpec {
+            kind: r.u16()?,
+            name: r.str(MAX_NAME_BYTES)?,
+            key_id: KeyId(r.fixed()?),
+            param_count: r.u8()?,
+            sealed_fields: r.u8()?,
+        })
     }
 }
 

@@ -357,3 +357,8 @@ mod tests {
         assert!(err.contains("duplicate field `amount`"), "{err}");
     }
 }
+
+/// True for 0: lets a `u8` field that defaults to 0 stay out of the JSON it is absent from.
+pub fn is_zero_u8(value: &u8) -> bool {
+    *value == 0
+}

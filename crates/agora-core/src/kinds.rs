@@ -48,6 +48,9 @@ pub struct KindRecord {
     /// Block height the kind was registered at (0 for genesis kinds).
     #[serde(with = "crate::json::u64_string")]
     pub registered_at: u64,
+    /// Field elements of a fair-exchange kind's ciphertext; 0 for a plain kind.
+    #[serde(default)]
+    pub sealed_fields: u8,
 }
 
 /// One verifying key a kind has had.
@@ -141,12 +144,19 @@ impl KindRecord {
             version: 1,
             retired: false,
             registered_at: 0,
+            sealed_fields: spec.sealed_fields,
         }
     }
 
     /// The kind as a [`KindSpec`] under `version`'s key (what provers and exporters need).
     pub fn spec(&self, version: &KindVersion) -> KindSpec {
-        KindSpec { kind: self.kind, name: self.name.clone(), key_id: version.key_id, param_count: self.param_count }
+        KindSpec {
+            kind: self.kind,
+            name: self.name.clone(),
+            key_id: version.key_id,
+            param_count: self.param_count,
+            sealed_fields: self.sealed_fields,
+        }
     }
 }
 
@@ -172,6 +182,7 @@ impl Canonical for KindRecord {
         w.u16(self.version);
         w.bool(self.retired);
         w.u64(self.registered_at);
+        w.u8(self.sealed_fields);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(KindRecord {
@@ -184,6 +195,7 @@ impl Canonical for KindRecord {
             version: r.u16()?,
             retired: r.bool()?,
             registered_at: r.u64()?,
+            sealed_fields: r.u8()?,
         })
     }
 }

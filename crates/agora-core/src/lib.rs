@@ -31,6 +31,7 @@ pub mod loans;
 mod proof;
 mod records;
 pub mod reputation;
+mod sealing;
 mod signatures;
 mod state;
 mod status;
@@ -75,6 +76,10 @@ pub use proof::{
     KeyFacts, KeyId, KeyRejection, MAX_PROOF_BYTES, NoProofKeys, ProofClaim, ProofVerdict, ProofVerifier, key_id_of,
 };
 pub use records::{AccountRecord, AssetRecord, BidRecord, BidStatus, Registration, TaskRecord, TaskStatus, keys};
+pub use sealing::{
+    CurvePoint, ENVELOPE_PUBLIC_INPUTS, EncryptionKeyRecord, KeyPossession, MAX_CIPHERTEXT_FIELDS, POSSESSION_DOMAIN,
+    SealedOutput, SealedTaskRecord, SealingRejection, possession_message, sealing_keys,
+};
 pub use signatures::{MIN_SIGNATURE_SHARE, verify_signatures};
 pub use state::{Diff, Entries, Layer, MemoryState, StateError, StateView, Table};
 pub use status::Status;

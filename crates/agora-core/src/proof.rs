@@ -5,6 +5,7 @@
 //! the transaction. The verifier answers one [`ProofVerdict`] per claim.
 
 use crate::field::FieldBytes;
+use crate::sealing::{CurvePoint, KeyPossession, SealingRejection};
 use serde::{Deserialize, Serialize};
 
 /// Upper bound on the bytes of a proof accepted in a transaction (a compressed BN254 Groth16 proof
@@ -100,6 +101,35 @@ pub trait ProofVerifier: Send + Sync {
     fn inspect_key(&self, vk: &[u8]) -> Result<KeyFacts, KeyRejection> {
         let _ = vk;
         Err(KeyRejection::Unsupported)
+    }
+
+    /// Fair exchange: checks that `key` is a point of the encryption curve's prime-order
+    /// subgroup (not the identity) and that `possession` is a valid proof of possession of its
+    /// secret over `message` ([`crate::possession_message`]). Must be a pure function of its
+    /// arguments. The default supports no fair exchange.
+    fn check_possession(
+        &self,
+        key: &CurvePoint,
+        possession: &KeyPossession,
+        message: &[u8],
+    ) -> Result<(), SealingRejection> {
+        let _ = (key, possession, message);
+        Err(SealingRejection::Unsupported)
+    }
+
+    /// Fair exchange: the [`crate::ENVELOPE_PUBLIC_INPUTS`] public inputs that follow a
+    /// fair-exchange kind's base statement — `employer_key.x, employer_key.y, ephemeral_key.x,
+    /// ephemeral_key.y, ciphertext_hash` — after checking that the ephemeral key is a point of
+    /// the prime-order subgroup (not the identity) and the ciphertext's length is within bounds.
+    /// Must be a pure function of its arguments. The default supports no fair exchange.
+    fn envelope_inputs(
+        &self,
+        employer_key: &CurvePoint,
+        ephemeral_key: &CurvePoint,
+        ciphertext: &[FieldBytes],
+    ) -> Result<Vec<FieldBytes>, SealingRejection> {
+        let _ = (employer_key, ephemeral_key, ciphertext);
+        Err(SealingRejection::Unsupported)
     }
 }
 

@@ -69,11 +69,18 @@ pub enum Table {
     KindNames = 43,
     /// blake3 of the proposed kind change → the operator approvals it has collected.
     KindProposals = 44,
+    /// Agent id → encryption key record (fair exchange).
+    EncryptionKeys = 45,
+    /// Task id (big-endian) → sealed task record: the employer key a fair-exchange task was
+    /// posted with, and its delivery.
+    SealedTasks = 46,
+    /// blake3 of (employer key, ephemeral key) → task id (big-endian): ephemeral keys used.
+    EphemeralKeys = 47,
 }
 
 impl Table {
     /// Every table, in tag order.
-    pub const ALL: [Table; 29] = [
+    pub const ALL: [Table; 32] = [
         Table::Accounts,
         Table::Balances,
         Table::Assets,
@@ -103,6 +110,9 @@ impl Table {
         Table::KindVersions,
         Table::KindNames,
         Table::KindProposals,
+        Table::EncryptionKeys,
+        Table::SealedTasks,
+        Table::EphemeralKeys,
     ];
 
     /// A stable name (used as the redb table name).
@@ -137,6 +147,9 @@ impl Table {
             Table::KindVersions => "kind_versions",
             Table::KindNames => "kind_names",
             Table::KindProposals => "kind_proposals",
+            Table::EncryptionKeys => "encryption_keys",
+            Table::SealedTasks => "sealed_tasks",
+            Table::EphemeralKeys => "ephemeral_keys",
         }
     }
 }

@@ -238,6 +238,24 @@ statuses! {
     KindChangeConflict = 137,
     /// The registry is full (`MAX_KINDS` kinds, or `MAX_KIND_VERSIONS` versions of a kind).
     TooManyKinds = 138,
+    // ---- fair exchange ----
+    // A fair-exchange completion's envelope is checked before its proof (the proof's public
+    // inputs are built from it), so these are reported ahead of the proof codes 62–65.
+    /// The employer of a fair-exchange task has registered no encryption key.
+    NoEncryptionKey = 140,
+    /// `RegisterEncryptionKey`: the key is not a point of the curve's prime-order subgroup,
+    /// or its proof of possession does not verify.
+    EncryptionKeyInvalid = 141,
+    /// A completion carries a sealed output for a plain task, or none for a fair-exchange task.
+    SealedOutputMismatch = 142,
+    /// The ciphertext does not have the kind's number of field elements (truncated or padded).
+    CiphertextLength = 143,
+    /// The ephemeral key is not a point of the curve's prime-order subgroup (or is the
+    /// identity).
+    EphemeralKeyInvalid = 144,
+    /// The ephemeral key was already used with this employer key: a second use would encrypt
+    /// two outputs under one keystream.
+    EphemeralKeyReused = 145,
 }
 
 impl std::fmt::Display for Status {

@@ -8,6 +8,7 @@ use crate::kinds::KindRegistration;
 use crate::limits::*;
 use crate::loans::LoanId;
 use crate::proof::{KeyId, MAX_PROOF_BYTES};
+use crate::sealing::{CurvePoint, KeyPossession, MAX_CIPHERTEXT_FIELDS, SealedOutput};
 use crate::status::Status;
 use agora_identity::{AgentId, AgentKey, Signature, SignedDigest};
 use serde::{Deserialize, Serialize};
@@ -163,6 +164,10 @@ pub enum Action {
         /// Compressed Groth16 proof, hex in JSON.
         #[serde(with = "hex_vec")]
         proof: Vec<u8>,
+        /// For a fair-exchange task (and only then): the output encrypted to the employer's key,
+        /// which the proof shows to be the encryption of the committed output.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sealed: Option<SealedOutput>,
     },
     /// Lender: offers a loan, escrowing the principal from its balance at once.
     OfferLoan {
@@ -281,6 +286,15 @@ pub enum Action {
     RetireKind {
         /// The kind.
         kind: TaskKind,
+    },
+    /// Registers (or replaces) the sender's encryption key for fair-exchange tasks, with a
+    /// proof of possession of its secret over [`crate::possession_message`]. Tasks posted
+    /// before keep the key they were posted with.
+    RegisterEncryptionKey {
+        /// The key: a point of BabyJubJub's prime-order subgroup.
+        key: CurvePoint,
+        /// Schnorr proof of possession of the key's secret.
+        possession: KeyPossession,
     },
 }
 
@@ -402,7 +416,12 @@ impl Action {
         match self {
             Action::DeclareAsset { symbol, .. } => !symbol.is_empty() && symbol.len() <= MAX_SYMBOL_BYTES,
             Action::PostTask(p) | Action::PostSubtask { offer: p, .. } => p.within_limits(),
-            Action::SubmitCompletion { proof, .. } => proof.len() <= MAX_PROOF_BYTES,
+            Action::SubmitCompletion { proof, sealed, .. } => {
+                proof.len() <= MAX_PROOF_BYTES
+                    && sealed
+                        .as_ref()
+                        .is_none_or(|s| !s.ciphertext.is_empty() && s.ciphertext.len() <= MAX_CIPHERTEXT_FIELDS)
+            }
             Action::OfferLoan { interest_bps, .. } => *interest_bps <= MAX_LOAN_INTEREST_BPS,
             Action::RegisterKind(registration) => registration.within_limits(),
             Action::RotateKindKey { vk, .. } => !vk.is_empty() && vk.len() <= MAX_KIND_VK_BYTES,
@@ -446,6 +465,7 @@ impl Action {
             Action::RegisterKind(_) => "register_kind",
             Action::RotateKindKey { .. } => "rotate_kind_key",
             Action::RetireKind { .. } => "retire_kind",
+            Action::RegisterEncryptionKey { .. } => "register_encryption_key",
         }
     }
 }
@@ -562,11 +582,12 @@ impl Canonical for Action {
                 w.u8(14);
                 w.u64(task.0);
             }
-            Action::SubmitCompletion { task, output_commitment, proof } => {
+            Action::SubmitCompletion { task, output_commitment, proof, sealed } => {
                 w.u8(15);
                 w.u64(task.0);
                 output_commitment.encode(w);
                 w.var_bytes(proof);
+                sealed.encode(w);
             }
             Action::OfferLoan { asset, principal, interest_bps, due, borrower } => {
                 w.u8(20);
@@ -644,6 +665,11 @@ impl Canonical for Action {
                 w.u8(51);
                 w.u16(*kind);
             }
+            Action::RegisterEncryptionKey { key, possession } => {
+                w.u8(52);
+                key.encode(w);
+                possession.encode(w);
+            }
         }
     }
 
@@ -669,6 +695,7 @@ impl Canonical for Action {
                 task: TaskId(r.u64()?),
                 output_commitment: FieldBytes::decode(r)?,
                 proof: r.var_bytes(MAX_DECODE_FIELD_BYTES)?,
+                sealed: Option::decode(r)?,
             },
             20 => Action::OfferLoan {
                 asset: AssetId(r.u32()?),
@@ -699,6 +726,7 @@ impl Canonical for Action {
                 vk: r.var_bytes(MAX_DECODE_FIELD_BYTES)?,
             },
             51 => Action::RetireKind { kind: r.u16()? },
+            52 => Action::RegisterEncryptionKey { key: CurvePoint::decode(r)?, possession: KeyPossession::decode(r)? },
             tag => return Err(DecodeError::UnknownTag { what: "action", tag }),
         })
     }

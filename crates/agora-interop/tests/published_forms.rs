@@ -21,6 +21,7 @@ fn kinds() -> Vec<KindSpec> {
             name: name.to_string(),
             key_id: KeyId([i as u8; 32]),
             param_count: 1,
+            sealed_fields: 0,
         })
         .collect()
 }

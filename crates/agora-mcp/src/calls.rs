@@ -166,6 +166,7 @@ pub async fn submit_completion(wallet: &Wallet, input: SubmitCompletionInput) ->
         task: input.task,
         output_commitment: completion.output_commitment,
         proof: completion.proof.clone(),
+        sealed: completion.sealed.clone(),
     };
     let receipt = wallet.send(action).await?;
     let summary = format!(
@@ -223,4 +224,27 @@ pub async fn get_reputation(wallet: &Wallet, input: ReputationInput) -> Outcome 
         text(&report, "standing")
     );
     Answer::new(summary, &report)
+}
+
+/// `register_encryption_key`: `{receipt}`.
+pub async fn register_encryption_key(wallet: &Wallet, _input: NoInput) -> Outcome {
+    let key = wallet.encryption_key()?;
+    let action = key.registration(&wallet.genesis_hash().await?, &wallet.id());
+    applied("register_encryption_key", wallet.send(action).await?)
+}
+
+/// `decrypt_output`: `{task, result, output_salt}` of a settled fair-exchange task.
+pub async fn decrypt_output(wallet: &Wallet, input: TaskInput) -> Outcome {
+    let key = wallet.encryption_key()?;
+    let view = wallet.client().sealed_task(input.task).await.map_err(node_error)?.ok_or_else(|| {
+        ApiError::new(ErrorKind::NotFound, format!("task {} is not a fair-exchange task", input.task.0))
+    })?;
+    let opened = key
+        .open_parts(view.kind, view.output_commitment, &view.sealed)
+        .map_err(|e| WalletErrorKind::DecryptionFailed.error(e.to_string()))?;
+    let summary = format!("decrypt_output of task {}: the output opens the task's output commitment", input.task.0);
+    Answer::new(
+        summary,
+        &json!({ "task": input.task.0.to_string(), "result": opened.result, "output_salt": opened.output_salt }),
+    )
 }

@@ -36,17 +36,22 @@ pub enum WalletErrorKind {
     /// A completion proof could not be made: no proof keys, a witness that does not match the
     /// task, a task that is not proof-gated, or a failing prover.
     ProofFailed,
+    /// A fair-exchange output could not be opened: no encryption key given, a task sealed to
+    /// another key, no delivery yet, or a decryption that does not open the output commitment.
+    DecryptionFailed,
 }
 
 impl WalletErrorKind {
     /// Every kind.
-    pub const ALL: &'static [WalletErrorKind] = &[WalletErrorKind::NodeUnavailable, WalletErrorKind::ProofFailed];
+    pub const ALL: &'static [WalletErrorKind] =
+        &[WalletErrorKind::NodeUnavailable, WalletErrorKind::ProofFailed, WalletErrorKind::DecryptionFailed];
 
     /// The stable numeric code.
     pub fn code(self) -> u16 {
         match self {
             WalletErrorKind::NodeUnavailable => 2001,
             WalletErrorKind::ProofFailed => 2002,
+            WalletErrorKind::DecryptionFailed => 2003,
         }
     }
 
@@ -55,6 +60,7 @@ impl WalletErrorKind {
         match self {
             WalletErrorKind::NodeUnavailable => "NodeUnavailable",
             WalletErrorKind::ProofFailed => "ProofFailed",
+            WalletErrorKind::DecryptionFailed => "DecryptionFailed",
         }
     }
 

@@ -6,7 +6,7 @@
 //! from a JSON witness and the proving keys of a key directory ([`agora::prove_offer`], the
 //! same proving step as `agora prove`).
 //!
-//! Eleven tools ([`tools::TOOL_NAMES`]), each with a JSON-schema input: `whoami`,
+//! Thirteen tools ([`tools::TOOL_NAMES`]), each with a JSON-schema input: `whoami`,
 //! `list_open_tasks`, `get_task`, `post_task`, `place_bid`, `award_bid`, `submit_completion`,
 //! `accept_delivery`, `open_dispute`, `get_receipt`, `get_reputation`. A tool's result is the
 //! node's own JSON form (agora-api views, core receipts) as structured content plus a one-line

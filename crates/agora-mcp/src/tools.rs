@@ -1,4 +1,4 @@
-//! The tool set: eleven `#[tool]`s over one [`Wallet`]. Each takes its arguments as a raw
+//! The tool set: thirteen `#[tool]`s over one [`Wallet`]. Each takes its arguments as a raw
 //! object and parses them itself ([`crate::inputs::parse`]), so a bad input is a tool error
 //! naming the field (`MalformedRequest`) rather than a protocol error.
 
@@ -16,7 +16,7 @@ use rmcp::{ServerHandler, tool, tool_handler, tool_router};
 use std::sync::Arc;
 
 /// Every tool's name, in the order they are listed.
-pub const TOOL_NAMES: [&str; 11] = [
+pub const TOOL_NAMES: [&str; 13] = [
     "whoami",
     "list_open_tasks",
     "get_task",
@@ -28,6 +28,8 @@ pub const TOOL_NAMES: [&str; 11] = [
     "open_dispute",
     "get_receipt",
     "get_reputation",
+    "register_encryption_key",
+    "decrypt_output",
 ];
 
 /// What the server tells a client about itself.
@@ -127,6 +129,24 @@ impl AgoraTools {
     async fn get_reputation(&self, args: JsonObject) -> CallToolResult {
         result(async { calls::get_reputation(&self.wallet, parse("get_reputation", Some(args))?).await }.await)
     }
+
+    /// Registers this wallet's encryption key (`--encryption-key`) with its proof of
+    /// possession, so workers can seal fair-exchange outputs to it. Returns `{receipt}`.
+    #[tool(input_schema = input_schema::<NoInput>())]
+    async fn register_encryption_key(&self, args: JsonObject) -> CallToolResult {
+        result(
+            async { calls::register_encryption_key(&self.wallet, parse("register_encryption_key", Some(args))?).await }
+                .await,
+        )
+    }
+
+    /// Employer: decrypts a settled fair-exchange task's sealed output with this wallet's
+    /// encryption key and checks it against the task's output commitment. Returns `{task,
+    /// result, output_salt}`.
+    #[tool(input_schema = input_schema::<TaskInput>(), annotations(read_only_hint = true))]
+    async fn decrypt_output(&self, args: JsonObject) -> CallToolResult {
+        result(async { calls::decrypt_output(&self.wallet, parse("decrypt_output", Some(args))?).await }.await)
+    }
 }
 
 #[tool_handler(router = self.tool_router)]
@@ -143,7 +163,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_router_lists_exactly_the_eleven_tools_each_with_an_object_schema() {
+    fn the_router_lists_exactly_the_thirteen_tools_each_with_an_object_schema() {
         let tools = AgoraTools::tool_router().list_all();
         let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
         names.sort_unstable();

@@ -2,7 +2,9 @@
 //! keys of the built-in kinds, and the one place transactions are signed and posted.
 
 use crate::error::{McpError, WalletErrorKind, node_error};
-use agora::{Action, AgentId, AgentKey, Completion, PostTask, ProofKeys, Receipt, Status, TaskId, TxBody, Witness};
+use agora::{
+    Action, AgentId, AgentKey, Completion, EncryptionKey, PostTask, ProofKeys, Receipt, Status, TaskId, TxBody, Witness,
+};
 use agora_api::ApiError;
 use agora_client::Client;
 use std::path::Path;
@@ -14,6 +16,7 @@ pub struct Wallet {
     key: AgentKey,
     client: Client,
     proof_keys: Option<ProofKeys>,
+    encryption_key: Option<EncryptionKey>,
     genesis_hash: OnceCell<[u8; 32]>,
     sending: Mutex<()>,
 }
@@ -25,7 +28,27 @@ impl Wallet {
         let proof_keys = proof_keys
             .map(|dir| ProofKeys::load(dir).map_err(|e| McpError::ProofKeys(format!("loading {}: {e}", dir.display()))))
             .transpose()?;
-        Ok(Wallet { key, client, proof_keys, genesis_hash: OnceCell::new(), sending: Mutex::new(()) })
+        Ok(Wallet {
+            key,
+            client,
+            proof_keys,
+            encryption_key: None,
+            genesis_hash: OnceCell::new(),
+            sending: Mutex::new(()),
+        })
+    }
+
+    /// This wallet with an encryption key (fair exchange: registering it, decrypting outputs).
+    pub fn with_encryption_key(self, key: EncryptionKey) -> Wallet {
+        Wallet { encryption_key: Some(key), ..self }
+    }
+
+    /// The wallet's encryption key, or the tool error saying how to give one.
+    pub fn encryption_key(&self) -> Result<&EncryptionKey, ApiError> {
+        self.encryption_key.as_ref().ok_or_else(|| {
+            WalletErrorKind::DecryptionFailed
+                .error("no encryption key: start the server with --encryption-key FILE (from `agora key encryption`)")
+        })
     }
 
     /// The agent.
@@ -82,10 +105,12 @@ impl Wallet {
         keys.check_kinds(&tip.genesis.kinds).map_err(|e| WalletErrorKind::ProofFailed.error(e.to_string()))?;
         let genesis_hash = self.genesis_hash().await?;
         let worker = self.key.id();
+        let employer_key =
+            self.client.sealed_task(task).await.map_err(node_error)?.map(|view| view.sealed.employer_key);
         tracing::info!(task = task.0, kind = offer.kind, "proving");
         let started = std::time::Instant::now();
         let proved = tokio::task::spawn_blocking(move || {
-            agora::prove_offer(&keys, &genesis_hash, task, &offer, &worker, &witness)
+            agora::prove_offer(&keys, &genesis_hash, task, &offer, &worker, &witness, employer_key.as_ref())
         })
         .await
         .map_err(|e| WalletErrorKind::ProofFailed.error(format!("the prover stopped: {e}")))?

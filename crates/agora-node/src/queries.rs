@@ -6,8 +6,8 @@ use crate::state::AppState;
 use agora::{AgentId, AssetId, AuditKind, CaseId, LoanId, TaskId, TaskStatus};
 use agora_api::page::page_size;
 use agora_api::{
-    AgentView, ApiError, ArbitratorView, BalanceView, BidCursor, BlockDigestView, FreezeView, KindsView, OpenBidsPage,
-    Page, ReceiptView, TipView, TotalsView, TrustedView,
+    AgentView, ApiError, ArbitratorView, BalanceView, BidCursor, BlockDigestView, EncryptionKeyView, FreezeView,
+    KindsView, OpenBidsPage, Page, ReceiptView, SealedTaskView, TipView, TotalsView, TrustedView,
 };
 use axum::Json;
 use axum::extract::State;
@@ -87,6 +87,16 @@ pub(crate) async fn freeze(
     Ok(Json(FreezeView::read(&state.reader, &did(&text)?)?))
 }
 
+/// An agent's registered encryption key (fair exchange).
+#[utoipa::path(get, path = "/v1/agents/{did}/encryption-key", tag = "queries", params(("did" = String, Path, description = "did:key")),
+    responses((status = 200, body = EncryptionKeyView), (status = 400, body = ApiError)))]
+pub(crate) async fn encryption_key(
+    State(state): State<AppState>,
+    ApiPath(text): ApiPath<String>,
+) -> Result<Json<EncryptionKeyView>, ApiFailure> {
+    Ok(Json(EncryptionKeyView::read(&state.reader, &did(&text)?)?))
+}
+
 /// Every asset.
 #[utoipa::path(get, path = "/v1/assets", tag = "queries", responses((status = 200, description = "Asset records")))]
 pub(crate) async fn assets(State(state): State<AppState>) -> Result<Json<Value>, ApiFailure> {
@@ -151,6 +161,19 @@ pub(crate) async fn offer(
 ) -> Result<Json<Value>, ApiFailure> {
     let id = number(&id, "task id")?;
     Ok(Json(state.reader.job_offer(TaskId(id))?.ok_or_else(|| ApiFailure::not_found(format!("no task {id}")))?))
+}
+
+/// A fair-exchange task's employer key and, once settled, its sealed output.
+#[utoipa::path(get, path = "/v1/tasks/{id}/sealed", tag = "queries", params(("id" = u64, Path, description = "Task id")),
+    responses((status = 200, body = SealedTaskView), (status = 404, body = ApiError)))]
+pub(crate) async fn sealed(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<SealedTaskView>, ApiFailure> {
+    let id = number(&id, "task id")?;
+    let view = SealedTaskView::read(&state.reader, TaskId(id))?
+        .ok_or_else(|| ApiFailure::not_found(format!("task {id} is not a fair-exchange task")))?;
+    Ok(Json(view))
 }
 
 /// `?status=open` of a task's bids.

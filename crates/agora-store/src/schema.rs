@@ -4,7 +4,7 @@ use agora_core::Table;
 use redb::TableDefinition;
 
 /// Version of the table layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Raw bytes keyed by raw bytes: the state tables.
 pub(crate) type RawTable = TableDefinition<'static, &'static [u8], &'static [u8]>;
@@ -56,5 +56,8 @@ pub(crate) fn state_table(table: Table) -> RawTable {
         Table::KindVersions => "state.kind_versions",
         Table::KindNames => "state.kind_names",
         Table::KindProposals => "state.kind_proposals",
+        Table::EncryptionKeys => "state.encryption_keys",
+        Table::SealedTasks => "state.sealed_tasks",
+        Table::EphemeralKeys => "state.ephemeral_keys",
     })
 }

@@ -10,6 +10,7 @@
 //! `{"kind":"hashchain","depth":16,"seed":"…hex…","input_salt":"…","output_salt":"…"}`
 //! (field elements are 64-hex-digit little-endian strings, as `FieldBytes` serialises).
 
+use agora_circuits::fair_exchange::{self, FairKind};
 use agora_circuits::{Kind, aggregate, classify, hashchain};
 use agora_core::FieldBytes;
 use ark_bn254::{Bn254, Fr};
@@ -37,21 +38,63 @@ pub enum CircuitShape {
         /// Number of chain steps (at most `hashchain::MAX_DEPTH`).
         depth: u32,
     },
+    /// Kind 11: fair-exchange `aggregate` (the output sealed to the employer).
+    FairAggregate,
+    /// Kind 12: fair-exchange `classify` (the output sealed to the employer).
+    FairClassify,
 }
 
 impl CircuitShape {
-    /// The task kind.
+    /// The plain kind whose statement (and witness) this shape proves: for a fair-exchange
+    /// shape, its base kind.
     pub fn kind(self) -> Kind {
         match self {
-            CircuitShape::Aggregate => Kind::Aggregate,
-            CircuitShape::Classify => Kind::Classify,
+            CircuitShape::Aggregate | CircuitShape::FairAggregate => Kind::Aggregate,
+            CircuitShape::Classify | CircuitShape::FairClassify => Kind::Classify,
             CircuitShape::Hashchain { .. } => Kind::Hashchain,
+        }
+    }
+
+    /// The fair-exchange kind, for a fair-exchange shape.
+    pub fn fair_kind(self) -> Option<FairKind> {
+        match self {
+            CircuitShape::FairAggregate => Some(FairKind::Aggregate),
+            CircuitShape::FairClassify => Some(FairKind::Classify),
+            _ => None,
         }
     }
 
     /// The kind number used on the wire.
     pub fn code(self) -> u16 {
-        self.kind().code()
+        match self.fair_kind() {
+            Some(fair) => fair.code(),
+            None => self.kind().code(),
+        }
+    }
+
+    /// The kind's name in key directories and genesis files.
+    pub fn name(self) -> &'static str {
+        match self {
+            CircuitShape::Aggregate => "aggregate",
+            CircuitShape::Classify => "classify",
+            CircuitShape::Hashchain { .. } => "hashchain",
+            CircuitShape::FairAggregate => "fair_aggregate",
+            CircuitShape::FairClassify => "fair_classify",
+        }
+    }
+
+    /// Number of Groth16 public inputs of the circuit.
+    pub fn num_public_inputs(self) -> usize {
+        match self.fair_kind() {
+            Some(fair) => fair.num_public_inputs(),
+            None => self.kind().num_public_inputs(),
+        }
+    }
+
+    /// Field elements of the ciphertext a completion must publish (0 for a plain kind).
+    pub fn sealed_fields(self) -> u8 {
+        // At most MAX_FAIR_EXCHANGE_FIELDS = 16.
+        self.fair_kind().map_or(0, |fair| fair.ciphertext_fields() as u8)
     }
 }
 
@@ -65,6 +108,8 @@ pub fn setup_kind<R: RngCore + CryptoRng>(shape: CircuitShape, rng: &mut R) -> R
             let circuit = hashchain::Circuit::blank(depth).map_err(|e| SetupError::Shape(e.to_string()))?;
             setup_with_rng(circuit, rng)
         }
+        CircuitShape::FairAggregate => setup_with_rng(fair_exchange::aggregate::Circuit::blank(), rng),
+        CircuitShape::FairClassify => setup_with_rng(fair_exchange::classify::Circuit::blank(), rng),
     }
 }
 
@@ -194,6 +239,10 @@ pub struct Completion {
     pub proof: Vec<u8>,
     /// The result in the clear, for the employer.
     pub result: TaskResult,
+    /// For a fair-exchange kind: the ephemeral key and ciphertext to publish with the proof
+    /// (the output sealed to the employer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<agora_core::SealedOutput>,
 }
 
 mod hex_bytes {
@@ -234,11 +283,11 @@ pub fn statement(
     vec![chain_id, task_id, worker_id, input_commitment, output_commitment, kind_param]
 }
 
-fn witness_error(e: impl std::fmt::Display) -> ProveError {
+pub(crate) fn witness_error(e: impl std::fmt::Display) -> ProveError {
     ProveError::Witness(e.to_string())
 }
 
-fn fixed<T: Copy, const N: usize>(what: &str, values: &[T]) -> Result<[T; N], ProveError> {
+pub(crate) fn fixed<T: Copy, const N: usize>(what: &str, values: &[T]) -> Result<[T; N], ProveError> {
     <[T; N]>::try_from(values).map_err(|_| witness_error(format!("{what}: expected {N} values, got {}", values.len())))
 }
 
@@ -302,10 +351,12 @@ fn build(
 
 /// One of the kinds' circuits (short-lived, so its size does not matter).
 #[allow(clippy::large_enum_variant)]
-enum Circuit {
+pub(crate) enum Circuit {
     Aggregate(aggregate::Circuit),
     Classify(classify::Circuit),
     Hashchain(hashchain::Circuit),
+    FairAggregate(fair_exchange::aggregate::Circuit),
+    FairClassify(fair_exchange::classify::Circuit),
 }
 
 /// Proves that the worker `worker_id` completed task `task_id` of the chain `chain_id` with
@@ -330,10 +381,25 @@ pub fn prove_completion<R: RngCore + CryptoRng>(
     }
     let (inputs, circuit, result) =
         build(witness, field_to_fr(&chain_id), field_to_fr(&task_id), field_to_fr(&worker_id))?;
+    finish(kind.code(), inputs, circuit, result, pk, rng)
+}
+
+/// Proves `circuit`, checks the proof under the key's own verifying key and lays out the
+/// completion.
+pub(crate) fn finish<R: RngCore + CryptoRng>(
+    kind: u16,
+    inputs: Vec<Fr>,
+    circuit: Circuit,
+    result: TaskResult,
+    pk: &ProvingKey<Bn254>,
+    rng: &mut R,
+) -> Result<Completion, ProveError> {
     let proof = match circuit {
         Circuit::Aggregate(c) => prove_raw(pk, c, rng)?,
         Circuit::Classify(c) => prove_raw(pk, c, rng)?,
         Circuit::Hashchain(c) => prove_raw(pk, c, rng)?,
+        Circuit::FairAggregate(c) => prove_raw(pk, c, rng)?,
+        Circuit::FairClassify(c) => prove_raw(pk, c, rng)?,
     };
     let pvk = prepare_verifying_key(&pk.vk);
     if !Groth16::<Bn254>::verify_proof(&pvk, &proof, &inputs).unwrap_or(false) {
@@ -343,15 +409,16 @@ pub fn prove_completion<R: RngCore + CryptoRng>(
     let (input_commitment, output_commitment) = match public_inputs.as_slice() {
         [_, _, _, input, output, ..] => (*input, *output),
         _ => {
-            return Err(ProveError::KeyMismatch { expected: key_inputs, actual: public_inputs.len() });
+            return Err(ProveError::KeyMismatch { expected: public_input_count(&pk.vk), actual: public_inputs.len() });
         }
     };
     Ok(Completion {
-        kind: kind.code(),
+        kind,
         input_commitment,
         output_commitment,
         proof: encode_proof(&proof)?,
         public_inputs,
         result,
+        sealed: None,
     })
 }

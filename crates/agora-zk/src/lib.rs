@@ -11,9 +11,12 @@
 //! * [`cost`]: [`VerifyCost`], the pairing work a verifier did (observable per verifier).
 //! * [`kinds`]: the marketplace's task kinds (from `agora-circuits`): per-kind setup, JSON
 //!   witnesses and the worker's [`kinds::prove_completion`].
+//! * [`fair`]: fair exchange — the worker's sealed completion and the employer's opening.
 //! * [`toy`]: a tiny circuit for tests and benchmarks of the plumbing.
 //! * [`snarkjs`]: verifying keys, proofs and public inputs in the JSON forms of snarkjs
 //!   (export, strict import, verification).
+//! * [`sealing`]: fair exchange outside the circuits — encryption keys, proofs of possession,
+//!   envelope public inputs.
 //! * [`rng`]: operating-system randomness ([`os_rng`]) for production setup and proving.
 //! * [`error`]: the error types.
 //!
@@ -26,10 +29,12 @@ pub mod batch;
 pub mod cost;
 pub mod encoding;
 pub mod error;
+pub mod fair;
 pub mod keys;
 pub mod kinds;
 pub mod prove;
 pub mod rng;
+pub mod sealing;
 pub mod snarkjs;
 pub mod subgroup;
 pub mod toy;
@@ -41,6 +46,7 @@ pub use encoding::{
     fields_to_frs, fr_to_field,
 };
 pub use error::{KeyError, ProofDecodeError, ProveError, SetupError};
+pub use fair::{OpenError, Opened, open_sealed, prove_fair_completion};
 pub use keys::{KeyPair, key_id, setup_with_os_rng, setup_with_rng};
 pub use kinds::{CircuitShape, Completion, Witness, prove_completion, setup_kind, setup_kind_with_os_rng};
 pub use prove::{prove, prove_raw};

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use std::sync::{Arc, RwLock};
 
-use agora_core::{KeyFacts, KeyId, KeyRejection, ProofClaim, ProofVerdict, ProofVerifier};
+use agora_core::{
+    CurvePoint, FieldBytes, KeyFacts, KeyId, KeyPossession, KeyRejection, ProofClaim, ProofVerdict, ProofVerifier,
+    SealingRejection,
+};
 use ark_bn254::Bn254;
 use ark_ec::pairing::Pairing;
 use ark_groth16::{Groth16, PreparedVerifyingKey, VerifyingKey, prepare_verifying_key};
@@ -179,5 +182,26 @@ impl ProofVerifier for Groth16Verifier {
         let public_inputs = public_input_count(&key);
         self.cache(id, key);
         Ok(KeyFacts { public_inputs })
+    }
+
+    /// Schnorr on BabyJubJub ([`crate::sealing::check_possession`]).
+    fn check_possession(
+        &self,
+        key: &CurvePoint,
+        possession: &KeyPossession,
+        message: &[u8],
+    ) -> Result<(), SealingRejection> {
+        crate::sealing::check_possession(key, possession, message)
+    }
+
+    /// Both points validated, the ciphertext hashed with Poseidon
+    /// ([`crate::sealing::envelope_inputs`]).
+    fn envelope_inputs(
+        &self,
+        employer_key: &CurvePoint,
+        ephemeral_key: &CurvePoint,
+        ciphertext: &[FieldBytes],
+    ) -> Result<Vec<FieldBytes>, SealingRejection> {
+        crate::sealing::envelope_inputs(employer_key, ephemeral_key, ciphertext)
     }
 }

@@ -90,7 +90,7 @@ impl Marketplace {
             }
             let receipts = self.receipts(height)?.unwrap_or_default();
             for (tx, receipt) in block.txs.iter().zip(receipts.iter()) {
-                let Action::SubmitCompletion { task: id, output_commitment, proof } = &tx.body.action else {
+                let Action::SubmitCompletion { task: id, output_commitment, proof, .. } = &tx.body.action else {
                     continue;
                 };
                 if *id != task || receipt.status != Status::Ok || tx.body.sender != worker {

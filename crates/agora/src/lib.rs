@@ -28,6 +28,7 @@ pub mod proofs;
 mod reader;
 pub(crate) mod replication;
 pub mod reputation;
+pub mod sealing;
 
 /// The task-completion circuits.
 pub use agora_circuits as circuits;
@@ -46,6 +47,7 @@ pub use agora_store::{ReplayReport, StoreOptions};
 /// Groth16 keys, proving and batch verification.
 pub use agora_zk as zk;
 pub use agora_zk::{CircuitShape, Completion, Witness};
+pub use agora_zk::{OpenError, Opened};
 pub use completions::VerifiedCompletion;
 pub use error::Error;
 pub use lending::TaskView;
@@ -54,6 +56,7 @@ pub use proofs::{ProofKeys, default_shapes, prove_offer, task_terms};
 pub use reader::MarketReader;
 pub use replication::bounded_block_time;
 pub use reputation::{ReputationReport, ReputationSource};
+pub use sealing::{EncryptionKey, EncryptionKeyFile};
 
 /// The state machine, for integrators who drive it directly.
 pub use agora_core as core;

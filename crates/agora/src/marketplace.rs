@@ -173,6 +173,17 @@ impl Marketplace {
         self.read(Table::Tasks, &keys::task(id))
     }
 
+    /// An agent's registered encryption key (for fair-exchange tasks), if any.
+    pub fn encryption_key(&self, agent: &AgentId) -> Result<Option<agora_core::EncryptionKeyRecord>, Error> {
+        self.read(Table::EncryptionKeys, &agora_core::sealing_keys::encryption_key(agent))
+    }
+
+    /// The fair-exchange part of a task (the employer key it was posted with and, once settled,
+    /// the sealed output); `None` for a plain task.
+    pub fn sealed_task(&self, id: TaskId) -> Result<Option<agora_core::SealedTaskRecord>, Error> {
+        self.read(Table::SealedTasks, &agora_core::sealing_keys::sealed_task(id))
+    }
+
     /// Tasks with ids from `from`, at most `limit`.
     pub fn tasks(&self, from: TaskId, limit: usize) -> Result<Vec<TaskRecord>, Error> {
         let snapshot = self.snapshot()?;
@@ -258,11 +269,14 @@ impl Marketplace {
                 )));
             }
         }
-        let completion = prove_offer(keys, &self.genesis_hash(), task, &record.offer, &worker.id(), witness)?;
+        let employer_key = self.sealed_task(task)?.map(|sealed| sealed.employer_key);
+        let completion =
+            prove_offer(keys, &self.genesis_hash(), task, &record.offer, &worker.id(), witness, employer_key.as_ref())?;
         let action = Action::SubmitCompletion {
             task,
             output_commitment: completion.output_commitment,
             proof: completion.proof.clone(),
+            sealed: completion.sealed.clone(),
         };
         let nonce = match nonce {
             Some(n) => n,

@@ -8,7 +8,8 @@
 use crate::error::Error;
 use agora_circuits::{aggregate, classify, hashchain};
 use agora_core::{
-    AgentId, FieldBytes, KeyId, KindSpec, PostTask, TaskId, chain_field, offer_public_inputs, task_field, worker_field,
+    AgentId, CurvePoint, FieldBytes, KeyId, KindSpec, PostTask, TaskId, chain_field, offer_public_inputs, task_field,
+    worker_field,
 };
 use agora_zk::keys::{read_pk_file, read_vk_file, write_pk_file, write_vk_file};
 use agora_zk::{CircuitShape, Completion, Groth16Verifier, KeyPair, Witness, field_to_fr, fr_to_field, setup_kind};
@@ -29,9 +30,16 @@ pub const DEFAULT_HASHCHAIN_DEPTH: u32 = 16;
 /// Kind parameters each proof-gated kind carries (threshold, model commitment, depth).
 pub const KIND_PARAM_COUNT: u8 = 1;
 
-/// The circuit shapes a marketplace registers by default: one key per kind.
+/// The circuit shapes a marketplace registers by default: one key per kind, the plain kinds
+/// and their fair-exchange variants.
 pub fn default_shapes() -> Vec<CircuitShape> {
-    vec![CircuitShape::Aggregate, CircuitShape::Classify, CircuitShape::Hashchain { depth: DEFAULT_HASHCHAIN_DEPTH }]
+    vec![
+        CircuitShape::Aggregate,
+        CircuitShape::Classify,
+        CircuitShape::Hashchain { depth: DEFAULT_HASHCHAIN_DEPTH },
+        CircuitShape::FairAggregate,
+        CircuitShape::FairClassify,
+    ]
 }
 
 /// A kind's entry in the manifest.
@@ -45,11 +53,7 @@ pub struct KindKey {
 }
 
 fn kind_name(shape: CircuitShape) -> &'static str {
-    match shape {
-        CircuitShape::Aggregate => "aggregate",
-        CircuitShape::Classify => "classify",
-        CircuitShape::Hashchain { .. } => "hashchain",
-    }
+    shape.name()
 }
 
 /// The verifying side (and, on demand, the proving side) of a key directory.
@@ -100,11 +104,11 @@ impl ProofKeys {
             return Err(Error::Proof("the proving key does not belong to the verifying key".into()));
         }
         let inputs = agora_zk::keys::public_input_count(&vk);
-        if inputs != shape.kind().num_public_inputs() {
+        if inputs != shape.num_public_inputs() {
             return Err(Error::Proof(format!(
                 "key has {inputs} public inputs, kind {} needs {}",
                 kind_name(shape),
-                shape.kind().num_public_inputs()
+                shape.num_public_inputs()
             )));
         }
         let mut kinds: Vec<KindKey> = match Self::load(&dir) {
@@ -167,7 +171,7 @@ impl ProofKeys {
                 return Err(Error::Proof(format!("no verifying key for kind {} ({})", spec.kind, spec.name)));
             }
             let expected = self.verifier.expected_inputs(&spec.key_id);
-            let declared = agora_core::BINDING_PUBLIC_INPUTS + usize::from(spec.param_count);
+            let declared = spec.public_inputs();
             if expected != Some(declared) {
                 return Err(Error::Proof(format!(
                     "kind {} ({}) declares {} parameters but its key expects {:?} public inputs",
@@ -195,12 +199,14 @@ impl ProofKeys {
         if spec.key_id != pair.key_id {
             return Err(Error::Proof("the kind spec names another key than the key pair's".into()));
         }
-        let declared = agora_core::BINDING_PUBLIC_INPUTS + usize::from(spec.param_count);
-        if shape.kind().num_public_inputs() != declared {
+        let declared = spec.public_inputs();
+        if shape.num_public_inputs() != declared || shape.sealed_fields() != spec.sealed_fields {
             return Err(Error::Proof(format!(
-                "the {:?} circuit has {} public inputs, the kind declares {declared}",
-                shape.kind(),
-                shape.kind().num_public_inputs()
+                "the {} circuit has {} public inputs and {} sealed fields, the kind declares {declared} and {}",
+                shape.name(),
+                shape.num_public_inputs(),
+                shape.sealed_fields(),
+                spec.sealed_fields
             )));
         }
         let mut kinds = Self::load(&dir)?.kinds;
@@ -237,7 +243,13 @@ fn install(
     let name = kind_name(shape);
     write_pk_file(&dir.join(format!("{name}.pk")), pk).map_err(|e| Error::Proof(e.to_string()))?;
     write_vk_file(&dir.join(format!("{name}.vk")), vk).map_err(|e| Error::Proof(e.to_string()))?;
-    let spec = KindSpec { kind: shape.code(), name: name.to_string(), key_id, param_count: KIND_PARAM_COUNT };
+    let spec = KindSpec {
+        kind: shape.code(),
+        name: name.to_string(),
+        key_id,
+        param_count: KIND_PARAM_COUNT,
+        sealed_fields: shape.sealed_fields(),
+    };
     Ok(KindKey { spec, shape })
 }
 
@@ -276,10 +288,13 @@ pub fn task_terms(witness: &Witness) -> Result<(u16, FieldBytes, Vec<FieldBytes>
 }
 
 /// The worker's proof for `task`, whose offer is `offer`, on the chain with `genesis_hash`, as
-/// `worker`: checks the witness matches what the employer published (kind, input commitment,
-/// parameters), proves with operating-system randomness, and checks the statement equals the
-/// one the state machine will build. [`crate::Marketplace::prove_completion`] calls it with the
-/// stored task; a wallet working through a node calls it with the task the node returned.
+/// `worker`: checks the witness matches what the employer published (input commitment,
+/// parameters; for a fair-exchange kind the witness is its base kind's), proves with
+/// operating-system randomness, and checks the statement equals the one the state machine will
+/// build. A fair-exchange task needs `employer_key`, the key the task records (its output is
+/// sealed to it, and the completion's `sealed` carries the ciphertext); a plain task takes
+/// `None`. [`crate::Marketplace::prove_completion`] calls it with the stored task; a wallet
+/// working through a node calls it with the task the node returned.
 pub fn prove_offer(
     keys: &ProofKeys,
     genesis_hash: &[u8; 32],
@@ -287,6 +302,7 @@ pub fn prove_offer(
     offer: &PostTask,
     worker: &AgentId,
     witness: &Witness,
+    employer_key: Option<&CurvePoint>,
 ) -> Result<Completion, Error> {
     let entry = keys.entry(offer.kind)?;
     if entry.shape.kind() != witness.kind() {
@@ -305,9 +321,22 @@ pub fn prove_offer(
     let pk = keys.proving_key(offer.kind)?;
     let mut rng = agora_zk::os_rng().map_err(|e| Error::Proof(e.to_string()))?;
     let chain = chain_field(genesis_hash);
-    let completion = agora_zk::prove_completion(witness, chain, task_field(task), worker_field(worker), &pk, &mut rng)
-        .map_err(|e| Error::Proof(e.to_string()))?;
-    let expected = offer_public_inputs(chain, task, offer, worker, &completion.output_commitment);
+    let (task_id, worker_id) = (task_field(task), worker_field(worker));
+    let completion = match (entry.shape.fair_kind(), employer_key) {
+        (None, None) => agora_zk::prove_completion(witness, chain, task_id, worker_id, &pk, &mut rng),
+        (Some(_), Some(key)) => {
+            agora_zk::prove_fair_completion(offer.kind, witness, chain, task_id, worker_id, key, &pk, &mut rng)
+        }
+        (Some(_), None) => return Err(Error::Proof(format!("task {task} is fair-exchange but has no employer key"))),
+        (None, Some(_)) => return Err(Error::Proof(format!("task {task} is not fair-exchange"))),
+    }
+    .map_err(|e| Error::Proof(e.to_string()))?;
+    let mut expected = offer_public_inputs(chain, task, offer, worker, &completion.output_commitment);
+    if let (Some(key), Some(sealed)) = (employer_key, &completion.sealed) {
+        let envelope = agora_zk::sealing::envelope_inputs(key, &sealed.ephemeral_key, &sealed.ciphertext)
+            .map_err(|e| Error::Proof(format!("sealed output: {e}")))?;
+        expected.extend(envelope);
+    }
     if expected != completion.public_inputs {
         return Err(Error::Proof("proof statement differs from the one the state machine will build".into()));
     }

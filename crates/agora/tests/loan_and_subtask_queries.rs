@@ -42,7 +42,8 @@ fn reputation_report_shows_locked_points_and_task_queries_show_subtask_links() {
     let dir = tempfile::tempdir().unwrap();
     let (operator, employer, worker, helper) = (key(200), key(1), key(2), key(3));
     let mut genesis = Genesis::development(operator.id(), 1_000);
-    genesis.kinds = vec![KindSpec { kind: 3, name: "k".into(), key_id: KeyId([1; 32]), param_count: 0 }];
+    genesis.kinds =
+        vec![KindSpec { kind: 3, name: "k".into(), key_id: KeyId([1; 32]), param_count: 0, sealed_fields: 0 }];
     genesis.reputation.trusted = vec![employer.id()];
     let mut m = Marketplace::create(dir.path().join("m.redb"), genesis)
         .unwrap()
@@ -71,7 +72,8 @@ fn reputation_report_shows_locked_points_and_task_queries_show_subtask_links() {
     };
     run(&mut m, &worker, Action::PlaceBid { task: proven, price: 20_000_000, eta_secs: 1, plan_hash: [0; 32] });
     run(&mut m, &employer, Action::AwardBid { task: proven, bidder: worker.id() });
-    let completion = Action::SubmitCompletion { task: proven, output_commitment: FieldBytes::ZERO, proof: vec![] };
+    let completion =
+        Action::SubmitCompletion { task: proven, output_commitment: FieldBytes::ZERO, proof: vec![], sealed: None };
     run(&mut m, &worker, completion);
 
     let Created::Loan(loan) = run(

@@ -22,7 +22,8 @@ fn report_lists_sources_standing_and_decay() {
     let dir = tempfile::tempdir().unwrap();
     let (operator, employer, worker) = (key(200), key(1), key(2));
     let mut genesis = Genesis::development(operator.id(), 1_000);
-    genesis.kinds = vec![KindSpec { kind: 3, name: "hashchain".into(), key_id: KeyId([1; 32]), param_count: 1 }];
+    genesis.kinds =
+        vec![KindSpec { kind: 3, name: "hashchain".into(), key_id: KeyId([1; 32]), param_count: 1, sealed_fields: 0 }];
     genesis.reputation.trusted = vec![employer.id()];
     // One empty block can then carry the clock a whole half-life ahead.
     genesis.max_block_time_step_secs = genesis.reputation.half_life_secs;
@@ -67,8 +68,12 @@ fn report_lists_sources_standing_and_decay() {
         )
         .unwrap();
         m.submit(vec![m.sign(&employer, Action::AwardBid { task, bidder: worker.id() }).unwrap()], time + 2).unwrap();
-        let completion =
-            Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(9), proof: vec![0; 128] };
+        let completion = Action::SubmitCompletion {
+            task,
+            output_commitment: FieldBytes::from_u64(9),
+            proof: vec![0; 128],
+            sealed: None,
+        };
         let out = m.submit(vec![m.sign(&worker, completion).unwrap()], time + 3).unwrap();
         assert_eq!(out.receipts[0].status, Status::Ok);
         time += 10;

@@ -102,6 +102,7 @@ pub fn placeholder_hashchain_kind() -> KindSpec {
         name: "hashchain".into(),
         key_id: KeyId([0x77; 32]),
         param_count: 1,
+        sealed_fields: 0,
     }
 }
 
@@ -255,7 +256,7 @@ pub fn prove_on(fx: &Fixture, chain: &Digest, witness: &Witness, task: TaskId, w
 
 /// The `SubmitCompletion` of a proven completion.
 pub fn submit_completion(task: TaskId, c: &Completion) -> Action {
-    Action::SubmitCompletion { task, output_commitment: c.output_commitment, proof: c.proof.clone() }
+    Action::SubmitCompletion { task, output_commitment: c.output_commitment, proof: c.proof.clone(), sealed: None }
 }
 
 /// Applies `tx` alone and asserts it got `status` and changed nothing (apart from what the
@@ -371,7 +372,7 @@ pub fn run_bulk_jobs(
 
 /// A `SubmitCompletion` with a placeholder proof, for worlds whose verifier accepts every proof.
 pub fn placeholder_completion(task: TaskId) -> Action {
-    Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0; 128] }
+    Action::SubmitCompletion { task, output_commitment: FieldBytes::from_u64(1), proof: vec![0; 128], sealed: None }
 }
 
 /// Registers every key (bond + `extra` deposited first), in blocks of at most 10,000

@@ -26,6 +26,8 @@ const TOOLS = [
   "open_dispute",
   "get_receipt",
   "get_reputation",
+  "register_encryption_key",
+  "decrypt_output",
 ];
 // Proving takes seconds; everything else answers after one block commit.
 const PROVE_TIMEOUT_MS = 300_000;

@@ -34,6 +34,7 @@ impl From<StateError> for Fault {
 pub(crate) trait ProofOracle {
     fn check(&mut self, index: usize, claim: ProofClaim) -> ProofVerdict;
     fn inspect_key(&mut self, vk: &[u8]) -> Result<crate::proof::KeyFacts, crate::proof::KeyRejection>;
+    fn verifier(&self) -> Option<&dyn crate::proof::ProofVerifier>;
 }
 
 /// What a handler sees: the transaction's layer, the chain's configuration, the block's time.

@@ -34,6 +34,9 @@ impl ProofOracle for NoProofs {
     fn inspect_key(&mut self, _vk: &[u8]) -> Result<crate::proof::KeyFacts, crate::proof::KeyRejection> {
         Err(crate::proof::KeyRejection::Unsupported)
     }
+    fn verifier(&self) -> Option<&dyn crate::proof::ProofVerifier> {
+        None
+    }
 }
 
 /// Queues the draw of the current (last) round of `case` for the digest of block

@@ -56,7 +56,8 @@ pub(super) fn allowed_while_frozen(action: &Action) -> bool {
         | Action::ChangeTrusted { .. }
         | Action::RegisterKind(_)
         | Action::RotateKindKey { .. }
-        | Action::RetireKind { .. } => false,
+        | Action::RetireKind { .. }
+        | Action::RegisterEncryptionKey { .. } => false,
     }
 }
 

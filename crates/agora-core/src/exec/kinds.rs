@@ -9,7 +9,7 @@ use super::audit_log::append;
 use super::context::{Ctx, Fault, ensure};
 use crate::audit::AuditKind;
 use crate::block::Created;
-use crate::completion::BINDING_PUBLIC_INPUTS;
+use crate::completion::kind_public_inputs;
 use crate::encoding::{Canonical, Writer};
 use crate::ids::{MANUAL_KIND, TaskKind};
 use crate::kinds::{
@@ -39,7 +39,7 @@ pub(super) fn register_kind(
             && (1..=FULL_KIND_WEIGHT_BPS).contains(&registration.weight_bps),
         Status::KindLayoutInvalid,
     )?;
-    let public_inputs = check_key(ctx, &registration.key_id, &registration.vk, registration.param_count)?;
+    let public_inputs = check_key(ctx, &registration.key_id, &registration.vk, registration.param_count, 0)?;
     let count = ctx.counter(KIND_COUNTER)?;
     let change = Action::RegisterKind(registration.clone());
     if !approve(ctx, sender, &change, registration.kind, 1, &registration.key_id)? {
@@ -56,6 +56,7 @@ pub(super) fn register_kind(
         version: 1,
         retired: false,
         registered_at: ctx.height,
+        sealed_fields: 0,
     };
     ctx.write(Table::Kinds, kind_keys::kind(record.kind), &record);
     ctx.layer.put(Table::KindNames, kind_keys::name(&record.name), record.kind.to_be_bytes().to_vec());
@@ -76,7 +77,7 @@ pub(super) fn rotate_kind_key(
     ensure(ctx.config.operators.contains(sender), Status::NotOperator)?;
     let mut record = ctx.kind(kind)?.ok_or(Status::UnknownKind)?;
     ensure(!record.retired, Status::KindRetired)?;
-    let public_inputs = check_key(ctx, key_id, vk, record.param_count)?;
+    let public_inputs = check_key(ctx, key_id, vk, record.param_count, record.sealed_fields)?;
     ensure(Some(version) == record.version.checked_add(1), Status::KindVersionMismatch)?;
     let change = Action::RotateKindKey { kind, version, key_id: *key_id, vk: vk.to_vec() };
     if !approve(ctx, sender, &change, kind, version, key_id)? {
@@ -106,10 +107,16 @@ pub(super) fn retire_kind(ctx: &mut Ctx<'_, '_>, sender: &AgentId, kind: TaskKin
 
 /// The key's id must be what the proposer stated, the verifier must accept the key, and its
 /// public inputs must be exactly the binding inputs plus the kind's parameters.
-fn check_key(ctx: &mut Ctx<'_, '_>, key_id: &KeyId, vk: &[u8], param_count: u8) -> Result<u16, Fault> {
+fn check_key(
+    ctx: &mut Ctx<'_, '_>,
+    key_id: &KeyId,
+    vk: &[u8],
+    param_count: u8,
+    sealed_fields: u8,
+) -> Result<u16, Fault> {
     ensure(key_id_of(vk) == *key_id, Status::KindKeyIdMismatch)?;
     let facts = ctx.proofs.inspect_key(vk).map_err(|_| Status::KindKeyInvalid)?;
-    ensure(facts.public_inputs == BINDING_PUBLIC_INPUTS + usize::from(param_count), Status::KindKeyLayoutMismatch)?;
+    ensure(facts.public_inputs == kind_public_inputs(param_count, sealed_fields), Status::KindKeyLayoutMismatch)?;
     Ok(u16::try_from(facts.public_inputs).unwrap_or(u16::MAX))
 }
 

@@ -16,6 +16,7 @@ mod loans;
 mod panel;
 mod penalty;
 mod pledges;
+mod sealing;
 mod subtasks;
 mod sumtree;
 mod tasks;
@@ -54,8 +55,8 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
         Action::CancelTask { task } => tasks::cancel(ctx, &sender, *task)?,
         Action::ExpireTask { task } => tasks::expire(ctx, *task)?,
         Action::AcceptDelivery { task } => tasks::accept(ctx, &sender, *task)?,
-        Action::SubmitCompletion { task, output_commitment, proof } => {
-            tasks::submit_completion(ctx, &sender, *task, *output_commitment, proof)?
+        Action::SubmitCompletion { task, output_commitment, proof, sealed } => {
+            tasks::submit_completion(ctx, &sender, *task, *output_commitment, proof, sealed.as_ref())?
         }
         Action::OfferLoan { asset, principal, interest_bps, due, borrower } => {
             loans::offer(ctx, &sender, *asset, *principal, *interest_bps, *due, *borrower)?
@@ -81,6 +82,9 @@ pub(crate) fn execute(ctx: &mut Ctx<'_, '_>, body: &TxBody) -> Result<Created, F
             kinds::rotate_kind_key(ctx, &sender, *kind, *version, key_id, vk)?
         }
         Action::RetireKind { kind } => kinds::retire_kind(ctx, &sender, *kind)?,
+        Action::RegisterEncryptionKey { key, possession } => {
+            sealing::register_encryption_key(ctx, &sender, key, possession)?
+        }
     };
     account = ctx.account(&sender)?;
     account.nonce = account.nonce.checked_add(1).ok_or(crate::status::Status::BadNonce)?;

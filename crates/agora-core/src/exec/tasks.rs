@@ -10,6 +10,7 @@ use crate::limits::*;
 use crate::proof::{ProofClaim, ProofVerdict};
 use crate::records::{BidRecord, BidStatus, TaskRecord, TaskStatus};
 use crate::reputation::{ESTABLISHED_REPUTATION, FRESH_MAX_OPEN_BIDS, STANDING_ONE, completion_gain, conferral_budget};
+use crate::sealing::SealedOutput;
 use crate::status::Status;
 use crate::tx::PostTask;
 use agora_identity::AgentId;
@@ -77,6 +78,9 @@ pub(super) fn post(ctx: &mut Ctx<'_, '_>, sender: &AgentId, offer: &PostTask) ->
         output_commitment: None,
         kind_version: kind.as_ref().map_or(0, |k| k.version),
     });
+    if kind.as_ref().is_some_and(|k| k.sealed_fields > 0) {
+        super::sealing::seal_task(ctx, id, sender)?;
+    }
     let mut employer = ctx.account(sender)?;
     employer.open_tasks += 1;
     ctx.put_account(sender, &employer);
@@ -274,6 +278,7 @@ pub(super) fn submit_completion(
     task_id: TaskId,
     output_commitment: FieldBytes,
     proof: &[u8],
+    sealed: Option<&SealedOutput>,
 ) -> Result<Created, Fault> {
     let mut task = existing_task(ctx, task_id)?;
     ensure(task.worker == Some(*sender), Status::NotWorker)?;
@@ -287,16 +292,18 @@ pub(super) fn submit_completion(
     let nullifier = completion_nullifier(sender, task.offer.kind, &task.offer.input_commitment, &task.offer.params);
     ensure(!ctx.has_nullifier(&nullifier)?, Status::NullifierUsed)?;
     let version = ctx.kind_version(task.offer.kind, task.kind_version)?.ok_or(Status::UnknownProofKey)?;
+    let kind = ctx.kind(task.offer.kind)?.ok_or(Status::UnknownProofKey)?;
+    let envelope = super::sealing::envelope(ctx, &task, &kind, sealed)?;
 
+    let mut public_inputs =
+        completion_public_inputs(chain_field(&ctx.config.genesis_hash), &task, sender, &output_commitment);
+    if let Some(envelope) = &envelope {
+        public_inputs.extend_from_slice(&envelope.inputs);
+    }
     let claim = ProofClaim {
         key_id: version.key_id,
         key: (!version.vk.is_empty()).then(|| std::sync::Arc::from(version.vk)),
-        public_inputs: completion_public_inputs(
-            chain_field(&ctx.config.genesis_hash),
-            &task,
-            sender,
-            &output_commitment,
-        ),
+        public_inputs,
         proof: proof.to_vec(),
     };
     let index = ctx.index;
@@ -309,6 +316,9 @@ pub(super) fn submit_completion(
     }
 
     pay_out(ctx, &task, sender)?;
+    if let Some(envelope) = envelope {
+        super::sealing::record_delivery(ctx, envelope);
+    }
     ctx.put_nullifier(&nullifier);
     task.output_commitment = Some(output_commitment);
     close_task(ctx, &mut task, TaskStatus::Completed)?;
