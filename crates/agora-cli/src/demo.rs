@@ -164,6 +164,7 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
         first = last;
     }
     let mut runtime_kind = None;
+    let mut fair_exchange = None;
     if let Some(keys) = &keys {
         crate::demo_proofs::run_proof_wave(&mut run, keys, &employers, &workers, args.proof_tasks, budget)?;
         let dir = crate::keys::keys_dir(&path, None);
@@ -175,10 +176,18 @@ pub fn run(db: Option<&PathBuf>, args: DemoArgs) -> anyhow::Result<()> {
             &workers[0],
             budget,
         )?);
+        fair_exchange = Some(crate::demo_fair_exchange::run_fair_exchange(
+            &mut run,
+            keys,
+            &operator,
+            &employers[1 % employers.len()],
+            &workers[1 % workers.len()],
+            budget,
+        )?);
     }
     run.bar.finish_and_clear();
 
-    summary(&run, &path, &operator, started, runtime_kind.as_ref())
+    summary(&run, &path, &operator, started, runtime_kind.as_ref(), fair_exchange.as_ref())
 }
 
 fn run_wave(
@@ -271,6 +280,7 @@ fn summary(
     operator: &AgentKey,
     started: Instant,
     runtime_kind: Option<&crate::demo_runtime_kind::RuntimeKindOutcome>,
+    fair_exchange: Option<&crate::demo_fair_exchange::FairExchangeOutcome>,
 ) -> anyhow::Result<()> {
     let market = &run.market;
     let replay_path = scratch_path("demo-replay");
@@ -292,6 +302,18 @@ fn summary(
             if k.settled { "settled by proof" } else { "NOT settled" }
         ),
     };
+    let fair_exchange_row = match fair_exchange {
+        None => "none (no proof tasks)".to_string(),
+        Some(f) => format!(
+            "task {} (kind {}) {}; employer decrypted: {} ({})",
+            f.task,
+            crate::demo_fair_exchange::FAIR_KIND,
+            if f.settled { "paid against its sealed output" } else { "NOT settled" },
+            f.decrypted,
+            if f.matches { "opens the output commitment" } else { "DOES NOT MATCH" }
+        ),
+    };
+    let setup_label = format!("trusted setup ({} kinds)", agora::default_shapes().len());
     let rows = [
         ("database", path.display().to_string()),
         ("blocks committed (durable)", run.blocks.to_string()),
@@ -299,8 +321,9 @@ fn summary(
         ("rejected", if run.rejected.is_empty() { "0".into() } else { format!("{:?}", run.rejected) }),
         ("tasks settled by acceptance", settled.to_string()),
         ("tasks settled by ZK proof", format!("{} (Groth16, batch-verified in one block)", run.proven)),
-        ("trusted setup (3 kinds)", format!("{:.2} s", run.setup_secs)),
+        (setup_label.as_str(), format!("{:.2} s", run.setup_secs)),
         ("kind registered at runtime", runtime_kind_row),
+        ("fair exchange", fair_exchange_row),
         ("proving time", format!("{:.2} s", run.prove_secs)),
         ("best reputation (earned by proofs only)", reputation_total(run)?.to_string()),
         ("fees collected (USD units)", fees.to_string()),
@@ -317,6 +340,9 @@ fn summary(
     }
     if runtime_kind.is_some_and(|k| !k.settled) {
         bail!("the runtime kind's task did not settle by proof");
+    }
+    if fair_exchange.is_some_and(|f| !f.settled || !f.matches) {
+        bail!("the fair-exchange task did not settle, or its decryption differs from the output");
     }
     if !conserved || !report.matches() {
         bail!("demo invariants failed (conserved: {conserved}, replay matches: {})", report.matches());

@@ -12,6 +12,7 @@ mod cluster;
 mod credential;
 mod credential_node;
 mod demo;
+mod demo_fair_exchange;
 mod demo_proofs;
 mod demo_runtime_kind;
 mod encryption_key;
