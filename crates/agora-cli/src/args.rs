@@ -464,6 +464,10 @@ pub struct PostTaskArgs {
     /// the worker will use it), instead of --kind/--param/--input-commitment.
     #[arg(long, conflicts_with_all = ["kind", "params", "input_commitment"])]
     pub terms_from: Option<PathBuf>,
+    /// With --terms-from: post the fair-exchange variant of the data's kind (aggregate → 11,
+    /// classify → 12), paid only against the output sealed to the employer's encryption key.
+    #[arg(long, requires = "terms_from")]
+    pub fair_exchange: bool,
     /// Payout split `DID=BPS`; repeat for several.
     #[arg(long = "split")]
     pub splits: Vec<String>,

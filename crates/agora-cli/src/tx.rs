@@ -38,7 +38,16 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
         Some(path) => {
             let text = crate::input::read_text_bounded(path, "task data", crate::input::MAX_WITNESS_JSON_BYTES)?;
             let witness = agora::Witness::from_json(&text).with_context(|| format!("parsing {}", path.display()))?;
-            agora::task_terms(&witness)?
+            let (kind, input_commitment, params) = agora::task_terms(&witness)?;
+            let kind = match a.fair_exchange {
+                false => kind,
+                true => agora::circuits::fair_exchange::FairKind::ALL
+                    .iter()
+                    .find(|fair| fair.base().code() == kind)
+                    .map(|fair| fair.code())
+                    .ok_or_else(|| anyhow!("kind {kind} has no fair-exchange variant"))?,
+            };
+            (kind, input_commitment, params)
         }
         None => (a.kind, field(&a.input_commitment, "--input-commitment")?, params),
     };
