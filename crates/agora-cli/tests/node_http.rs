@@ -38,7 +38,8 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
     let [employer, worker]: [AgentKey; 2] = keys(2).try_into().unwrap();
     let mut keys_dir = db.as_os_str().to_owned();
     keys_dir.push(".keys");
-    let proof_keys = ProofKeys::generate(&keys_dir, &[CircuitShape::Aggregate], |_| {}).unwrap();
+    let shapes = [CircuitShape::Aggregate, CircuitShape::FairAggregate];
+    let proof_keys = ProofKeys::generate(&keys_dir, &shapes, |_| {}).unwrap();
     let mut genesis = agora::Genesis::development(operator.id(), now_secs());
     genesis.kinds = proof_keys.kind_specs();
     genesis.balances = [&employer, &worker]
@@ -85,6 +86,7 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
         splits: vec![],
         min_reputation: 0,
     };
+    let offer_template = offer.clone();
     let posted = ok(&client, &employer, Action::PostTask(offer)).await;
     let Created::Task(task) = posted.created else { panic!("no task created: {posted:?}") };
     acked.push(posted);
@@ -112,6 +114,64 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
     acked.push(ok(&client, &worker, submit).await);
     let task_view = client.get_value(&format!("/v1/tasks/{}", task.0)).await.unwrap();
     assert_eq!(task_view["status"], "completed", "{task_view}");
+    assert!(client.sealed_task(task).await.unwrap().is_none(), "a plain task has no sealed part");
+
+    // A fair exchange over HTTP: the worker reads the task's employer key from the node, and
+    // the employer decrypts through `agora --node … decrypt`.
+    let encryption = agora::EncryptionKey::generate().unwrap();
+    let key_file = dir.path().join("employer.enc.json");
+    std::fs::write(&key_file, serde_json::to_string(&encryption.to_file()).unwrap()).unwrap();
+    acked.push(ok(&client, &employer, encryption.registration(&genesis_hash, &employer.id())).await);
+    let registered = client.encryption_key(&employer.id()).await.unwrap();
+    assert_eq!(registered.encryption_key.map(|r| r.key), Some(encryption.public()));
+    let fair_witness = Witness::Aggregate(AggregateWitness {
+        output_salt: FieldBytes::hash_to_field("node test output", b"2"),
+        input_salt: FieldBytes::hash_to_field("node test input", b"2"),
+        ..match &witness {
+            Witness::Aggregate(a) => a.clone(),
+            _ => unreachable!(),
+        }
+    });
+    let (_, input_commitment, params) = agora::task_terms(&fair_witness).unwrap();
+    let fair_offer = PostTask {
+        kind: agora::circuits::fair_exchange::aggregate::KIND,
+        input_commitment,
+        params,
+        title: "fair-exchange task".into(),
+        ..offer_template.clone()
+    };
+    let posted = ok(&client, &employer, Action::PostTask(fair_offer.clone())).await;
+    let Created::Task(fair_task) = posted.created else { panic!("no task created: {posted:?}") };
+    acked.push(posted);
+    let bid = Action::PlaceBid { task: fair_task, price: 9_000, eta_secs: 600, plan_hash: [8; 32] };
+    acked.push(ok(&client, &worker, bid).await);
+    acked.push(ok(&client, &employer, Action::AwardBid { task: fair_task, bidder: worker.id() }).await);
+    let employer_key = client.sealed_task(fair_task).await.unwrap().expect("a fair-exchange task").sealed.employer_key;
+    let sealed_completion = agora::prove_offer(
+        &proof_keys,
+        &genesis_hash,
+        fair_task,
+        &fair_offer,
+        &worker.id(),
+        &fair_witness,
+        Some(&employer_key),
+    )
+    .unwrap();
+    let submit = Action::SubmitCompletion {
+        task: fair_task,
+        output_commitment: sealed_completion.output_commitment,
+        proof: sealed_completion.proof.clone(),
+        sealed: sealed_completion.sealed.clone(),
+    };
+    acked.push(ok(&client, &worker, submit).await);
+    let decrypted = std::process::Command::new(env!("CARGO_BIN_EXE_agora"))
+        .args(["--node", &node.url, "decrypt", "--task", &fair_task.0.to_string(), "--key"])
+        .arg(&key_file)
+        .output()
+        .unwrap();
+    assert!(decrypted.status.success(), "{}", String::from_utf8_lossy(&decrypted.stderr));
+    let decrypted: serde_json::Value = serde_json::from_slice(&decrypted.stdout).unwrap();
+    assert_eq!(decrypted["result"], serde_json::to_value(&sealed_completion.result).unwrap());
 
     // Prepare, sign the digest elsewhere, post.
     let prepared = client
@@ -166,7 +226,7 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
     }
     let metrics = client.metrics().await.unwrap();
     assert!(metrics.contains("agora_blocks_total"), "{metrics}");
-    assert!(metrics.contains("agora_proof_verifications_total{result=\"valid\"} 1"), "{metrics}");
+    assert!(metrics.contains("agora_proof_verifications_total{result=\"valid\"} 2"), "{metrics}");
     assert!(metrics.contains("agora_txs_total{status=\"Ok\"}"), "{metrics}");
 
     // `--node` prints what the local command prints.
@@ -179,6 +239,8 @@ async fn lifecycle_with_a_proof_gated_completion_over_http_events_openapi_metric
         vec!["query".into(), "reputation".into(), worker.id().did()],
         vec!["query".into(), "totals".into()],
         vec!["query".into(), "receipts".into(), "1".into()],
+        vec!["query".into(), "sealed".into(), fair_task.0.to_string()],
+        vec!["query".into(), "encryption-key".into(), employer.id().did()],
     ];
     let remote: Vec<Vec<u8>> = queries
         .iter()
