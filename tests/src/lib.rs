@@ -412,6 +412,22 @@ pub fn one_of_every_action() -> Vec<Action> {
         }),
         Action::RotateKindKey { kind: 9, version: 2, key_id: agora_core::KeyId([0x43; 32]), vk: vec![4; 40] },
         Action::RetireKind { kind: u16::MAX },
+        Action::RegisterEncryptionKey {
+            key: agora_core::CurvePoint { x: FieldBytes::from_u64(5), y: FieldBytes::from_u64(6) },
+            possession: agora_core::KeyPossession {
+                commitment: agora_core::CurvePoint { x: FieldBytes::from_u64(7), y: FieldBytes::from_u64(8) },
+                response: FieldBytes::from_u64(9),
+            },
+        },
+        Action::SubmitCompletion {
+            task,
+            output_commitment: FieldBytes::from_u64(2),
+            proof: vec![0xcd; 128],
+            sealed: Some(agora_core::SealedOutput {
+                ephemeral_key: agora_core::CurvePoint { x: FieldBytes::from_u64(3), y: FieldBytes::from_u64(4) },
+                ciphertext: vec![FieldBytes::from_u64(10), FieldBytes::from_u64(11), FieldBytes::from_u64(12)],
+            }),
+        },
     ]
 }
 
