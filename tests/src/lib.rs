@@ -29,6 +29,7 @@ pub fn genesis_with_test_kind(operator: AgentId) -> Genesis {
         key_id: agora_core::KeyId([7; 32]),
         param_count: 0,
         sealed_fields: 0,
+        base_kind: None,
     }];
     genesis
 }

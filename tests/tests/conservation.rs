@@ -16,8 +16,14 @@ const KIND: u16 = 9;
 fn world() -> World {
     let operator = key(200);
     let mut genesis = Genesis::development(operator.id(), 1_000);
-    genesis.kinds =
-        vec![KindSpec { kind: KIND, name: "test".into(), key_id: KeyId([7; 32]), param_count: 0, sealed_fields: 0 }];
+    genesis.kinds = vec![KindSpec {
+        kind: KIND,
+        name: "test".into(),
+        key_id: KeyId([7; 32]),
+        param_count: 0,
+        sealed_fields: 0,
+        base_kind: None,
+    }];
     genesis.reputation.trusted = vec![agent(0).id()];
     let mut w = World::with_genesis(genesis, operator);
     w.set_verifier(Box::new(agora_tests::TestOnlyAcceptAllProofs));

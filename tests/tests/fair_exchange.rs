@@ -446,3 +446,37 @@ fn a_fair_exchange_task_cannot_settle_without_a_sealed_output_nor_a_plain_one_wi
     assert_eq!(w.run(&worker, submit(plain_task, &plain_done, None)), Status::Ok);
     assert!(matches!(plain_done.result, TaskResult::Aggregate { .. }));
 }
+
+#[test]
+fn the_same_work_earns_once_whichever_variant_it_is_posted_under() {
+    let mut w = world();
+    let (employer, worker, enc) = (key(1), key(2), encryption_key(41));
+    register(&mut w, &employer, Some(&enc));
+    register(&mut w, &worker, None);
+    let witness = aggregate(12);
+    // The plain kind first.
+    let plain_task = job(&mut w, &employer, &worker, &witness, 1);
+    let chain = chain_field(&w.config.genesis_hash);
+    let mut rng = StdRng::seed_from_u64(20);
+    let plain = prove_completion(
+        &witness,
+        chain,
+        task_field(plain_task),
+        worker_field(&worker.id()),
+        &fixture().pks[&1],
+        &mut rng,
+    )
+    .expect("plain proof");
+    assert_eq!(w.run(&worker, submit(plain_task, &plain, None)), Status::Ok);
+    // The same records, input commitment and threshold posted under the fair-exchange variant:
+    // one nullifier for both, so the same work is not paid in reputation twice.
+    let fair_task = job(&mut w, &employer, &worker, &witness, FAIR_AGGREGATE);
+    let sealed_done = prove_sealed(&w, FAIR_AGGREGATE, &witness, fair_task, &worker, &enc.public(), 21);
+    assert_rejected(
+        &mut w,
+        &worker,
+        submit(fair_task, &sealed_done, Some(sealed(&sealed_done))),
+        Status::NullifierUsed,
+    );
+    assert_eq!(w.account(&worker.id()).proven_completions, 1);
+}

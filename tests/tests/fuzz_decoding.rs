@@ -171,8 +171,14 @@ fn world() -> &'static MemoryChain {
     WORLD.get_or_init(|| {
         let operator = agent(0);
         let mut genesis = Genesis::development(operator.id(), 1_000);
-        genesis.kinds =
-            vec![KindSpec { kind: 3, name: "toy".into(), key_id: toy().keys.key_id, param_count: 1, sealed_fields: 0 }];
+        genesis.kinds = vec![KindSpec {
+            kind: 3,
+            name: "toy".into(),
+            key_id: toy().keys.key_id,
+            param_count: 1,
+            sealed_fields: 0,
+            base_kind: None,
+        }];
         let mut chain = MemoryChain::new(genesis).unwrap();
         let hash = chain.config.genesis_hash;
         let mut nonces = [0u64; AGENTS as usize + 1];

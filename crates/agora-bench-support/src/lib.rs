@@ -348,6 +348,7 @@ pub fn kind_spec(shape: CircuitShape, key_id: KeyId) -> KindSpec {
         key_id,
         param_count: agora::proofs::KIND_PARAM_COUNT,
         sealed_fields: shape.sealed_fields(),
+        base_kind: shape.fair_kind().map(|fair| fair.base().code()),
     }
 }
 

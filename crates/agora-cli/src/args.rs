@@ -115,7 +115,7 @@ pub struct SetupArgs {
 /// `agora import-keys`.
 #[derive(Args)]
 pub struct ImportKeysArgs {
-    /// Kind: aggregate, classify or hashchain.
+    /// Kind: aggregate, classify, hashchain, fair_aggregate or fair_classify.
     #[arg(long)]
     pub kind: String,
     /// Circuit depth, for hashchain.
@@ -321,7 +321,7 @@ pub enum TxAction {
         #[arg(long)]
         sealed: Option<String>,
     },
-    /// Register the BabyJubJub encryption key in --key-file (from `agora key --encryption`)
+    /// Register the BabyJubJub encryption key in --key-file (from `agora key encryption`)
     /// with its proof of possession, so fair-exchange workers can seal outputs to it.
     RegisterEncryptionKey {
         /// The encryption key file.

@@ -46,6 +46,7 @@ pub(crate) fn run_runtime_kind(
         key_id: pair.key_id,
         param_count: 1,
         sealed_fields: 0,
+        base_kind: None,
     };
     let keys = ProofKeys::add_kind(dir, spec, shape, &pair).context("adding the runtime kind's keys")?;
     let registration = KindRegistration {

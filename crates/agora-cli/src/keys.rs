@@ -47,8 +47,13 @@ pub fn generate(dir: &Path, shapes: &[CircuitShape], quiet: bool) -> anyhow::Res
 
 pub fn setup(db: &Path, keys: Option<&Path>, args: SetupArgs) -> anyhow::Result<()> {
     let dir = keys_dir(db, keys);
-    let shapes =
-        [CircuitShape::Aggregate, CircuitShape::Classify, CircuitShape::Hashchain { depth: args.hashchain_depth }];
+    let shapes: Vec<CircuitShape> = default_shapes()
+        .into_iter()
+        .map(|shape| match shape {
+            CircuitShape::Hashchain { .. } => CircuitShape::Hashchain { depth: args.hashchain_depth },
+            other => other,
+        })
+        .collect();
     let generated = generate(&dir, &shapes, false)?;
     print_pretty(&serde_json::json!({ "keys": dir.display().to_string(), "kinds": generated.kind_specs() }))
 }
@@ -78,7 +83,11 @@ pub fn import(db: &Path, keys: Option<&Path>, args: ImportKeysArgs) -> anyhow::R
         "aggregate" => CircuitShape::Aggregate,
         "classify" => CircuitShape::Classify,
         "hashchain" => CircuitShape::Hashchain { depth: args.depth },
-        other => anyhow::bail!("unknown kind {other:?} (aggregate, classify or hashchain)"),
+        "fair_aggregate" => CircuitShape::FairAggregate,
+        "fair_classify" => CircuitShape::FairClassify,
+        other => {
+            anyhow::bail!("unknown kind {other:?} (aggregate, classify, hashchain, fair_aggregate or fair_classify)")
+        }
     };
     let read = |path: &Path| crate::input::read_bounded(path, "key file", crate::input::MAX_KEY_FILE_BYTES);
     let dir = keys_dir(db, keys);

@@ -41,10 +41,7 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
             let (kind, input_commitment, params) = agora::task_terms(&witness)?;
             let kind = match a.fair_exchange {
                 false => kind,
-                true => agora::circuits::fair_exchange::FairKind::ALL
-                    .iter()
-                    .find(|fair| fair.base().code() == kind)
-                    .map(|fair| fair.code())
+                true => agora::fair_exchange_kind(kind)
                     .ok_or_else(|| anyhow!("kind {kind} has no fair-exchange variant"))?,
             };
             (kind, input_commitment, params)

@@ -27,7 +27,8 @@ fn market(dir: &Path, agents: &[&AgentKey]) -> (PathBuf, PathBuf, NodeProcess) {
     let mut keys_dir = db.as_os_str().to_owned();
     keys_dir.push(".keys");
     let keys_dir = PathBuf::from(keys_dir);
-    let proof_keys = ProofKeys::generate(&keys_dir, &[CircuitShape::Aggregate], |_| {}).unwrap();
+    let shapes = [CircuitShape::Aggregate, CircuitShape::FairAggregate];
+    let proof_keys = ProofKeys::generate(&keys_dir, &shapes, |_| {}).unwrap();
     let operator = AgentKey::generate().unwrap();
     let mut genesis = agora::Genesis::development(operator.id(), now_secs());
     genesis.kinds = proof_keys.kind_specs();
@@ -68,12 +69,12 @@ fn key_file(dir: &Path, name: &str, key: &AgentKey) -> PathBuf {
     path
 }
 
-fn witness() -> Witness {
+fn witness(n: u8) -> Witness {
     Witness::Aggregate(AggregateWitness {
         threshold: 2_500,
-        records: (0..agora::circuits::aggregate::N as u64).map(|j| (j * 53) % 5_000).collect(),
-        input_salt: FieldBytes::hash_to_field("mcp test input", b"1"),
-        output_salt: FieldBytes::hash_to_field("mcp test output", b"1"),
+        records: (0..agora::circuits::aggregate::N as u64).map(|j| (j * 53 + u64::from(n)) % 5_000).collect(),
+        input_salt: FieldBytes::hash_to_field("mcp test input", &[n]),
+        output_salt: FieldBytes::hash_to_field("mcp test output", &[n]),
     })
 }
 
@@ -129,7 +130,12 @@ fn two_wallets_over_stdio_run_a_proven_an_accepted_and_a_disputed_task_through_t
     let employer_file = key_file(dir.path(), "employer", &employer);
     let worker_file = key_file(dir.path(), "worker", &worker);
     let witness_file = dir.path().join("witness.json");
-    std::fs::write(&witness_file, serde_json::to_string(&witness()).unwrap()).unwrap();
+    std::fs::write(&witness_file, serde_json::to_string(&witness(1)).unwrap()).unwrap();
+    let fair_witness_file = dir.path().join("fair-witness.json");
+    std::fs::write(&fair_witness_file, serde_json::to_string(&witness(2)).unwrap()).unwrap();
+    let encryption = agora::EncryptionKey::generate().unwrap();
+    let encryption_file = dir.path().join("employer.enc.json");
+    std::fs::write(&encryption_file, serde_json::to_string(&encryption.to_file()).unwrap()).unwrap();
     let start_balance = {
         let client = agora_client::blocking::Client::new(&node.url).unwrap();
         client.get_value(&format!("/v1/agents/{}/balances/1", worker.id().did())).unwrap()["amount"].clone()
@@ -145,6 +151,8 @@ fn two_wallets_over_stdio_run_a_proven_an_accepted_and_a_disputed_task_through_t
             ("WORKER_KEY", &worker_file),
             ("AGORA_KEYS_DIR", &keys_dir),
             ("WITNESS_FILE", &witness_file),
+            ("FAIR_WITNESS_FILE", &fair_witness_file),
+            ("EMPLOYER_ENCRYPTION_KEY", &encryption_file),
         ],
     );
     assert_eq!(result["worker"], worker.id().did());
@@ -156,7 +164,7 @@ fn two_wallets_over_stdio_run_a_proven_an_accepted_and_a_disputed_task_through_t
             .iter()
             .map(|r| serde_json::from_value::<agora::Receipt>(r.clone()).unwrap()),
     );
-    assert_eq!(acked.len(), 4 + 12, "every transaction the wallets sent was acknowledged");
+    assert_eq!(acked.len(), 4 + 17, "every transaction the wallets sent was acknowledged");
     assert!(acked.iter().all(|r| r.status == Status::Ok));
 
     let status = node.terminate();
@@ -184,8 +192,15 @@ fn two_wallets_over_stdio_run_a_proven_an_accepted_and_a_disputed_task_through_t
     assert_eq!(disputed.status, TaskStatus::Disputed);
     let case: u64 = result["case"].as_str().unwrap().parse().unwrap();
     assert!(market.dispute(agora::CaseId(case)).unwrap().is_some(), "case {case} is stored");
+    let fair = task("fair");
+    assert_eq!(
+        (fair.status, fair.offer.kind),
+        (TaskStatus::Completed, agora::circuits::fair_exchange::aggregate::KIND)
+    );
+    let opened = market.open_sealed_output(fair.id, &encryption).unwrap();
+    assert_eq!(serde_json::to_value(&opened.result).unwrap(), result["decrypted"]);
     let account = market.account(&worker.id()).unwrap();
-    assert_eq!(account.proven_completions, 1);
+    assert_eq!(account.proven_completions, 2);
     let report = market.reputation(&worker.id()).unwrap();
     assert!(report.score > 0, "the verified completion raised the worker's score");
     assert_eq!(report.score.to_string(), result["score_after"].as_str().unwrap());

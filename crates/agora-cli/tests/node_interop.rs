@@ -106,8 +106,8 @@ async fn the_node_serves_the_operator_agent_card_and_erc_8004_registrations_in_t
         let proven = market.reputation(&worker).unwrap().proven_completions;
         (genesis.operators[0], kinds, worker, proven)
     };
-    // The genesis kinds and the one the demo registered at runtime.
-    assert_eq!(kinds, ["aggregate", "classify", "hashchain", "hashchain-8"]);
+    // The genesis kinds and the one the demo registered at runtime, in kind-number order.
+    assert_eq!(kinds, ["aggregate", "classify", "hashchain", "hashchain-8", "fair_aggregate", "fair_classify"]);
 
     let mut node = start(&db, &[]);
     let base = node.url.clone();
@@ -122,7 +122,14 @@ async fn the_node_serves_the_operator_agent_card_and_erc_8004_registrations_in_t
     let skill_ids: Vec<&str> = card["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(
         skill_ids,
-        ["agora.kind.aggregate", "agora.kind.classify", "agora.kind.hashchain", "agora.kind.hashchain-8"]
+        [
+            "agora.kind.aggregate",
+            "agora.kind.classify",
+            "agora.kind.hashchain",
+            "agora.kind.hashchain-8",
+            "agora.kind.fair_aggregate",
+            "agora.kind.fair_classify"
+        ]
     );
     assert_eq!(card["url"], format!("{base}/a2a"));
     assert!(card["description"].as_str().unwrap().contains(&operator.did()), "{card}");

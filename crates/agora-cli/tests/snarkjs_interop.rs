@@ -92,6 +92,22 @@ fn snarkjs_verifies_every_kind_and_agora_round_trips_its_proofs_and_credentials(
     kinds.sort();
     assert_eq!(kinds, ["aggregate", "classify", "hashchain"]);
 
+    // The demo's fair-exchange task (task 6, after the runtime kind's task 5): snarkjs verifies
+    // its proof with the envelope inputs (employer key, ephemeral key, ciphertext hash) the
+    // state machine built, and rejects it with the ciphertext hash changed.
+    let fair_dir = tmp.path().join("task6");
+    let summary = json(&agora(&db, &["export", "proof", "--task", "6", "--out", fair_dir.to_str().unwrap()], None));
+    assert_eq!(summary["kind"], "fair_aggregate");
+    let (ok, text) = snarkjs_accepts(&fair_dir);
+    assert!(ok, "snarkjs rejected the fair-exchange proof: {text}");
+    assert_eq!(read_json(&fair_dir.join("verification_key.json"))["nPublic"], 11);
+    let public: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(fair_dir.join("public.json")).unwrap()).unwrap();
+    let mut changed = public.clone();
+    changed[10] = "1".into();
+    std::fs::write(fair_dir.join("public.json"), serde_json::to_string(&changed).unwrap()).unwrap();
+    assert!(!snarkjs_accepts(&fair_dir).0, "snarkjs accepted a changed ciphertext hash");
+
     // Bad proof files get a one-line error naming the fault.
     let good = read_json(&tmp.path().join("task2/proof.json"));
     type Tamper = Box<dyn Fn(&mut Value)>;
@@ -164,11 +180,18 @@ fn snarkjs_verifies_every_kind_and_agora_round_trips_its_proofs_and_credentials(
     assert_eq!(registration["services"][0]["endpoint"], "https://node.example/.well-known/agent-card.json");
     assert_eq!(registration["active"], true);
     let card = json(&agora(&db, &["export", "agent-card", "--base-url", "https://node.example"], None));
-    // One skill per kind taking tasks: the three genesis kinds and the one the demo registered.
+    // One skill per kind taking tasks: the five genesis kinds and the one the demo registered.
     let skills: Vec<&str> = card["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(
         skills,
-        ["agora.kind.aggregate", "agora.kind.classify", "agora.kind.hashchain", "agora.kind.hashchain-8"]
+        [
+            "agora.kind.aggregate",
+            "agora.kind.classify",
+            "agora.kind.hashchain",
+            "agora.kind.hashchain-8",
+            "agora.kind.fair_aggregate",
+            "agora.kind.fair_classify"
+        ]
     );
 
     // Unknown kinds and versions are named.

@@ -214,6 +214,15 @@ impl Canonical for crate::field::FieldBytes {
     }
 }
 
+impl Canonical for u16 {
+    fn encode(&self, w: &mut Writer) {
+        w.u16(*self);
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.u16()
+    }
+}
+
 impl<T: Canonical> Canonical for Option<T> {
     fn encode(&self, w: &mut Writer) {
         match self {

@@ -56,6 +56,11 @@ pub struct KindSpec {
     /// encryption key); 0 (the default) for a plain kind.
     #[serde(default, skip_serializing_if = "crate::json::is_zero_u8")]
     pub sealed_fields: u8,
+    /// For a fair-exchange kind, the plain kind whose statement it proves (its output sealed to
+    /// the employer): completions of both share one nullifier per worker, input and parameters,
+    /// so the same work earns reputation once whichever variant it is posted under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_kind: Option<TaskKind>,
 }
 
 impl KindSpec {
@@ -222,6 +227,12 @@ impl Genesis {
             {
                 return Err(GenesisError::Limit("kind"));
             }
+            // Only a fair-exchange kind names a base kind, and never itself or the manual kind.
+            if let Some(base) = spec.base_kind
+                && (spec.sealed_fields == 0 || base == spec.kind || base == MANUAL_KIND)
+            {
+                return Err(GenesisError::BadKind(spec.kind));
+            }
         }
         for reference in &self.reputation.reference_amounts {
             if !symbols.contains(&reference.asset) {
@@ -292,6 +303,7 @@ impl Canonical for KindSpec {
         w.fixed(&self.key_id.0);
         w.u8(self.param_count);
         w.u8(self.sealed_fields);
+        self.base_kind.encode(w);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(KindSpec {
@@ -300,6 +312,7 @@ impl Canonical for KindSpec {
             key_id: KeyId(r.fixed()?),
             param_count: r.u8()?,
             sealed_fields: r.u8()?,
+            base_kind: Option::decode(r)?,
         })
     }
 }

@@ -51,6 +51,10 @@ pub struct KindRecord {
     /// Field elements of a fair-exchange kind's ciphertext; 0 for a plain kind.
     #[serde(default)]
     pub sealed_fields: u8,
+    /// For a fair-exchange kind, the plain kind whose statement it proves (they share
+    /// nullifiers, see [`crate::KindSpec::base_kind`]).
+    #[serde(default)]
+    pub base_kind: Option<TaskKind>,
 }
 
 /// One verifying key a kind has had.
@@ -145,7 +149,14 @@ impl KindRecord {
             retired: false,
             registered_at: 0,
             sealed_fields: spec.sealed_fields,
+            base_kind: spec.base_kind,
         }
+    }
+
+    /// The kind number a completion's nullifier is keyed on: the base kind for a fair-exchange
+    /// variant, else the kind itself.
+    pub fn nullifier_kind(&self) -> TaskKind {
+        self.base_kind.unwrap_or(self.kind)
     }
 
     /// The kind as a [`KindSpec`] under `version`'s key (what provers and exporters need).
@@ -156,6 +167,7 @@ impl KindRecord {
             key_id: version.key_id,
             param_count: self.param_count,
             sealed_fields: self.sealed_fields,
+            base_kind: self.base_kind,
         }
     }
 }
@@ -183,6 +195,7 @@ impl Canonical for KindRecord {
         w.bool(self.retired);
         w.u64(self.registered_at);
         w.u8(self.sealed_fields);
+        self.base_kind.encode(w);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(KindRecord {
@@ -196,6 +209,7 @@ impl Canonical for KindRecord {
             retired: r.bool()?,
             registered_at: r.u64()?,
             sealed_fields: r.u8()?,
+            base_kind: Option::decode(r)?,
         })
     }
 }

@@ -22,6 +22,7 @@ fn kinds() -> Vec<KindSpec> {
             key_id: KeyId([i as u8; 32]),
             param_count: 1,
             sealed_fields: 0,
+            base_kind: None,
         })
         .collect()
 }

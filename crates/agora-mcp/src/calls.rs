@@ -106,6 +106,7 @@ pub async fn post_task(wallet: &Wallet, input: PostTaskInput) -> Outcome {
     let malformed = |field: &str, message: &str| {
         Err(ApiError::new(ErrorKind::MalformedRequest, format!("post_task input: {message}")).with_field(field))
     };
+    let witness_given = input.witness.is_some();
     let (kind, input_commitment, params) = match (input.witness, input.kind, input.input_commitment) {
         (Some(witness), None, None) if input.params.is_empty() => agora::task_terms(&witness)
             .map_err(|e| ApiError::new(ErrorKind::MalformedRequest, e.to_string()).with_field("witness"))?,
@@ -113,6 +114,12 @@ pub async fn post_task(wallet: &Wallet, input: PostTaskInput) -> Outcome {
         (None, Some(kind), Some(commitment)) => (kind, commitment, input.params),
         (None, None, _) => return malformed("kind", "`kind` (or `witness`) is required"),
         (None, Some(_), None) => return malformed("input_commitment", "`input_commitment` is required with `kind`"),
+    };
+    let kind = match (input.fair_exchange, agora::fair_exchange_kind(kind)) {
+        (false, _) => kind,
+        (true, Some(fair)) if witness_given => fair,
+        (true, Some(_)) => return malformed("fair_exchange", "`fair_exchange` needs `witness`"),
+        (true, None) => return malformed("fair_exchange", &format!("kind {kind} has no fair-exchange variant")),
     };
     let offer = PostTask {
         title: input.title,

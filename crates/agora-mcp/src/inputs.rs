@@ -83,6 +83,10 @@ pub struct PostTaskInput {
     #[serde(default)]
     #[schemars(with = "Option<Object>")]
     pub witness: Option<Witness>,
+    /// With `witness`: post the kind's fair-exchange variant (aggregate → 11, classify → 12),
+    /// which pays only against the output sealed to this agent's registered encryption key.
+    #[serde(default)]
+    pub fair_exchange: bool,
     /// Task kind (0: manual, settled only by the employer's acceptance); without `witness`.
     #[serde(default)]
     pub kind: Option<u16>,

@@ -35,7 +35,8 @@ pub struct VerifiedCompletion {
     /// The output commitment the transaction claimed.
     pub output_commitment: FieldBytes,
     /// The public inputs the state machine verified the proof against, in circuit order:
-    /// chain, task, worker, input commitment, output commitment, kind parameters.
+    /// chain, task, worker, input commitment, output commitment, kind parameters and, for a
+    /// fair-exchange task, the envelope (employer key, ephemeral key, ciphertext hash).
     pub public_inputs: Vec<FieldBytes>,
 }
 
@@ -90,15 +91,25 @@ impl Marketplace {
             }
             let receipts = self.receipts(height)?.unwrap_or_default();
             for (tx, receipt) in block.txs.iter().zip(receipts.iter()) {
-                let Action::SubmitCompletion { task: id, output_commitment, proof, .. } = &tx.body.action else {
+                let Action::SubmitCompletion { task: id, output_commitment, proof, sealed } = &tx.body.action else {
                     continue;
                 };
                 if *id != task || receipt.status != Status::Ok || tx.body.sender != worker {
                     continue;
                 }
                 let digest = self.digest_at(height)?.unwrap_or_default();
+                let mut public_inputs = self.completion_public_inputs(&record, &worker, output_commitment);
+                if let (Some(sealed), Some(fair)) = (sealed, self.sealed_task(task)?) {
+                    let envelope = agora_zk::sealing::envelope_inputs(
+                        &fair.employer_key,
+                        &sealed.ephemeral_key,
+                        &sealed.ciphertext,
+                    )
+                    .map_err(|e| Error::Proof(format!("task {task}'s sealed output: {e}")))?;
+                    public_inputs.extend(envelope);
+                }
                 return Ok(Some(VerifiedCompletion {
-                    public_inputs: self.completion_public_inputs(&record, &worker, output_commitment),
+                    public_inputs,
                     task: record,
                     worker,
                     kind,

@@ -52,7 +52,7 @@ pub use completions::VerifiedCompletion;
 pub use error::Error;
 pub use lending::TaskView;
 pub use marketplace::Marketplace;
-pub use proofs::{ProofKeys, default_shapes, prove_offer, task_terms};
+pub use proofs::{ProofKeys, default_shapes, fair_exchange_kind, prove_offer, task_terms};
 pub use reader::MarketReader;
 pub use replication::bounded_block_time;
 pub use reputation::{ReputationReport, ReputationSource};

@@ -249,6 +249,7 @@ fn install(
         key_id,
         param_count: KIND_PARAM_COUNT,
         sealed_fields: shape.sealed_fields(),
+        base_kind: shape.fair_kind().map(|fair| fair.base().code()),
     };
     Ok(KindKey { spec, shape })
 }
@@ -256,6 +257,13 @@ fn install(
 fn write_manifest(dir: &Path, kinds: &[KindKey]) -> Result<(), Error> {
     let manifest = serde_json::to_string_pretty(kinds).map_err(|e| Error::Proof(e.to_string()))?;
     std::fs::write(dir.join(MANIFEST_FILE), manifest).map_err(|e| Error::Proof(format!("writing manifest: {e}")))
+}
+
+/// The fair-exchange variant of the built-in kind `base` (aggregate 1 → 11, classify 2 → 12),
+/// if it has one: what an employer posts instead of `base` to be paid only against the output
+/// sealed to its encryption key.
+pub fn fair_exchange_kind(base: u16) -> Option<u16> {
+    agora_circuits::fair_exchange::FairKind::ALL.iter().find(|fair| fair.base().code() == base).map(|fair| fair.code())
 }
 
 /// What an employer publishes in `PostTask` for this data: the kind, the input commitment and

@@ -42,8 +42,14 @@ fn reputation_report_shows_locked_points_and_task_queries_show_subtask_links() {
     let dir = tempfile::tempdir().unwrap();
     let (operator, employer, worker, helper) = (key(200), key(1), key(2), key(3));
     let mut genesis = Genesis::development(operator.id(), 1_000);
-    genesis.kinds =
-        vec![KindSpec { kind: 3, name: "k".into(), key_id: KeyId([1; 32]), param_count: 0, sealed_fields: 0 }];
+    genesis.kinds = vec![KindSpec {
+        kind: 3,
+        name: "k".into(),
+        key_id: KeyId([1; 32]),
+        param_count: 0,
+        sealed_fields: 0,
+        base_kind: None,
+    }];
     genesis.reputation.trusted = vec![employer.id()];
     let mut m = Marketplace::create(dir.path().join("m.redb"), genesis)
         .unwrap()

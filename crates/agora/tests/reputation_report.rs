@@ -22,8 +22,14 @@ fn report_lists_sources_standing_and_decay() {
     let dir = tempfile::tempdir().unwrap();
     let (operator, employer, worker) = (key(200), key(1), key(2));
     let mut genesis = Genesis::development(operator.id(), 1_000);
-    genesis.kinds =
-        vec![KindSpec { kind: 3, name: "hashchain".into(), key_id: KeyId([1; 32]), param_count: 1, sealed_fields: 0 }];
+    genesis.kinds = vec![KindSpec {
+        kind: 3,
+        name: "hashchain".into(),
+        key_id: KeyId([1; 32]),
+        param_count: 1,
+        sealed_fields: 0,
+        base_kind: None,
+    }];
     genesis.reputation.trusted = vec![employer.id()];
     // One empty block can then carry the clock a whole half-life ahead.
     genesis.max_block_time_step_secs = genesis.reputation.half_life_secs;

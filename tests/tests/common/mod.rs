@@ -103,6 +103,7 @@ pub fn placeholder_hashchain_kind() -> KindSpec {
         key_id: KeyId([0x77; 32]),
         param_count: 1,
         sealed_fields: 0,
+        base_kind: None,
     }
 }
 

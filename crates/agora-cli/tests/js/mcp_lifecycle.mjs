@@ -45,10 +45,10 @@ async function connect(transport, name) {
   return client;
 }
 
-function spawnWallet(keyFile, name) {
+function spawnWallet(keyFile, name, extra = []) {
   const transport = new StdioClientTransport({
     command: env("AGORA_BIN"),
-    args: ["mcp", "--node", env("AGORA_NODE_URL"), "--key", keyFile, "--keys", env("AGORA_KEYS_DIR")],
+    args: ["mcp", "--node", env("AGORA_NODE_URL"), "--key", keyFile, "--keys", env("AGORA_KEYS_DIR"), ...extra],
     stderr: "inherit",
   });
   return connect(transport, name);
@@ -122,7 +122,11 @@ function createdTask(ack) {
 
 async function stdioLifecycle() {
   const witness = JSON.parse(readFileSync(env("WITNESS_FILE"), "utf8"));
-  const employer = await spawnWallet(env("EMPLOYER_KEY"), "employer");
+  const fairWitness = JSON.parse(readFileSync(env("FAIR_WITNESS_FILE"), "utf8"));
+  const employer = await spawnWallet(env("EMPLOYER_KEY"), "employer", [
+    "--encryption-key",
+    env("EMPLOYER_ENCRYPTION_KEY"),
+  ]);
   const worker = await spawnWallet(env("WORKER_KEY"), "worker");
   try {
     await listsEveryTool(employer);
@@ -218,15 +222,44 @@ async function stdioLifecycle() {
     const missingTx = await callError(worker, "get_receipt", { tx_hash: "ab".repeat(32) });
     assert.equal(missingTx.name, "NotFound");
 
+    // Task D: fair exchange. The worker is paid by the completion that publishes the output
+    // sealed to the employer's registered key; the employer decrypts it, the worker cannot.
+    receipts.push((await call(employer, "register_encryption_key", {})).receipt);
+    const postedD = await call(employer, "post_task", {
+      title: "aggregate the committed records, fair exchange",
+      requirements: "paid only against the output sealed to the employer",
+      witness: fairWitness,
+      fair_exchange: true,
+      ...terms,
+    });
+    receipts.push(postedD.receipt);
+    const taskD = createdTask(postedD);
+    assert.equal((await call(worker, "get_task", { task: taskD })).task.offer.kind, 11);
+    receipts.push((await call(worker, "place_bid", { task: taskD, price: "15000000", eta_secs: "600" })).receipt);
+    receipts.push((await call(employer, "award_bid", { task: taskD, bidder: me.agent.did })).receipt);
+    const sealed = await call(worker, "submit_completion", { task: taskD, witness: fairWitness }, PROVE_TIMEOUT_MS);
+    receipts.push(sealed.receipt);
+    assert.equal(sealed.completion.kind, 11);
+    assert.equal(sealed.completion.sealed.ciphertext.length, 3);
+    const opened = await call(employer, "decrypt_output", { task: taskD });
+    assert.deepEqual(opened.result, sealed.completion.result);
+    const noKey = await callError(worker, "decrypt_output", { task: taskD });
+    assert.equal(noKey.name, "DecryptionFailed");
+    const plainTask = await callError(employer, "decrypt_output", { task: taskA });
+    assert.equal(plainTask.name, "NotFound");
+    const final = await call(worker, "get_reputation", { did: me.agent.did });
+    assert.equal(final.proven_completions, "2");
+
     console.log(
       "RESULT " +
         JSON.stringify({
           worker: me.agent.did,
           employer: boss.agent.did,
-          tasks: { proven: taskA, accepted: taskB, disputed: taskC },
+          tasks: { proven: taskA, accepted: taskB, disputed: taskC, fair: taskD },
+          decrypted: opened.result,
           case: disputed.receipt.created.case,
           score_before: before.score,
-          score_after: after.score,
+          score_after: final.score,
           receipts,
         }),
     );

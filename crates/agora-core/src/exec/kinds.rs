@@ -57,6 +57,7 @@ pub(super) fn register_kind(
         retired: false,
         registered_at: ctx.height,
         sealed_fields: 0,
+        base_kind: None,
     };
     ctx.write(Table::Kinds, kind_keys::kind(record.kind), &record);
     ctx.layer.put(Table::KindNames, kind_keys::name(&record.name), record.kind.to_be_bytes().to_vec());

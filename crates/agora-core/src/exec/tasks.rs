@@ -289,7 +289,8 @@ pub(super) fn submit_completion(
     }
     ensure(ctx.time <= task.offer.delivery_deadline, Status::DeliveryDeadlinePassed)?;
     ensure(task.offer.kind != MANUAL_KIND, Status::NotProvable)?;
-    let nullifier = completion_nullifier(sender, task.offer.kind, &task.offer.input_commitment, &task.offer.params);
+    let nullifier_kind = ctx.kind(task.offer.kind)?.map_or(task.offer.kind, |k| k.nullifier_kind());
+    let nullifier = completion_nullifier(sender, nullifier_kind, &task.offer.input_commitment, &task.offer.params);
     ensure(!ctx.has_nullifier(&nullifier)?, Status::NullifierUsed)?;
     let version = ctx.kind_version(task.offer.kind, task.kind_version)?.ok_or(Status::UnknownProofKey)?;
     let kind = ctx.kind(task.offer.kind)?.ok_or(Status::UnknownProofKey)?;
