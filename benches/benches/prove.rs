@@ -32,13 +32,13 @@ fn bench_shape(c: &mut Criterion, group_name: &str, shape: CircuitShape) {
     let mut rng = seeded_rng(11);
     group.bench_function(BenchmarkId::new("ours", &label), |b| {
         let keys = keys();
-        b.iter(|| prove_ours(&keys.pk, &witness, &BENCH_GENESIS_HASH, task, &worker, &mut rng).unwrap())
+        b.iter(|| prove_ours(shape, &keys.pk, &witness, &BENCH_GENESIS_HASH, task, &worker, &mut rng).unwrap())
     });
     let mut rng = seeded_rng(12);
     group.bench_function(BenchmarkId::new("plain-ark-groth16", &label), |b| {
         let keys = keys();
         b.iter_batched(
-            || plain_circuit(&witness, &BENCH_GENESIS_HASH, task, &worker).unwrap(),
+            || plain_circuit(shape, &witness, &BENCH_GENESIS_HASH, task, &worker).unwrap(),
             |circuit| prove_plain(&keys.pk, circuit, &mut rng).unwrap(),
             BatchSize::PerIteration,
         )
@@ -51,6 +51,8 @@ fn kinds(c: &mut Criterion) {
         CircuitShape::Aggregate,
         CircuitShape::Classify,
         CircuitShape::Hashchain { depth: agora::proofs::DEFAULT_HASHCHAIN_DEPTH },
+        CircuitShape::FairAggregate,
+        CircuitShape::FairClassify,
     ] {
         bench_shape(c, "prove/kind", shape);
     }

@@ -385,9 +385,17 @@ pub fn bench_witness(shape: CircuitShape, n: u64) -> Witness {
     }
 }
 
-/// Our worker-side proving: `agora_zk::prove_completion` (native witness check, proof,
-/// self-verification, encoding) of `task` on the chain with genesis hash `chain`.
+/// The employer key fair-exchange benchmarks seal outputs to (a fixed secret: benchmarks only).
+pub fn bench_employer_key() -> Result<agora_circuits::babyjubjub::PublicKey, Error> {
+    Ok(agora_circuits::babyjubjub::SecretKey::from_bytes(&[0x5e; 32]).map_err(proof_error)?.public_key())
+}
+
+/// Our worker-side proving of `shape`: `agora_zk::prove_completion` (native witness check,
+/// proof, self-verification, encoding) of `task` on the chain with genesis hash `chain`, or
+/// for a fair-exchange shape `agora_zk::prove_fair_completion` sealing the output to
+/// [`bench_employer_key`] under a fresh ephemeral key from `rng`.
 pub fn prove_ours(
+    shape: CircuitShape,
     pk: &ProvingKey<Bn254>,
     witness: &Witness,
     chain: &Digest,
@@ -395,8 +403,15 @@ pub fn prove_ours(
     worker: &AgentId,
     rng: &mut StdRng,
 ) -> Result<Completion, Error> {
-    agora_zk::prove_completion(witness, chain_field(chain), task_field(task), worker_field(worker), pk, rng)
-        .map_err(proof_error)
+    let (chain, task, worker) = (chain_field(chain), task_field(task), worker_field(worker));
+    match shape.fair_kind() {
+        None => agora_zk::prove_completion(witness, chain, task, worker, pk, rng),
+        Some(_) => {
+            let employer = agora_zk::sealing::curve_point(&bench_employer_key()?);
+            agora_zk::prove_fair_completion(shape.code(), witness, chain, task, worker, &employer, pk, rng)
+        }
+    }
+    .map_err(proof_error)
 }
 
 /// The circuit `prove_ours` proves, built ahead of time for [`prove_plain`].
@@ -408,17 +423,32 @@ pub enum PlainCircuit {
     Classify(classify::Circuit),
     /// Kind 3.
     Hashchain(hashchain::Circuit),
+    /// Kind 11.
+    FairAggregate(agora_circuits::fair_exchange::aggregate::Circuit),
+    /// Kind 12.
+    FairClassify(agora_circuits::fair_exchange::classify::Circuit),
 }
 
 fn fixed<T: Copy, const N: usize>(values: &[T]) -> Result<[T; N], Error> {
     <[T; N]>::try_from(values).map_err(|_| Error::Proof(format!("expected {N} values, got {}", values.len())))
 }
 
-/// Builds the circuit (with its assignment) that [`prove_ours`] proves for this witness.
-pub fn plain_circuit(witness: &Witness, chain: &Digest, task: TaskId, worker: &AgentId) -> Result<PlainCircuit, Error> {
+/// Builds the circuit (with its assignment) that [`prove_ours`] proves for this witness and
+/// shape (a fair-exchange shape seals to [`bench_employer_key`] under an ephemeral secret
+/// derived from the task id).
+pub fn plain_circuit(
+    shape: CircuitShape,
+    witness: &Witness,
+    chain: &Digest,
+    task: TaskId,
+    worker: &AgentId,
+) -> Result<PlainCircuit, Error> {
     let chain_id = field_to_fr(&chain_field(chain));
     let task_id = field_to_fr(&task_field(task));
     let worker_id = field_to_fr(&worker_field(worker));
+    if shape.fair_kind().is_some() {
+        return fair_circuit(witness, chain_id, task_id, worker_id, task);
+    }
     Ok(match witness {
         Witness::Aggregate(w) => {
             let private = aggregate::Private {
@@ -453,12 +483,67 @@ pub fn plain_circuit(witness: &Witness, chain: &Digest, task: TaskId, worker: &A
     })
 }
 
+fn fair_circuit(
+    witness: &Witness,
+    chain_id: Fr,
+    task_id: Fr,
+    worker_id: Fr,
+    task: TaskId,
+) -> Result<PlainCircuit, Error> {
+    use agora_circuits::fair_exchange;
+    let mut secret = [0u8; 32];
+    secret[..8].copy_from_slice(&task.0.wrapping_add(1).to_le_bytes());
+    let ephemeral_secret = agora_circuits::babyjubjub::SecretKey::from_bytes(&secret).map_err(proof_error)?;
+    let employer = bench_employer_key()?;
+    Ok(match witness {
+        Witness::Aggregate(w) => {
+            let private = fair_exchange::aggregate::Private {
+                base: aggregate::Private {
+                    records: fixed(&w.records)?,
+                    input_salt: field_to_fr(&w.input_salt),
+                    output_salt: field_to_fr(&w.output_salt),
+                },
+                ephemeral_secret,
+            };
+            let (public, _) = fair_exchange::aggregate::Public::from_private(
+                chain_id,
+                task_id,
+                worker_id,
+                w.threshold,
+                employer,
+                &private,
+            )
+            .map_err(proof_error)?;
+            PlainCircuit::FairAggregate(fair_exchange::aggregate::Circuit::new(public, private))
+        }
+        Witness::Classify(w) => {
+            let private = fair_exchange::classify::Private {
+                base: classify::Private {
+                    model: classify::Model { weights: fixed(&w.weights)?, bias: w.bias },
+                    model_salt: field_to_fr(&w.model_salt),
+                    features: fixed(&w.features)?,
+                    input_salt: field_to_fr(&w.input_salt),
+                    output_salt: field_to_fr(&w.output_salt),
+                },
+                ephemeral_secret,
+            };
+            let (public, _) =
+                fair_exchange::classify::Public::from_private(chain_id, task_id, worker_id, employer, &private)
+                    .map_err(proof_error)?;
+            PlainCircuit::FairClassify(fair_exchange::classify::Circuit::new(public, private))
+        }
+        Witness::Hashchain(_) => return Err(Error::Proof("hashchain has no fair-exchange variant".into())),
+    })
+}
+
 /// Plain `Groth16::<Bn254>::prove` of a circuit: the baseline of [`prove_ours`].
 pub fn prove_plain(pk: &ProvingKey<Bn254>, circuit: PlainCircuit, rng: &mut StdRng) -> Result<Proof<Bn254>, Error> {
     match circuit {
         PlainCircuit::Aggregate(c) => Groth16::<Bn254>::prove(pk, c, rng),
         PlainCircuit::Classify(c) => Groth16::<Bn254>::prove(pk, c, rng),
         PlainCircuit::Hashchain(c) => Groth16::<Bn254>::prove(pk, c, rng),
+        PlainCircuit::FairAggregate(c) => Groth16::<Bn254>::prove(pk, c, rng),
+        PlainCircuit::FairClassify(c) => Groth16::<Bn254>::prove(pk, c, rng),
     }
     .map_err(proof_error)
 }
@@ -489,6 +574,7 @@ impl VerifyFixture {
         for i in 0..distinct.max(1) as u64 {
             let worker = bench_key("verify worker", i);
             let completion = prove_ours(
+                shape,
                 &keys.pk,
                 &bench_witness(shape, i),
                 &BENCH_GENESIS_HASH,
@@ -703,7 +789,7 @@ impl CompletionBench {
         let mut completions = Vec::with_capacity(count);
         for (i, task) in tasks.iter().enumerate() {
             let worker = worker_of(i);
-            let completion = prove_ours(&keys.pk, &witnesses[i], &hash, *task, &worker.id(), &mut rng)?;
+            let completion = prove_ours(shape, &keys.pk, &witnesses[i], &hash, *task, &worker.id(), &mut rng)?;
             let proof = if uncompressed {
                 encode_proof_uncompressed(&decode_proof(&completion.proof).map_err(proof_error)?)
                     .map_err(proof_error)?
@@ -815,10 +901,11 @@ mod tests {
         let keys = setup_keys(shape, 3).unwrap();
         let worker = bench_key("w", 0).id();
         let witness = bench_witness(shape, 0);
-        let ours = prove_ours(&keys.pk, &witness, &BENCH_GENESIS_HASH, TaskId(4), &worker, &mut seeded_rng(1)).unwrap();
+        let ours =
+            prove_ours(shape, &keys.pk, &witness, &BENCH_GENESIS_HASH, TaskId(4), &worker, &mut seeded_rng(1)).unwrap();
         let plain = prove_plain(
             &keys.pk,
-            plain_circuit(&witness, &BENCH_GENESIS_HASH, TaskId(4), &worker).unwrap(),
+            plain_circuit(shape, &witness, &BENCH_GENESIS_HASH, TaskId(4), &worker).unwrap(),
             &mut seeded_rng(2),
         )
         .unwrap();

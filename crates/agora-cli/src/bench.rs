@@ -242,8 +242,7 @@ fn measure(args: &BenchArgs, dir: &Path, progress: &Progress) -> anyhow::Result<
     let lifecycle = lifecycle(args, dir)?;
     let mut proving = Vec::new();
     if args.proofs > 0 {
-        // Fair-exchange proving is timed by `cargo run -p agora-circuits --example fair_exchange_timing`.
-        for shape in agora::default_shapes().into_iter().filter(|s| s.fair_kind().is_none()) {
+        for shape in agora::default_shapes() {
             progress.say(&format!("proving {} ({} proofs each way)", shape_name(shape), args.proofs));
             proving.push(prove(shape, args.proofs)?);
         }
@@ -479,7 +478,11 @@ fn prove(shape: CircuitShape, proofs: usize) -> anyhow::Result<Prove> {
     let mut rng = seeded_rng(11);
     // One untimed proof first (page faults on the key, thread pool start-up), then the two
     // ways alternate which goes first.
-    prove_plain(&keys.pk, plain_circuit(&bench_witness(shape, 0), &BENCH_GENESIS_HASH, TaskId(1), &worker)?, &mut rng)?;
+    prove_plain(
+        &keys.pk,
+        plain_circuit(shape, &bench_witness(shape, 0), &BENCH_GENESIS_HASH, TaskId(1), &worker)?,
+        &mut rng,
+    )?;
     let mut ours = Duration::ZERO;
     let mut plain = Duration::ZERO;
     for i in 0..proofs {
@@ -487,13 +490,13 @@ fn prove(shape: CircuitShape, proofs: usize) -> anyhow::Result<Prove> {
         let task = TaskId(i as u64 + 1);
         let mut run_ours = || -> anyhow::Result<()> {
             let start = Instant::now();
-            prove_ours(&keys.pk, &witness, &BENCH_GENESIS_HASH, task, &worker, &mut rng)?;
+            prove_ours(shape, &keys.pk, &witness, &BENCH_GENESIS_HASH, task, &worker, &mut rng)?;
             ours += start.elapsed();
             Ok(())
         };
         let mut rng_plain = seeded_rng(1_000 + i as u64);
         let mut run_plain = || -> anyhow::Result<()> {
-            let circuit = plain_circuit(&witness, &BENCH_GENESIS_HASH, task, &worker)?;
+            let circuit = plain_circuit(shape, &witness, &BENCH_GENESIS_HASH, task, &worker)?;
             let start = Instant::now();
             prove_plain(&keys.pk, circuit, &mut rng_plain)?;
             plain += start.elapsed();
