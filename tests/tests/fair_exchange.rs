@@ -480,3 +480,43 @@ fn the_same_work_earns_once_whichever_variant_it_is_posted_under() {
     );
     assert_eq!(w.account(&worker.id()).proven_completions, 1);
 }
+
+#[test]
+fn within_one_block_an_ephemeral_key_is_spent_only_by_a_completion_that_verifies() {
+    for first_is_forged in [false, true] {
+        let mut w = world();
+        let (employer, worker, enc) = (key(1), key(2), encryption_key(41));
+        register(&mut w, &employer, Some(&enc));
+        register(&mut w, &worker, None);
+        let (first, second) = (aggregate(13), aggregate(14));
+        let task_a = job(&mut w, &employer, &worker, &first, FAIR_AGGREGATE);
+        let task_b = job(&mut w, &employer, &worker, &second, FAIR_AGGREGATE);
+        // Both proofs under the same ephemeral secret (the same RNG seed).
+        let for_a = prove_sealed(&w, FAIR_AGGREGATE, &first, task_a, &worker, &enc.public(), 30);
+        let for_b = prove_sealed(&w, FAIR_AGGREGATE, &second, task_b, &worker, &enc.public(), 30);
+        assert_eq!(sealed(&for_a).ephemeral_key, sealed(&for_b).ephemeral_key);
+        let mut delivered_a = sealed(&for_a);
+        if first_is_forged {
+            delivered_a.ciphertext[1] = FieldBytes::from_u64(77);
+        }
+        // A rejected transaction consumes no nonce, so after a forged first completion the
+        // second one carries the same nonce (and the dry run, which takes every proof as
+        // valid, cannot foresee its claim: it is verified on its own).
+        let nonce = w.account(&worker.id()).nonce;
+        let second_nonce = if first_is_forged { nonce } else { nonce + 1 };
+        let txs = vec![
+            w.sign_nonce(&worker, nonce, submit(task_a, &for_a, Some(delivered_a))),
+            w.sign_nonce(&worker, second_nonce, submit(task_b, &for_b, Some(sealed(&for_b)))),
+        ];
+        let statuses: Vec<Status> = w.apply(txs).iter().map(|r| r.status).collect();
+        if first_is_forged {
+            // The forged completion spent nothing: the second, honest one settles.
+            assert_eq!(statuses, [Status::ProofInvalid, Status::Ok]);
+            assert_eq!(w.balance(&worker.id(), USD), PRICE - FEE);
+        } else {
+            assert_eq!(statuses, [Status::Ok, Status::EphemeralKeyReused]);
+            assert_eq!(w.task(task_b).expect("task").status, TaskStatus::Awarded);
+        }
+        w.assert_conserved();
+    }
+}
