@@ -185,11 +185,26 @@ fn assert_rejected(w: &mut World, from: &AgentKey, action: Action, status: Statu
 }
 
 /// An employer with key 1's encryption key, a worker, and an awarded task of `kind`.
-fn awarded(kind: u16, witness: &Witness) -> (World, AgentKey, AgentKey, EncryptionKey, TaskId) {
+/// A world with a registered employer (key 1) holding an encryption key and a registered
+/// worker (key 2).
+fn parties() -> (World, AgentKey, AgentKey, EncryptionKey) {
     let mut w = world();
     let (employer, worker, enc) = (key(1), key(2), encryption_key(41));
     register(&mut w, &employer, Some(&enc));
     register(&mut w, &worker, None);
+    (w, employer, worker, enc)
+}
+
+/// A plain (kind 1) completion of `task` by `worker`, proving randomness from `seed`.
+fn prove_plain(w: &World, witness: &Witness, task: TaskId, worker: &AgentKey, seed: u64) -> Completion {
+    let chain = chain_field(&w.config.genesis_hash);
+    let mut rng = StdRng::seed_from_u64(seed);
+    prove_completion(witness, chain, task_field(task), worker_field(&worker.id()), &fixture().pks[&1], &mut rng)
+        .expect("plain proof")
+}
+
+fn awarded(kind: u16, witness: &Witness) -> (World, AgentKey, AgentKey, EncryptionKey, TaskId) {
+    let (mut w, employer, worker, enc) = parties();
     let task = job(&mut w, &employer, &worker, witness, kind);
     (w, employer, worker, enc, task)
 }
@@ -341,10 +356,7 @@ fn a_ciphertext_encrypted_to_a_different_key_is_rejected() {
 
 #[test]
 fn a_sealed_completion_replayed_from_another_task_is_rejected() {
-    let mut w = world();
-    let (employer, worker, enc) = (key(1), key(2), encryption_key(41));
-    register(&mut w, &employer, Some(&enc));
-    register(&mut w, &worker, None);
+    let (mut w, employer, worker, enc) = parties();
     let (first, second) = (aggregate(6), aggregate(7));
     let task_a = job(&mut w, &employer, &worker, &first, FAIR_AGGREGATE);
     let task_b = job(&mut w, &employer, &worker, &second, FAIR_AGGREGATE);
@@ -418,25 +430,12 @@ fn a_fair_exchange_task_cannot_settle_without_a_sealed_output_nor_a_plain_one_wi
     // The output withheld: no sealed output, no payment.
     assert_rejected(&mut w, &worker, submit(task, &done, None), Status::SealedOutputMismatch);
     // A plain kind's proof of the same statement, without the envelope.
-    let chain = chain_field(&w.config.genesis_hash);
-    let mut rng = StdRng::seed_from_u64(18);
-    let plain =
-        prove_completion(&witness, chain, task_field(task), worker_field(&worker.id()), &fixture().pks[&1], &mut rng)
-            .expect("plain proof");
+    let plain = prove_plain(&w, &witness, task, &worker, 18);
     assert_rejected(&mut w, &worker, submit(task, &plain, None), Status::SealedOutputMismatch);
     // A plain task given a sealed output.
     let plain_witness = aggregate(11);
     let plain_task = job(&mut w, &employer, &worker, &plain_witness, 1);
-    let mut rng = StdRng::seed_from_u64(19);
-    let plain_done = prove_completion(
-        &plain_witness,
-        chain,
-        task_field(plain_task),
-        worker_field(&worker.id()),
-        &fixture().pks[&1],
-        &mut rng,
-    )
-    .expect("plain proof");
+    let plain_done = prove_plain(&w, &plain_witness, plain_task, &worker, 19);
     assert_rejected(
         &mut w,
         &worker,
@@ -449,24 +448,11 @@ fn a_fair_exchange_task_cannot_settle_without_a_sealed_output_nor_a_plain_one_wi
 
 #[test]
 fn the_same_work_earns_once_whichever_variant_it_is_posted_under() {
-    let mut w = world();
-    let (employer, worker, enc) = (key(1), key(2), encryption_key(41));
-    register(&mut w, &employer, Some(&enc));
-    register(&mut w, &worker, None);
+    let (mut w, employer, worker, enc) = parties();
     let witness = aggregate(12);
     // The plain kind first.
     let plain_task = job(&mut w, &employer, &worker, &witness, 1);
-    let chain = chain_field(&w.config.genesis_hash);
-    let mut rng = StdRng::seed_from_u64(20);
-    let plain = prove_completion(
-        &witness,
-        chain,
-        task_field(plain_task),
-        worker_field(&worker.id()),
-        &fixture().pks[&1],
-        &mut rng,
-    )
-    .expect("plain proof");
+    let plain = prove_plain(&w, &witness, plain_task, &worker, 20);
     assert_eq!(w.run(&worker, submit(plain_task, &plain, None)), Status::Ok);
     // The same records, input commitment and threshold posted under the fair-exchange variant:
     // one nullifier for both, so the same work is not paid in reputation twice.
@@ -484,10 +470,7 @@ fn the_same_work_earns_once_whichever_variant_it_is_posted_under() {
 #[test]
 fn within_one_block_an_ephemeral_key_is_spent_only_by_a_completion_that_verifies() {
     for first_is_forged in [false, true] {
-        let mut w = world();
-        let (employer, worker, enc) = (key(1), key(2), encryption_key(41));
-        register(&mut w, &employer, Some(&enc));
-        register(&mut w, &worker, None);
+        let (mut w, employer, worker, enc) = parties();
         let (first, second) = (aggregate(13), aggregate(14));
         let task_a = job(&mut w, &employer, &worker, &first, FAIR_AGGREGATE);
         let task_b = job(&mut w, &employer, &worker, &second, FAIR_AGGREGATE);

@@ -4,6 +4,7 @@
 //! employer then decrypts the output from the chain and checks it against the commitment.
 
 use crate::demo::{Run, USD, blake3_plan};
+use crate::demo_runtime_kind::expect_ok;
 use agora::zk::kinds::{AggregateWitness, TaskResult};
 use agora::{Action, AgentKey, Created, EncryptionKey, FieldBytes, PostTask, ProofKeys, Status, Witness, task_terms};
 use anyhow::{Context, anyhow};
@@ -87,12 +88,4 @@ pub(crate) fn run_fair_exchange(
         other => format!("{other:?}"),
     };
     Ok(FairExchangeOutcome { task: task.0, settled, decrypted, matches: opened.result == completion.result })
-}
-
-fn expect_ok(receipts: &[agora::Receipt], what: &str) -> anyhow::Result<()> {
-    match receipts.first() {
-        Some(r) if r.status == Status::Ok => Ok(()),
-        Some(r) => Err(anyhow!("the demo's {what} was rejected: {}", r.status)),
-        None => Err(anyhow!("the demo's {what} has no receipt")),
-    }
 }

@@ -112,7 +112,8 @@ pub(crate) fn run_runtime_kind(
     Ok(RuntimeKindOutcome { registered_at, settled })
 }
 
-fn expect_ok(receipts: &[agora::Receipt], what: &str) -> anyhow::Result<()> {
+/// Fails unless the first receipt of a demo step is `Ok`, naming the step.
+pub(crate) fn expect_ok(receipts: &[agora::Receipt], what: &str) -> anyhow::Result<()> {
     match receipts.first() {
         Some(r) if r.status == Status::Ok => Ok(()),
         Some(r) => Err(anyhow!("the demo's {what} was rejected: {}", r.status)),
