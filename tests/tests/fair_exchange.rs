@@ -151,7 +151,6 @@ fn prove_sealed(
     let chain = chain_field(&w.config.genesis_hash);
     let mut rng = StdRng::seed_from_u64(seed);
     prove_fair_completion(
-        kind,
         witness,
         chain,
         task_field(task),

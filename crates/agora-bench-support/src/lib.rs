@@ -408,7 +408,7 @@ pub fn prove_ours(
         None => agora_zk::prove_completion(witness, chain, task, worker, pk, rng),
         Some(_) => {
             let employer = agora_zk::sealing::curve_point(&bench_employer_key()?);
-            agora_zk::prove_fair_completion(shape.code(), witness, chain, task, worker, &employer, pk, rng)
+            agora_zk::prove_fair_completion(witness, chain, task, worker, &employer, pk, rng)
         }
     }
     .map_err(proof_error)
@@ -429,10 +429,6 @@ pub enum PlainCircuit {
     FairClassify(agora_circuits::fair_exchange::classify::Circuit),
 }
 
-fn fixed<T: Copy, const N: usize>(values: &[T]) -> Result<[T; N], Error> {
-    <[T; N]>::try_from(values).map_err(|_| Error::Proof(format!("expected {N} values, got {}", values.len())))
-}
-
 /// Builds the circuit (with its assignment) that [`prove_ours`] proves for this witness and
 /// shape (a fair-exchange shape seals to [`bench_employer_key`] under an ephemeral secret
 /// derived from the task id).
@@ -451,31 +447,17 @@ pub fn plain_circuit(
     }
     Ok(match witness {
         Witness::Aggregate(w) => {
-            let private = aggregate::Private {
-                records: fixed(&w.records)?,
-                input_salt: field_to_fr(&w.input_salt),
-                output_salt: field_to_fr(&w.output_salt),
-            };
+            let private = w.private().map_err(proof_error)?;
             let public = aggregate::Public::from_private(chain_id, task_id, worker_id, w.threshold, &private);
             PlainCircuit::Aggregate(aggregate::Circuit::new(public, private))
         }
         Witness::Classify(w) => {
-            let private = classify::Private {
-                model: classify::Model { weights: fixed(&w.weights)?, bias: w.bias },
-                model_salt: field_to_fr(&w.model_salt),
-                features: fixed(&w.features)?,
-                input_salt: field_to_fr(&w.input_salt),
-                output_salt: field_to_fr(&w.output_salt),
-            };
+            let private = w.private().map_err(proof_error)?;
             let public = classify::Public::from_private(chain_id, task_id, worker_id, &private).map_err(proof_error)?;
             PlainCircuit::Classify(classify::Circuit::new(public, private))
         }
         Witness::Hashchain(w) => {
-            let private = hashchain::Private {
-                seed: field_to_fr(&w.seed),
-                input_salt: field_to_fr(&w.input_salt),
-                output_salt: field_to_fr(&w.output_salt),
-            };
+            let private = w.private();
             let public = hashchain::Public::from_private(chain_id, task_id, worker_id, w.depth, &private)
                 .map_err(proof_error)?;
             PlainCircuit::Hashchain(hashchain::Circuit::new(public, private).map_err(proof_error)?)
@@ -497,14 +479,8 @@ fn fair_circuit(
     let employer = bench_employer_key()?;
     Ok(match witness {
         Witness::Aggregate(w) => {
-            let private = fair_exchange::aggregate::Private {
-                base: aggregate::Private {
-                    records: fixed(&w.records)?,
-                    input_salt: field_to_fr(&w.input_salt),
-                    output_salt: field_to_fr(&w.output_salt),
-                },
-                ephemeral_secret,
-            };
+            let private =
+                fair_exchange::aggregate::Private { base: w.private().map_err(proof_error)?, ephemeral_secret };
             let (public, _) = fair_exchange::aggregate::Public::from_private(
                 chain_id,
                 task_id,
@@ -517,16 +493,8 @@ fn fair_circuit(
             PlainCircuit::FairAggregate(fair_exchange::aggregate::Circuit::new(public, private))
         }
         Witness::Classify(w) => {
-            let private = fair_exchange::classify::Private {
-                base: classify::Private {
-                    model: classify::Model { weights: fixed(&w.weights)?, bias: w.bias },
-                    model_salt: field_to_fr(&w.model_salt),
-                    features: fixed(&w.features)?,
-                    input_salt: field_to_fr(&w.input_salt),
-                    output_salt: field_to_fr(&w.output_salt),
-                },
-                ephemeral_secret,
-            };
+            let private =
+                fair_exchange::classify::Private { base: w.private().map_err(proof_error)?, ephemeral_secret };
             let (public, _) =
                 fair_exchange::classify::Public::from_private(chain_id, task_id, worker_id, employer, &private)
                     .map_err(proof_error)?;

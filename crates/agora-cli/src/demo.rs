@@ -54,6 +54,30 @@ impl Run {
         current
     }
 
+    /// A job offer of the demo: `budget` in USD, bids open for 10 minutes, delivery within an
+    /// hour, no splits, no reputation floor.
+    pub(crate) fn offer(
+        &self,
+        title: String,
+        requirements: &str,
+        (kind, input_commitment, params): (u16, FieldBytes, Vec<FieldBytes>),
+        budget: u128,
+    ) -> PostTask {
+        PostTask {
+            title,
+            requirements: requirements.into(),
+            kind,
+            params,
+            input_commitment,
+            asset: USD,
+            budget,
+            bid_deadline: self.time + 600,
+            delivery_deadline: self.time + 3_600,
+            splits: vec![],
+            min_reputation: 0,
+        }
+    }
+
     pub(crate) fn block(&mut self, stage: &str, txs: Vec<SignedTx>) -> anyhow::Result<BlockOutcome> {
         self.bar.set_message(stage.to_string());
         let count = txs.len() as u64;
@@ -202,19 +226,13 @@ fn run_wave(
     let posts: Vec<SignedTx> = range
         .clone()
         .map(|i| {
-            let offer = PostTask {
-                title: format!("demo task {i}: summarise dataset shard"),
-                requirements: "JSON summary with record count and sum".into(),
-                kind: 0,
-                params: vec![],
-                input_commitment: FieldBytes::hash_to_field("agora demo input", &(i as u64).to_le_bytes()),
-                asset: USD,
+            let input = FieldBytes::hash_to_field("agora demo input", &(i as u64).to_le_bytes());
+            let offer = run.offer(
+                format!("demo task {i}: summarise dataset shard"),
+                "JSON summary with record count and sum",
+                (0, input, vec![]),
                 budget,
-                bid_deadline: run.time + 600,
-                delivery_deadline: run.time + 3_600,
-                splits: vec![],
-                min_reputation: 0,
-            };
+            );
             run.sign(employer_of(i), Action::PostTask(offer))
         })
         .collect();

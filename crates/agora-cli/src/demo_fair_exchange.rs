@@ -6,7 +6,7 @@
 use crate::demo::{Run, USD, blake3_plan};
 use crate::demo_runtime_kind::expect_ok;
 use agora::zk::kinds::{AggregateWitness, TaskResult};
-use agora::{Action, AgentKey, Created, EncryptionKey, FieldBytes, PostTask, ProofKeys, Status, Witness, task_terms};
+use agora::{Action, AgentKey, Created, EncryptionKey, FieldBytes, ProofKeys, Status, Witness, task_terms};
 use anyhow::{Context, anyhow};
 
 /// The fair-exchange kind the demo settles (fair-exchange `aggregate`).
@@ -46,19 +46,12 @@ pub(crate) fn run_fair_exchange(
         output_salt: FieldBytes::hash_to_field("agora demo fair output salt", b"0"),
     });
     let (_, input_commitment, params) = task_terms(&witness)?;
-    let offer = PostTask {
-        title: "fair-exchange task: aggregate".into(),
-        requirements: "paid only against the output, sealed to the employer and proven".into(),
-        kind: FAIR_KIND,
-        params,
-        input_commitment,
-        asset: USD,
+    let offer = run.offer(
+        "fair-exchange task: aggregate".into(),
+        "paid only against the output, sealed to the employer and proven",
+        (FAIR_KIND, input_commitment, params),
         budget,
-        bid_deadline: run.time + 600,
-        delivery_deadline: run.time + 3_600,
-        splits: vec![],
-        min_reputation: 0,
-    };
+    );
     let post = run.sign(employer, Action::PostTask(offer));
     let posted = run.block("fair-exchange task posted (employer key fixed in the task)", vec![post])?;
     expect_ok(&posted.receipts, "post_task")?;

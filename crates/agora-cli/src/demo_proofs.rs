@@ -1,9 +1,9 @@
 //! The demo's proof wave: tasks of the three proof-gated kinds, settled only by Groth16 proofs
 //! of completion that the state machine verifies together in one block.
 
-use crate::demo::{Run, USD, blake3_plan};
+use crate::demo::{Run, blake3_plan};
 use agora::zk::kinds::{AggregateWitness, ClassifyWitness, HashchainWitness};
-use agora::{Action, AgentKey, Created, FieldBytes, PostTask, ProofKeys, SignedTx, TaskId, Witness, task_terms};
+use agora::{Action, AgentKey, Created, FieldBytes, ProofKeys, SignedTx, TaskId, Witness, task_terms};
 use anyhow::{Context, anyhow};
 use std::time::Instant;
 
@@ -48,20 +48,9 @@ pub(crate) fn run_proof_wave(
     let witnesses: Vec<Witness> = (0..count).map(witness).collect();
     let mut posts = Vec::new();
     for (i, w) in witnesses.iter().enumerate() {
-        let (kind, input_commitment, params) = task_terms(w)?;
-        let offer = PostTask {
-            title: format!("proof task {i}: kind {kind}"),
-            requirements: "settled only by a zero-knowledge proof of completion".into(),
-            kind,
-            params,
-            input_commitment,
-            asset: USD,
-            budget,
-            bid_deadline: run.time + 600,
-            delivery_deadline: run.time + 3_600,
-            splits: vec![],
-            min_reputation: 0,
-        };
+        let terms = task_terms(w)?;
+        let title = format!("proof task {i}: kind {}", terms.0);
+        let offer = run.offer(title, "settled only by a zero-knowledge proof of completion", terms, budget);
         posts.push(run.sign(&employers[i % employers.len()], Action::PostTask(offer)));
     }
     let outcome = run.block("proof-gated tasks posted", posts)?;

@@ -6,8 +6,8 @@
 use crate::demo::{Run, USD, blake3_plan};
 use agora::zk::kinds::HashchainWitness;
 use agora::{
-    Action, AgentKey, CircuitShape, Created, FieldBytes, KindRegistration, KindSpec, PostTask, ProofKeys, Status,
-    Witness, task_terms,
+    Action, AgentKey, CircuitShape, Created, FieldBytes, KindRegistration, KindSpec, ProofKeys, Status, Witness,
+    task_terms,
 };
 use anyhow::{Context, anyhow};
 use std::path::Path;
@@ -74,19 +74,12 @@ pub(crate) fn run_runtime_kind(
         output_salt: FieldBytes::hash_to_field("agora demo runtime output salt", b"0"),
     });
     let (_, input_commitment, params) = task_terms(&witness)?;
-    let offer = PostTask {
-        title: format!("runtime kind task: {RUNTIME_KIND_NAME}"),
-        requirements: "settled only by a proof under the key registered at runtime".into(),
-        kind: RUNTIME_KIND,
-        params,
-        input_commitment,
-        asset: USD,
+    let offer = run.offer(
+        format!("runtime kind task: {RUNTIME_KIND_NAME}"),
+        "settled only by a proof under the key registered at runtime",
+        (RUNTIME_KIND, input_commitment, params),
         budget,
-        bid_deadline: run.time + 600,
-        delivery_deadline: run.time + 3_600,
-        splits: vec![],
-        min_reputation: 0,
-    };
+    );
     let post = run.sign(employer, Action::PostTask(offer));
     let posted = run.block("runtime-kind task posted", vec![post])?;
     expect_ok(&posted.receipts, "post_task")?;

@@ -34,7 +34,7 @@ pub fn decrypt(db: &Path, node: Option<&str>, args: DecryptArgs) -> anyhow::Resu
         Some(url) => {
             let client = agora_client::blocking::Client::new(url).with_context(|| format!("node {url}"))?;
             let view = client
-                .block_on(client.inner().sealed_task(task))
+                .sealed_task(task)
                 .with_context(|| format!("node {url}"))?
                 .ok_or_else(|| anyhow!("task {task} is not a fair-exchange task"))?;
             key.open_parts(view.kind, view.output_commitment, &view.sealed)?

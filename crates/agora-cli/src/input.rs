@@ -13,6 +13,9 @@ pub const MAX_TX_JSON_BYTES: usize = 64 * 1024;
 pub const MAX_GENESIS_JSON_BYTES: u64 = 16 << 20;
 /// Largest witness (task data) JSON file, in bytes.
 pub const MAX_WITNESS_JSON_BYTES: u64 = 64 * 1024;
+/// Largest `--sealed` sealed output accepted (16 ciphertext elements and a point are about
+/// 1.3 KiB of JSON).
+pub const MAX_SEALED_JSON_BYTES: usize = 4 * 1024;
 /// Largest imported key file (a proving key), in bytes.
 pub const MAX_KEY_FILE_BYTES: u64 = 256 << 20;
 

@@ -4,7 +4,6 @@
 use crate::args::{QueryArgs, QueryWhat, SubmitArgs, TxArgs};
 use crate::input::{MAX_SUBMIT_INPUT_BYTES, read_stdin_bounded, read_text_bounded};
 use crate::output::{print_json, print_pretty};
-use agora::core::hexbytes_decode32;
 use agora::{AgentId, AgentKey, TxBody};
 use agora_api::limits::{MAX_BATCH_TXS, MAX_PAGE};
 use agora_api::routes::{self, path};
@@ -33,12 +32,17 @@ fn did(text: &str) -> anyhow::Result<AgentId> {
 pub fn tx(url: &str, args: TxArgs) -> anyhow::Result<()> {
     let key = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
     let given = args.genesis_hash.clone();
-    let genesis_hash = || match &given {
-        Some(hash) => hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}")),
-        None => agora_api::hex32::parse(&connect(url)?.tip().map_err(explain)?.genesis_hash).map_err(|e| anyhow!(e)),
-    };
+    let genesis_hash = || node_genesis_hash(url, given.as_deref());
     let action = crate::tx::action(key.id(), args.action, &genesis_hash)?;
     sign(url, &key, args.nonce, args.genesis_hash.as_deref(), action)
+}
+
+/// `--genesis-hash` if given, else the genesis hash of the node's chain.
+fn node_genesis_hash(url: &str, given: Option<&str>) -> anyhow::Result<[u8; 32]> {
+    match given {
+        Some(hash) => crate::tx::given_genesis_hash(hash),
+        None => agora_api::hex32::parse(&connect(url)?.tip().map_err(explain)?.genesis_hash).map_err(|e| anyhow!(e)),
+    }
 }
 
 /// Signs `action` for the node's marketplace with the sender's next nonce there (or the given
@@ -50,13 +54,7 @@ pub fn sign(
     genesis_hash: Option<&str>,
     action: agora::Action,
 ) -> anyhow::Result<()> {
-    let genesis_hash = match genesis_hash {
-        Some(hash) => hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}"))?,
-        None => {
-            let client = connect(url)?;
-            agora_api::hex32::parse(&client.tip().map_err(explain)?.genesis_hash).map_err(|e| anyhow!(e))?
-        }
-    };
+    let genesis_hash = node_genesis_hash(url, genesis_hash)?;
     let nonce = match nonce {
         Some(nonce) => nonce,
         None => connect(url)?.next_nonce(&key.id()).map_err(explain)?,

@@ -68,10 +68,8 @@ fn post_task(a: PostTaskArgs) -> anyhow::Result<Action> {
 }
 
 fn sealed_output(text: &str) -> anyhow::Result<agora::core::SealedOutput> {
-    if text.len() as u64 > crate::input::MAX_WITNESS_JSON_BYTES {
-        return Err(anyhow!("--sealed: more than {} bytes", crate::input::MAX_WITNESS_JSON_BYTES));
-    }
-    serde_json::from_str(text).context("--sealed: not a sealed output")
+    agora::core::json::from_slice_bounded(text.as_bytes(), "--sealed", crate::input::MAX_SEALED_JSON_BYTES)
+        .context("--sealed: not a sealed output")
 }
 
 /// The action a `tx` subcommand describes; `genesis_hash` is asked for only by actions that
@@ -137,11 +135,16 @@ pub fn action(
     })
 }
 
+/// The `--genesis-hash` a transaction is signed for.
+pub fn given_genesis_hash(hex: &str) -> anyhow::Result<[u8; 32]> {
+    hexbytes_decode32(hex).map_err(|e| anyhow!("--genesis-hash: {e}"))
+}
+
 pub fn run(db: &Path, args: TxArgs) -> anyhow::Result<()> {
     let key = AgentKey::from_secret_hex(&args.secret).context("--secret")?;
     let given = args.genesis_hash.clone();
     let genesis_hash = move || match &given {
-        Some(hash) => hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}")),
+        Some(hash) => given_genesis_hash(hash),
         None => Ok(Marketplace::open(db)
             .with_context(|| format!("opening {} (or pass --genesis-hash)", db.display()))?
             .genesis_hash()),
@@ -160,7 +163,7 @@ pub fn sign(
     action: Action,
 ) -> anyhow::Result<()> {
     let (genesis_hash, nonce) = match (genesis_hash, nonce) {
-        (Some(hash), Some(nonce)) => (hexbytes_decode32(hash).map_err(|e| anyhow!("--genesis-hash: {e}"))?, nonce),
+        (Some(hash), Some(nonce)) => (given_genesis_hash(hash)?, nonce),
         _ => {
             let market = Marketplace::open(db)
                 .with_context(|| format!("opening {} (or pass --genesis-hash and --nonce)", db.display()))?;

@@ -1,8 +1,11 @@
 //! A synchronous wrapper of [`crate::Client`] for callers without an async runtime (the CLI).
 
 use crate::error::ClientError;
-use agora::{Receipt, SignedTx};
-use agora_api::{AgentView, ArbitratorView, BidCursor, BlockDigestView, FreezeView, OpenBidsPage, TipView, TotalsView};
+use agora::{Receipt, SignedTx, TaskId};
+use agora_api::{
+    AgentView, ArbitratorView, BidCursor, BlockDigestView, FreezeView, OpenBidsPage, SealedTaskView, TipView,
+    TotalsView,
+};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 
@@ -45,6 +48,11 @@ impl Client {
     /// See [`crate::Client::tip`].
     pub fn tip(&self) -> Result<TipView, ClientError> {
         self.block_on(self.inner.tip())
+    }
+
+    /// See [`crate::Client::sealed_task`].
+    pub fn sealed_task(&self, task: TaskId) -> Result<Option<SealedTaskView>, ClientError> {
+        self.block_on(self.inner.sealed_task(task))
     }
 
     /// See [`crate::Client::submit`].

@@ -293,6 +293,11 @@ fn path_at(text: &str, offset: usize) -> String {
     path
 }
 
+/// True for 0: lets a `u8` field that defaults to 0 stay out of the JSON it is absent from.
+pub fn is_zero_u8(value: &u8) -> bool {
+    *value == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,9 +361,4 @@ mod tests {
         let err = parse(r#"{"items":[],"amount":"1","amount":"2"}"#).unwrap_err().to_string();
         assert!(err.contains("duplicate field `amount`"), "{err}");
     }
-}
-
-/// True for 0: lets a `u8` field that defaults to 0 stay out of the JSON it is absent from.
-pub fn is_zero_u8(value: &u8) -> bool {
-    *value == 0
 }

@@ -6,14 +6,14 @@ use agora_circuits::babyjubjub::{SECRET_KEY_BYTES, SecretKey};
 use agora_circuits::fair_exchange::{self, FairKind};
 use agora_circuits::{aggregate, classify};
 use agora_core::{CurvePoint, FieldBytes, SealedOutput};
-use ark_bn254::{Bn254, Fr};
+use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use ark_std::rand::{CryptoRng, RngCore};
 
 use crate::encoding::{field_to_fr, fr_to_field};
 use crate::error::ProveError;
 use crate::keys::public_input_count;
-use crate::kinds::{Circuit, Completion, TaskResult, Witness, finish, fixed, witness_error};
+use crate::kinds::{Circuit, Completion, TaskResult, Witness, finish, witness_error};
 use crate::sealing::{ciphertext_of, curve_point, public_key};
 
 /// Why a sealed output could not be opened.
@@ -52,15 +52,14 @@ fn ephemeral_secret<R: RngCore + CryptoRng>(rng: &mut R) -> SecretKey {
     }
 }
 
-/// Proves a completion of a fair-exchange task of kind `kind` (11 or 12) with the base kind's
-/// witness, sealing the output to `employer_key` (the key the task records) under a fresh
-/// ephemeral key drawn from `rng`. The completion's `sealed` holds what the transaction must
-/// publish; its public inputs are the base statement followed by the envelope. As with
-/// [`crate::prove_completion`], the witness is checked natively and the proof is verified
-/// under the key's own verifying key before it is returned. Use [`crate::os_rng`] in
-/// production.
+/// Proves a completion of a fair-exchange task with the base kind's witness (an `aggregate`
+/// witness proves kind 11, a `classify` one kind 12), sealing the output to `employer_key` (the
+/// key the task records) under a fresh ephemeral key drawn from `rng`. The completion's `sealed`
+/// holds what the transaction must publish; its public inputs are the base statement followed
+/// by the envelope. As with [`crate::prove_completion`], the witness is checked natively and
+/// the proof is verified under the key's own verifying key before it is returned. Use
+/// [`crate::os_rng`] in production.
 pub fn prove_fair_completion<R: RngCore + CryptoRng>(
-    kind: u16,
     witness: &Witness,
     chain_id: FieldBytes,
     task_id: FieldBytes,
@@ -69,27 +68,21 @@ pub fn prove_fair_completion<R: RngCore + CryptoRng>(
     pk: &ProvingKey<Bn254>,
     rng: &mut R,
 ) -> Result<Completion, ProveError> {
-    let fair = FairKind::from_code(kind).ok_or_else(|| witness_error(format!("kind {kind} is not fair-exchange")))?;
-    if fair.base() != witness.kind() {
-        return Err(witness_error(format!("a {:?} witness cannot prove fair-exchange kind {kind}", witness.kind())));
-    }
+    let fair = FairKind::ALL
+        .into_iter()
+        .find(|fair| fair.base() == witness.kind())
+        .ok_or_else(|| witness_error(format!("the {:?} kind has no fair-exchange variant", witness.kind())))?;
     let key_inputs = public_input_count(&pk.vk);
     if key_inputs != fair.num_public_inputs() {
         return Err(ProveError::KeyMismatch { expected: key_inputs, actual: fair.num_public_inputs() });
     }
     let employer = public_key(employer_key).map_err(|e| witness_error(format!("employer key: {e}")))?;
     let ephemeral = ephemeral_secret(rng);
+    let ephemeral_key = curve_point(&ephemeral.public_key());
     let (chain, task, worker) = (field_to_fr(&chain_id), field_to_fr(&task_id), field_to_fr(&worker_id));
     let (inputs, circuit, result, ciphertext) = match witness {
         Witness::Aggregate(w) => {
-            let private = fair_exchange::aggregate::Private {
-                base: aggregate::Private {
-                    records: fixed("records", &w.records)?,
-                    input_salt: field_to_fr(&w.input_salt),
-                    output_salt: field_to_fr(&w.output_salt),
-                },
-                ephemeral_secret: ephemeral,
-            };
+            let private = fair_exchange::aggregate::Private { base: w.private()?, ephemeral_secret: ephemeral };
             let (public, ciphertext) =
                 fair_exchange::aggregate::Public::from_private(chain, task, worker, w.threshold, employer, &private)
                     .map_err(witness_error)?;
@@ -103,16 +96,7 @@ pub fn prove_fair_completion<R: RngCore + CryptoRng>(
             )
         }
         Witness::Classify(w) => {
-            let private = fair_exchange::classify::Private {
-                base: classify::Private {
-                    model: classify::Model { weights: fixed("weights", &w.weights)?, bias: w.bias },
-                    model_salt: field_to_fr(&w.model_salt),
-                    features: fixed("features", &w.features)?,
-                    input_salt: field_to_fr(&w.input_salt),
-                    output_salt: field_to_fr(&w.output_salt),
-                },
-                ephemeral_secret: ephemeral,
-            };
+            let private = fair_exchange::classify::Private { base: w.private()?, ephemeral_secret: ephemeral };
             let (public, ciphertext) =
                 fair_exchange::classify::Public::from_private(chain, task, worker, employer, &private)
                     .map_err(witness_error)?;
@@ -127,23 +111,11 @@ pub fn prove_fair_completion<R: RngCore + CryptoRng>(
         }
         Witness::Hashchain(_) => return Err(witness_error("hashchain has no fair-exchange variant")),
     };
-    let sealed = SealedOutput {
-        ephemeral_key: curve_point(&ephemeral_public(&inputs)?),
-        ciphertext: ciphertext.elements().iter().copied().map(fr_to_field).collect(),
-    };
-    let mut completion = finish(kind, inputs, circuit, result, pk, rng)?;
+    let sealed =
+        SealedOutput { ephemeral_key, ciphertext: ciphertext.elements().iter().copied().map(fr_to_field).collect() };
+    let mut completion = finish(fair.code(), inputs, circuit, result, pk, rng)?;
     completion.sealed = Some(sealed);
     Ok(completion)
-}
-
-/// The ephemeral key as laid out in the public inputs (envelope inputs 2 and 3).
-fn ephemeral_public(inputs: &[Fr]) -> Result<agora_circuits::babyjubjub::PublicKey, ProveError> {
-    let envelope = inputs
-        .len()
-        .checked_sub(fair_exchange::ENVELOPE_INPUTS)
-        .and_then(|start| inputs.get(start + 2..start + 4))
-        .ok_or_else(|| witness_error("statement has no envelope"))?;
-    agora_circuits::babyjubjub::PublicKey::from_coordinates(envelope[0], envelope[1]).map_err(witness_error)
 }
 
 /// The employer's side: decrypts the sealed output of a task of fair-exchange kind `kind` with

@@ -287,8 +287,44 @@ pub(crate) fn witness_error(e: impl std::fmt::Display) -> ProveError {
     ProveError::Witness(e.to_string())
 }
 
-pub(crate) fn fixed<T: Copy, const N: usize>(what: &str, values: &[T]) -> Result<[T; N], ProveError> {
+fn fixed<T: Copy, const N: usize>(what: &str, values: &[T]) -> Result<[T; N], ProveError> {
     <[T; N]>::try_from(values).map_err(|_| witness_error(format!("{what}: expected {N} values, got {}", values.len())))
+}
+
+impl AggregateWitness {
+    /// The circuit's private input for this witness (exactly `aggregate::N` records).
+    pub fn private(&self) -> Result<aggregate::Private, ProveError> {
+        Ok(aggregate::Private {
+            records: fixed("records", &self.records)?,
+            input_salt: field_to_fr(&self.input_salt),
+            output_salt: field_to_fr(&self.output_salt),
+        })
+    }
+}
+
+impl ClassifyWitness {
+    /// The circuit's private input for this witness (exactly `classify::D` weights and
+    /// features).
+    pub fn private(&self) -> Result<classify::Private, ProveError> {
+        Ok(classify::Private {
+            model: classify::Model { weights: fixed("weights", &self.weights)?, bias: self.bias },
+            model_salt: field_to_fr(&self.model_salt),
+            features: fixed("features", &self.features)?,
+            input_salt: field_to_fr(&self.input_salt),
+            output_salt: field_to_fr(&self.output_salt),
+        })
+    }
+}
+
+impl HashchainWitness {
+    /// The circuit's private input for this witness.
+    pub fn private(&self) -> hashchain::Private {
+        hashchain::Private {
+            seed: field_to_fr(&self.seed),
+            input_salt: field_to_fr(&self.input_salt),
+            output_salt: field_to_fr(&self.output_salt),
+        }
+    }
 }
 
 /// Builds the public statement, the circuit and the clear result for a witness.
@@ -300,11 +336,7 @@ fn build(
 ) -> Result<(Vec<Fr>, Circuit, TaskResult), ProveError> {
     match witness {
         Witness::Aggregate(w) => {
-            let private = aggregate::Private {
-                records: fixed("records", &w.records)?,
-                input_salt: field_to_fr(&w.input_salt),
-                output_salt: field_to_fr(&w.output_salt),
-            };
+            let private = w.private()?;
             let public = aggregate::Public::from_private(chain_id, task_id, worker_id, w.threshold, &private);
             aggregate::evaluate(&public, &private).map_err(witness_error)?;
             let out = aggregate::compute_output(&private.records, w.threshold);
@@ -312,13 +344,7 @@ fn build(
             Ok((public.to_field_elements(), Circuit::Aggregate(aggregate::Circuit::new(public, private)), result))
         }
         Witness::Classify(w) => {
-            let private = classify::Private {
-                model: classify::Model { weights: fixed("weights", &w.weights)?, bias: w.bias },
-                model_salt: field_to_fr(&w.model_salt),
-                features: fixed("features", &w.features)?,
-                input_salt: field_to_fr(&w.input_salt),
-                output_salt: field_to_fr(&w.output_salt),
-            };
+            let private = w.private()?;
             let public =
                 classify::Public::from_private(chain_id, task_id, worker_id, &private).map_err(witness_error)?;
             classify::evaluate(&public, &private).map_err(witness_error)?;
@@ -330,11 +356,7 @@ fn build(
             ))
         }
         Witness::Hashchain(w) => {
-            let private = hashchain::Private {
-                seed: field_to_fr(&w.seed),
-                input_salt: field_to_fr(&w.input_salt),
-                output_salt: field_to_fr(&w.output_salt),
-            };
+            let private = w.private();
             let public = hashchain::Public::from_private(chain_id, task_id, worker_id, w.depth, &private)
                 .map_err(witness_error)?;
             hashchain::evaluate(&public, &private).map_err(witness_error)?;

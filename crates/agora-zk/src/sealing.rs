@@ -89,14 +89,14 @@ pub fn check_possession(key: &CurvePoint, possession: &KeyPossession, message: &
 }
 
 /// The envelope public inputs `employer_key.x, employer_key.y, ephemeral_key.x,
-/// ephemeral_key.y, ciphertext_hash` of a published sealed output, after validating both points
-/// and the ciphertext's length.
+/// ephemeral_key.y, ciphertext_hash` of a published sealed output, after validating the
+/// ephemeral key and the ciphertext's length. The employer key is the one the task records,
+/// validated when it was registered (`check_possession`), so it is not checked again here.
 pub fn envelope_inputs(
     employer_key: &CurvePoint,
     ephemeral_key: &CurvePoint,
     ciphertext: &[FieldBytes],
 ) -> Result<Vec<FieldBytes>, SealingRejection> {
-    public_key(employer_key)?;
     public_key(ephemeral_key)?;
     let ciphertext = ciphertext_of(ciphertext)?;
     Ok(vec![employer_key.x, employer_key.y, ephemeral_key.x, ephemeral_key.y, fr_to_field(ciphertext.hash())])

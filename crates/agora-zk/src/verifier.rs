@@ -194,7 +194,7 @@ impl ProofVerifier for Groth16Verifier {
         crate::sealing::check_possession(key, possession, message)
     }
 
-    /// Both points validated, the ciphertext hashed with Poseidon
+    /// The ephemeral key validated, the ciphertext hashed with Poseidon
     /// ([`crate::sealing::envelope_inputs`]).
     fn envelope_inputs(
         &self,

@@ -332,9 +332,7 @@ pub fn prove_offer(
     let (task_id, worker_id) = (task_field(task), worker_field(worker));
     let completion = match (entry.shape.fair_kind(), employer_key) {
         (None, None) => agora_zk::prove_completion(witness, chain, task_id, worker_id, &pk, &mut rng),
-        (Some(_), Some(key)) => {
-            agora_zk::prove_fair_completion(offer.kind, witness, chain, task_id, worker_id, key, &pk, &mut rng)
-        }
+        (Some(_), Some(key)) => agora_zk::prove_fair_completion(witness, chain, task_id, worker_id, key, &pk, &mut rng),
         (Some(_), None) => return Err(Error::Proof(format!("task {task} is fair-exchange but has no employer key"))),
         (None, Some(_)) => return Err(Error::Proof(format!("task {task} is not fair-exchange"))),
     }

@@ -58,9 +58,10 @@ pub(super) fn envelope(
     sealed: Option<&SealedOutput>,
 ) -> Result<Option<Envelope>, Fault> {
     let record: Option<SealedTaskRecord> = ctx.read(Table::SealedTasks, &sealing_keys::sealed_task(task.id))?;
+    // A sealed record exists exactly for the tasks of fair-exchange kinds (`seal_task`).
     let (record, sealed) = match (record, sealed) {
         (None, None) => return Ok(None),
-        (Some(record), Some(sealed)) if kind.sealed_fields > 0 => (record, sealed),
+        (Some(record), Some(sealed)) => (record, sealed),
         _ => return Err(Status::SealedOutputMismatch.into()),
     };
     ensure(sealed.ciphertext.len() == usize::from(kind.sealed_fields), Status::CiphertextLength)?;

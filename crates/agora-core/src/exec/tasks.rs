@@ -289,11 +289,12 @@ pub(super) fn submit_completion(
     }
     ensure(ctx.time <= task.offer.delivery_deadline, Status::DeliveryDeadlinePassed)?;
     ensure(task.offer.kind != MANUAL_KIND, Status::NotProvable)?;
-    let nullifier_kind = ctx.kind(task.offer.kind)?.map_or(task.offer.kind, |k| k.nullifier_kind());
+    let kind = ctx.kind(task.offer.kind)?;
+    let nullifier_kind = kind.as_ref().map_or(task.offer.kind, |k| k.nullifier_kind());
     let nullifier = completion_nullifier(sender, nullifier_kind, &task.offer.input_commitment, &task.offer.params);
     ensure(!ctx.has_nullifier(&nullifier)?, Status::NullifierUsed)?;
     let version = ctx.kind_version(task.offer.kind, task.kind_version)?.ok_or(Status::UnknownProofKey)?;
-    let kind = ctx.kind(task.offer.kind)?.ok_or(Status::UnknownProofKey)?;
+    let kind = kind.ok_or(Status::UnknownProofKey)?;
     let envelope = super::sealing::envelope(ctx, &task, &kind, sealed)?;
 
     let mut public_inputs =
